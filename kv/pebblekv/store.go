@@ -1,0 +1,222 @@
+package pebblekv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync/atomic"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/sstable/block"
+	"github.com/cockroachdb/pebble/v2/vfs"
+
+	"github.com/talus-logs/talus/kv"
+)
+
+// MergerName is stored by Pebble on disk; a database created with one merger
+// name refuses to open with another. Bump it only with a new merge encoding.
+const MergerName = "talus.merge.v1"
+
+// Options configure Open. A nil *Options means the defaults.
+type Options struct {
+	// Merger combines Merge operands. Nil keeps the newest operand.
+	Merger kv.Merger
+	// FS is the filesystem. Nil means the operating system's.
+	FS vfs.FS
+	// CacheSize is the block cache size in bytes. The default is 64 MiB.
+	CacheSize int64
+	// MemTableSize is the size of one memtable in bytes. The default is 64 MiB.
+	MemTableSize uint64
+	// DisableWAL turns off the write-ahead log. Only for stores whose
+	// durability comes from elsewhere (a Raft log); never for the embedded store.
+	DisableWAL bool
+	// Logger receives Pebble's informational messages. Nil discards them.
+	Logger pebble.Logger
+}
+
+func (o *Options) ensureDefaults() Options {
+	var r Options
+	if o != nil {
+		r = *o
+	}
+	if r.FS == nil {
+		r.FS = vfs.Default
+	}
+	if r.CacheSize == 0 {
+		r.CacheSize = 64 << 20
+	}
+	if r.MemTableSize == 0 {
+		r.MemTableSize = 64 << 20
+	}
+	if r.Logger == nil {
+		r.Logger = quietLogger{}
+	}
+	return r
+}
+
+// Store is a kv.Store on one Pebble database. It is safe for concurrent use.
+type Store struct {
+	db     *pebble.DB
+	closed atomic.Bool
+}
+
+var _ kv.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the Pebble database in dir.
+func Open(dir string, opts *Options) (*Store, error) {
+	o := opts.ensureDefaults()
+	cache := pebble.NewCache(o.CacheSize)
+	defer cache.Unref()
+	po := &pebble.Options{
+		FS:                          o.FS,
+		Cache:                       cache,
+		MemTableSize:                o.MemTableSize,
+		MemTableStopWritesThreshold: 4,
+		L0CompactionThreshold:       4,
+		L0StopWritesThreshold:       24,
+		LBaseMaxBytes:               256 << 20,
+		CompactionConcurrencyRange:  func() (int, int) { return 1, 2 },
+		DisableWAL:                  o.DisableWAL,
+		Logger:                      o.Logger,
+		Merger:                      newPebbleMerger(o.Merger),
+		FormatMajorVersion:          pebble.FormatNewest,
+	}
+	for i := range po.Levels {
+		po.Levels[i].BlockSize = 32 << 10
+	}
+	po.ApplyCompressionSettings(func() pebble.DBCompressionSettings {
+		// zstd everywhere: logs are written once and read rarely, so bytes on
+		// disk matter more than the compression CPU.
+		return pebble.UniformDBCompressionSettings(block.BalancedCompression)
+	})
+	db, err := pebble.Open(dir, po)
+	if err != nil {
+		return nil, fmt.Errorf("open pebble in %s: %w", dir, err)
+	}
+	return &Store{db: db}, nil
+}
+
+// DB exposes the Pebble database, for benchmarks and maintenance.
+func (s *Store) DB() *pebble.DB { return s.db }
+
+// NewBatch implements kv.Store.
+func (s *Store) NewBatch() kv.Batch { return &batch{b: s.db.NewBatch()} }
+
+// NewIter implements kv.Store.
+func (s *Store) NewIter(o *kv.IterOptions) (kv.Iterator, error) {
+	if s.closed.Load() {
+		return nil, kv.ErrClosed
+	}
+	var po *pebble.IterOptions
+	if o != nil {
+		po = &pebble.IterOptions{LowerBound: o.LowerBound, UpperBound: o.UpperBound}
+	}
+	it, err := s.db.NewIter(po)
+	if err != nil {
+		return nil, fmt.Errorf("new iterator: %w", err)
+	}
+	return it, nil
+}
+
+// Get implements kv.Store.
+func (s *Store) Get(key []byte) ([]byte, error) {
+	if s.closed.Load() {
+		return nil, kv.ErrClosed
+	}
+	v, closer, err := s.db.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, kv.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := append([]byte(nil), v...)
+	closer.Close()
+	return out, nil
+}
+
+// DiskUsage implements kv.Store.
+func (s *Store) DiskUsage() uint64 { return s.db.Metrics().DiskSpaceUsage() }
+
+// Compact flushes the memtables and compacts the whole key space, so that
+// DiskUsage reports settled bytes. It is for benchmarks and maintenance.
+func (s *Store) Compact() error {
+	if err := s.db.Flush(); err != nil {
+		return fmt.Errorf("flush: %w", err)
+	}
+	if err := s.db.Compact(context.Background(), nil, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, true); err != nil {
+		return fmt.Errorf("compact: %w", err)
+	}
+	return nil
+}
+
+// Close implements kv.Store.
+func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return kv.ErrClosed
+	}
+	return s.db.Close()
+}
+
+type batch struct{ b *pebble.Batch }
+
+func (b *batch) Set(k, v []byte) error         { return b.b.Set(k, v, nil) }
+func (b *batch) Merge(k, v []byte) error       { return b.b.Merge(k, v, nil) }
+func (b *batch) Delete(k []byte) error         { return b.b.Delete(k, nil) }
+func (b *batch) DeleteRange(s, e []byte) error { return b.b.DeleteRange(s, e, nil) }
+func (b *batch) Count() uint32                 { return b.b.Count() }
+func (b *batch) Len() int                      { return b.b.Len() }
+func (b *batch) Close() error                  { return b.b.Close() }
+func (b *batch) Commit(sync bool) error {
+	opts := pebble.NoSync
+	if sync {
+		opts = pebble.Sync
+	}
+	return b.b.Commit(opts)
+}
+
+// newPebbleMerger adapts an associative kv.Merger to Pebble's incremental
+// ValueMerger: operands arrive newest-first or oldest-first and are folded
+// into one running value.
+func newPebbleMerger(m kv.Merger) *pebble.Merger {
+	if m == nil {
+		m = func(_, _, newer []byte) ([]byte, error) { return append([]byte(nil), newer...), nil }
+	}
+	return &pebble.Merger{
+		Name: MergerName,
+		Merge: func(key, value []byte) (pebble.ValueMerger, error) {
+			return &valueMerger{key: append([]byte(nil), key...), cur: append([]byte(nil), value...), merge: m}, nil
+		},
+	}
+}
+
+type valueMerger struct {
+	key   []byte
+	cur   []byte
+	merge kv.Merger
+}
+
+func (v *valueMerger) MergeNewer(value []byte) (err error) {
+	v.cur, err = v.merge(v.key, v.cur, value)
+	return err
+}
+
+func (v *valueMerger) MergeOlder(value []byte) (err error) {
+	v.cur, err = v.merge(v.key, value, v.cur)
+	return err
+}
+
+func (v *valueMerger) Finish(includesBase bool) ([]byte, io.Closer, error) {
+	return v.cur, nil, nil
+}
+
+type quietLogger struct{}
+
+func (quietLogger) Infof(string, ...interface{}) {}
+func (quietLogger) Errorf(format string, args ...interface{}) {
+	fmt.Printf("pebble: "+format+"\n", args...)
+}
+func (quietLogger) Fatalf(format string, args ...interface{}) {
+	panic(fmt.Sprintf("pebble: "+format, args...))
+}
