@@ -1,0 +1,51 @@
+# Talus: the two commands a new user needs are `make run` and `make test`.
+GO        ?= go
+BIN       ?= bin/talus
+CACHE_DIR ?= $(HOME)/.cache/talus
+
+.PHONY: all build run test test-go test-e2e collector plugin plugin-test bench bench-full fuzz vet fmt clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/talus
+
+## run: start a single node on the embedded default (./data, OTLP on 4317/4318, API on 7070)
+run: build
+	./$(BIN) server
+
+## test: everything CI runs (unit, integration with real clients, collector end-to-end, plugin)
+test: vet test-go test-e2e plugin-test
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1)
+	$(GO) vet ./...
+
+test-go:
+	$(GO) test -count=1 -timeout 15m ./...
+
+## collector: build the OpenTelemetry Collector used by the end-to-end test (cached in CACHE_DIR)
+collector:
+	CACHE_DIR=$(CACHE_DIR) bash deploy/otelcol/build.sh
+
+test-e2e: build collector
+	TALUS_BIN=$(CURDIR)/$(BIN) OTELCOL_BIN=$$(CACHE_DIR=$(CACHE_DIR) bash deploy/otelcol/build.sh --print-path) \
+		$(GO) test -count=1 -timeout 10m -tags e2e ./e2e/...
+
+## plugin: build the Grafana datasource plugin into grafana-datasource/dist/
+plugin:
+	$(MAKE) -C grafana-datasource dist
+
+plugin-test:
+	$(MAKE) -C grafana-datasource test
+
+## bench: the ingest/query benchmark with bounded sizes (see README "Benchmark")
+bench: build
+	./$(BIN) bench
+
+fuzz:
+	$(GO) test ./storage -run '^$$' -fuzz FuzzKeyCodec -fuzztime 30s
+	$(GO) test ./storage/selector -run '^$$' -fuzz FuzzParse -fuzztime 30s
+
+clean:
+	rm -rf bin

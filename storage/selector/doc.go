@@ -1,0 +1,15 @@
+// Package selector parses Talus queries: a LogQL-style stream selector on
+// resource attributes followed by line and severity filters,
+//
+//	{service.name="checkout", k8s.job.name=~"etl-.*"} |= "timeout" != "debug" | severity >= warn
+//
+// Matchers: = (equal), != (not equal), =~ (regexp, fully anchored), !~ (not
+// regexp). Attribute names may contain dots, dashes and slashes, or be quoted.
+// A missing attribute has the value "", as in Prometheus and Loki.
+// Line filters: |= (contains), != (does not contain), |~ (regexp, unanchored),
+// !~ (does not match). Severity filter: | severity OP LEVEL with OP one of
+// = != > >= < <= and LEVEL a number 1–24 or one of trace, debug, info, warn,
+// error, fatal (also accepted: | level ...).
+//
+// Parse errors are *Error values that name the byte position.
+package selector
