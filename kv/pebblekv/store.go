@@ -176,6 +176,11 @@ func (b *batch) Commit(sync bool) error {
 	return b.b.Commit(opts)
 }
 
+// NewMerger adapts an associative kv.Merger to Pebble's merge operator, named
+// MergerName. Other packages that open Pebble themselves (raftstore, one
+// Pebble per group) use it; they may rename the result.
+func NewMerger(m kv.Merger) *pebble.Merger { return newPebbleMerger(m) }
+
 // newPebbleMerger adapts an associative kv.Merger to Pebble's incremental
 // ValueMerger: operands arrive newest-first or oldest-first and are folded
 // into one running value.

@@ -1,0 +1,102 @@
+package raftstore
+
+import (
+	"encoding/binary"
+	"fmt"
+)
+
+// A raft command is the Data of a normal raft entry. Its layout is durable
+// (it sits in raft logs) and therefore stable:
+//
+//	| version (1B) = commandVersion | kind (1B) | proposalID (8B, big endian) | body |
+//
+// kind cmdBatch: the body is a sequence of operations on user keys (without
+// userKeyPrefix):
+//
+//	| op (1B) | len(key) uvarint | key | len(value) uvarint | value |
+//
+// op is opSet, opMerge, opDelete (value empty) or opDeleteRange (value is
+// the exclusive end key; empty means the end of the key space).
+//
+// kind cmdNoop has an empty body; it only proves leadership.
+//
+// New kinds and ops may be added; existing ones are never changed. A
+// breaking change needs a new commandVersion.
+const (
+	commandVersion   = 1
+	commandHeaderLen = 10
+)
+
+type commandKind byte
+
+const (
+	cmdBatch commandKind = 1
+	cmdNoop  commandKind = 2
+)
+
+type opKind byte
+
+const (
+	opSet         opKind = 1
+	opMerge       opKind = 2
+	opDelete      opKind = 3
+	opDeleteRange opKind = 4
+)
+
+// appendCommandHeader appends a command header to dst.
+func appendCommandHeader(dst []byte, kind commandKind, proposalID uint64) []byte {
+	dst = append(dst, commandVersion, byte(kind))
+	return binary.BigEndian.AppendUint64(dst, proposalID)
+}
+
+// decodeCommandHeader returns the kind, proposal id and body of a command.
+func decodeCommandHeader(data []byte) (commandKind, uint64, []byte, error) {
+	if len(data) < commandHeaderLen {
+		return 0, 0, nil, fmt.Errorf("command of %d bytes is shorter than its %d-byte header: %w", len(data), commandHeaderLen, ErrCorruption)
+	}
+	if data[0] != commandVersion {
+		return 0, 0, nil, fmt.Errorf("unknown command version %d: %w", data[0], ErrCorruption)
+	}
+	return commandKind(data[1]), binary.BigEndian.Uint64(data[2:10]), data[commandHeaderLen:], nil
+}
+
+// appendOp appends one batch operation to dst.
+func appendOp(dst []byte, op opKind, key, value []byte) []byte {
+	dst = append(dst, byte(op))
+	dst = binary.AppendUvarint(dst, uint64(len(key)))
+	dst = append(dst, key...)
+	dst = binary.AppendUvarint(dst, uint64(len(value)))
+	return append(dst, value...)
+}
+
+// decodeOp decodes one operation from src and returns the rest of src. key
+// and value alias src.
+func decodeOp(src []byte) (op opKind, key, value, tail []byte, err error) {
+	if len(src) == 0 {
+		return 0, nil, nil, src, fmt.Errorf("empty operation: %w", ErrCorruption)
+	}
+	op = opKind(src[0])
+	if op < opSet || op > opDeleteRange {
+		return 0, nil, nil, src, fmt.Errorf("unknown operation %d: %w", op, ErrCorruption)
+	}
+	rest := src[1:]
+	if key, rest, err = decodeBytes(rest); err != nil {
+		return 0, nil, nil, src, fmt.Errorf("cannot decode key of operation %d: %w", op, err)
+	}
+	if value, rest, err = decodeBytes(rest); err != nil {
+		return 0, nil, nil, src, fmt.Errorf("cannot decode value of operation %d: %w", op, err)
+	}
+	return op, key, value, rest, nil
+}
+
+func decodeBytes(src []byte) ([]byte, []byte, error) {
+	n, k := binary.Uvarint(src)
+	if k <= 0 {
+		return nil, src, fmt.Errorf("bad length varint: %w", ErrCorruption)
+	}
+	src = src[k:]
+	if uint64(len(src)) < n {
+		return nil, src, fmt.Errorf("length %d exceeds the %d bytes left: %w", n, len(src), ErrCorruption)
+	}
+	return src[:n:n], src[n:], nil
+}

@@ -1,0 +1,147 @@
+package raftstore
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+
+	"github.com/talus-logs/talus/kv"
+)
+
+// Config configures Open. Zero values mean the defaults given on each field;
+// EnsureDefaults fills them and Validate checks the result.
+type Config struct {
+	// NodeID identifies this node in the cluster. Required, > 0, unique, and
+	// never reused for another node (a node's data dir remembers it).
+	NodeID uint64
+	// DataDir holds the raft-log engine and the groups' Pebbles. The default
+	// is "./data".
+	DataDir string
+	// RaftAddr is the host:port the raft transport listens on and that other
+	// nodes dial. Empty means no network: a single-node store.
+	RaftAddr string
+	// Join lists raft addresses of nodes of an existing cluster. Empty means
+	// this node bootstraps a new cluster (or restarts the one in DataDir).
+	Join []string
+	// Merger combines Merge operands (see kv.Merger). Nil keeps the newest
+	// operand. Every node of a cluster must use the same Merger.
+	Merger kv.Merger
+	// ReplicationFactor is the number of voters per group once enough nodes
+	// have joined. The default is 3.
+	ReplicationFactor int
+	// InitialSplits are the start keys of the groups created at bootstrap
+	// besides the one starting at the empty key, for example one per table
+	// byte. The default is none: one group for the whole key space.
+	InitialSplits [][]byte
+
+	// TickInterval is the duration of one raft tick. The default is 100ms.
+	TickInterval time.Duration
+	// HeartbeatTicks is the raft heartbeat interval in ticks. The default is 2.
+	HeartbeatTicks int
+	// ElectionTicks is the raft election timeout in ticks; it must exceed
+	// HeartbeatTicks (etcd suggests 10×). The default is 10.
+	ElectionTicks int
+	// Workers is the number of goroutines that drive groups and persist
+	// their Ready output, each with one raft-log fsync per round. The
+	// default is 2.
+	Workers int
+	// ProposalTimeout bounds how long Commit waits for a write to be
+	// applied, and a read for its read index. The default is 10s.
+	ProposalTimeout time.Duration
+	// LogTruncateEntries is how many applied entries a group keeps in its
+	// raft log before truncating (only up to its durable applied index).
+	// The default is 10000.
+	LogTruncateEntries uint64
+	// CacheSize is the block cache shared by all Pebbles of the node, in
+	// bytes. The default is 128 MiB.
+	CacheSize int64
+	// GroupMemTableSize is the memtable size of each group's Pebble in
+	// bytes. The default is 8 MiB.
+	GroupMemTableSize uint64
+	// SnapshotRate limits the bytes per second of one snapshot stream. The
+	// default is 32 MiB/s.
+	SnapshotRate int64
+
+	// FS is the filesystem of DataDir. Nil means the operating system's.
+	// Tests pass vfs.NewCrashableMem().
+	FS vfs.FS
+
+	// transport, if set, replaces the network transport (tests).
+	transport transport
+	// manual makes the node start no goroutines: the caller ticks it and
+	// runs its workers (deterministic tests).
+	manual bool
+}
+
+// EnsureDefaults fills the zero fields of c with their defaults.
+func (c *Config) EnsureDefaults() {
+	if c.DataDir == "" {
+		c.DataDir = "data"
+	}
+	if c.ReplicationFactor == 0 {
+		c.ReplicationFactor = 3
+	}
+	if c.TickInterval == 0 {
+		c.TickInterval = 100 * time.Millisecond
+	}
+	if c.HeartbeatTicks == 0 {
+		c.HeartbeatTicks = 2
+	}
+	if c.ElectionTicks == 0 {
+		c.ElectionTicks = 10
+	}
+	if c.Workers == 0 {
+		c.Workers = 2
+	}
+	if c.ProposalTimeout == 0 {
+		c.ProposalTimeout = 10 * time.Second
+	}
+	if c.LogTruncateEntries == 0 {
+		c.LogTruncateEntries = 10000
+	}
+	if c.CacheSize == 0 {
+		c.CacheSize = 128 << 20
+	}
+	if c.GroupMemTableSize == 0 {
+		c.GroupMemTableSize = 8 << 20
+	}
+	if c.SnapshotRate == 0 {
+		c.SnapshotRate = 32 << 20
+	}
+	if c.FS == nil {
+		c.FS = vfs.Default
+	}
+}
+
+// Validate reports every problem of c at once. Call it after EnsureDefaults.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.NodeID == 0 {
+		errs = append(errs, errors.New("NodeID must be set (> 0) and unique in the cluster"))
+	}
+	if c.ElectionTicks <= c.HeartbeatTicks {
+		errs = append(errs, fmt.Errorf("ElectionTicks (%d) must be greater than HeartbeatTicks (%d)", c.ElectionTicks, c.HeartbeatTicks))
+	}
+	if c.ReplicationFactor < 1 || c.ReplicationFactor > 7 {
+		errs = append(errs, fmt.Errorf("ReplicationFactor (%d) must be between 1 and 7", c.ReplicationFactor))
+	}
+	if c.Workers < 1 || c.Workers > 64 {
+		errs = append(errs, fmt.Errorf("Workers (%d) must be between 1 and 64", c.Workers))
+	}
+	if len(c.Join) > 0 && c.RaftAddr == "" && c.transport == nil {
+		errs = append(errs, errors.New("RaftAddr must be set to join a cluster"))
+	}
+	for i := 1; i < len(c.InitialSplits); i++ {
+		if string(c.InitialSplits[i-1]) >= string(c.InitialSplits[i]) {
+			errs = append(errs, fmt.Errorf("InitialSplits must be sorted and distinct (entry %d)", i))
+		}
+	}
+	for i, s := range c.InitialSplits {
+		if len(s) == 0 {
+			errs = append(errs, fmt.Errorf("InitialSplits[%d] is empty; the first group always starts at the empty key", i))
+		}
+	}
+	return errors.Join(errs...)
+}

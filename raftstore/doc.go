@@ -1,0 +1,50 @@
+// Package raftstore is a generic multi-Raft sorted key-value store: it
+// implements kv.Store on many Raft groups (go.etcd.io/raft/v3), each owning a
+// contiguous key span and its own Pebble database. It knows nothing about
+// logs and must never import storage, receiver or api.
+//
+// # Layout on one node
+//
+//	<DataDir>/raftlog/            shared raft-log engine (one Pebble, WAL synced)
+//	<DataDir>/groups/<gid>_<n>/   one Pebble per group: state-machine data and
+//	                              the group's applied state, written together
+//	<DataDir>/snap/               snapshots being received (renamed into groups/)
+//
+// The raft-log engine holds, per group, the log entries, the HardState, the
+// truncated state and the name of the group's Pebble directory. A group's
+// Pebble holds the user keys (prefixed by userKeyPrefix) and local keys
+// (localKeyPrefix): applied index, ConfState and range descriptor, always
+// written in the same batch as the entries they describe.
+//
+// # The Ready loop
+//
+// Groups are driven by a few workers (Config.Workers). A worker takes every
+// group with pending work in its shard, and for each one in turn, in the
+// order the etcd raft Ready contract prescribes:
+//
+//  1. drains the group's inbox (ticks, messages, proposals, read requests)
+//     into its RawNode;
+//  2. collects the Ready of every group that has one;
+//  3. writes snapshots, entries and HardStates of all those groups into one
+//     raft-log batch and commits it with one fsync (if any Ready MustSync);
+//  4. only then hands the outgoing messages to the transport;
+//  5. applies committed entries to each group's Pebble (NoSync; the applied
+//     index in the same batch) and answers waiting proposals and reads;
+//  6. calls Advance.
+//
+// A group's raft log is truncated only up to an applied index that is
+// durable in its Pebble (after a synced LogData on that Pebble), so a crash
+// that loses unsynced applies replays them from the log.
+//
+// # Writes and reads
+//
+// Store.NewBatch collects operations; Commit splits them by range, proposes
+// each part to its group and returns once every part is committed by a
+// quorum and applied on this node. Parts in different groups commit
+// independently (no distributed transactions, see package kv). Reads use
+// ReadIndex (linearizable) and then read the local Pebble once it has
+// applied that index; an iterator over several ranges stitches the groups'
+// iterators in key order, each group's view being consistent on its own.
+//
+// A lone node is a one-voter cluster: the same code path, with no network.
+package raftstore

@@ -1,0 +1,46 @@
+package raftstore
+
+import (
+	"fmt"
+	"os"
+)
+
+// quietLogger drops Pebble's informational messages and prints errors.
+type quietLogger struct{}
+
+func (quietLogger) Infof(string, ...interface{}) {}
+func (quietLogger) Errorf(format string, args ...interface{}) {
+	fmt.Fprintf(os.Stderr, "pebble: "+format+"\n", args...)
+}
+func (quietLogger) Fatalf(format string, args ...interface{}) {
+	panic(fmt.Sprintf("pebble: "+format, args...))
+}
+
+// raftLogger drops etcd raft's debug and info messages and prints warnings
+// and errors. Panics stay panics: raft calls them on broken invariants.
+type raftLogger struct{}
+
+func (raftLogger) Debug(...interface{})          {}
+func (raftLogger) Debugf(string, ...interface{}) {}
+func (raftLogger) Info(...interface{})           {}
+func (raftLogger) Infof(string, ...interface{})  {}
+func (raftLogger) Warning(v ...interface{}) {
+	fmt.Fprintln(os.Stderr, append([]interface{}{"raft:"}, v...)...)
+}
+func (raftLogger) Warningf(f string, v ...interface{}) {
+	fmt.Fprintf(os.Stderr, "raft: "+f+"\n", v...)
+}
+func (raftLogger) Error(v ...interface{}) {
+	fmt.Fprintln(os.Stderr, append([]interface{}{"raft:"}, v...)...)
+}
+func (raftLogger) Errorf(f string, v ...interface{}) {
+	fmt.Fprintf(os.Stderr, "raft: "+f+"\n", v...)
+}
+func (raftLogger) Fatal(v ...interface{}) { panic(fmt.Sprint(v...)) }
+func (raftLogger) Fatalf(f string, v ...interface{}) {
+	panic(fmt.Sprintf(f, v...))
+}
+func (raftLogger) Panic(v ...interface{}) { panic(fmt.Sprint(v...)) }
+func (raftLogger) Panicf(f string, v ...interface{}) {
+	panic(fmt.Sprintf(f, v...))
+}

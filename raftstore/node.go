@@ -1,0 +1,546 @@
+package raftstore
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"go.etcd.io/raft/v3"
+	pb "go.etcd.io/raft/v3/raftpb"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/talus-logs/talus/kv/pebblekv"
+)
+
+// node is one process's raft machinery: the raft-log engine, the replicas it
+// holds, the workers that drive them and the transport.
+type node struct {
+	id     uint64
+	cfg    Config
+	logdb  *pebble.DB
+	cache  *pebble.Cache
+	merger *pebble.Merger
+	trans  transport
+	sched  *scheduler
+
+	mu sync.RWMutex
+	// groups holds the replicas on this node. Guarded by mu.
+	groups map[uint64]*replica
+	// dir is the range directory: descriptors sorted by StartKey. Guarded
+	// by mu.
+	dir []*RangeDescriptor
+
+	idSeq   atomic.Uint64
+	stopped atomic.Bool
+	stopc   chan struct{}
+	wg      sync.WaitGroup
+	// fatal holds the first storage error a worker met; the node stops
+	// serving then.
+	fatal atomic.Pointer[error]
+}
+
+// openNode opens the node's raft-log engine and every group it holds. It
+// starts no goroutines (see start).
+func openNode(cfg Config) (*node, error) {
+	n := &node{
+		id:     cfg.NodeID,
+		cfg:    cfg,
+		groups: map[uint64]*replica{},
+		sched:  newScheduler(cfg.Workers),
+		stopc:  make(chan struct{}),
+	}
+	// Proposal and read ids: random high bits per incarnation, so that ids
+	// in a log replayed after a restart never match new ones.
+	n.idSeq.Store(rand.Uint64() &^ (1<<40 - 1))
+	fs := cfg.FS
+	if err := fs.MkdirAll(fs.PathJoin(cfg.DataDir, groupsDirname), 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create data dir %s: %w", cfg.DataDir, err)
+	}
+	n.cache = pebble.NewCache(cfg.CacheSize)
+	n.merger = groupMerger(cfg)
+	logdb, err := pebble.Open(fs.PathJoin(cfg.DataDir, raftLogDirname), &pebble.Options{
+		FS:                 fs,
+		Cache:              n.cache,
+		MemTableSize:       32 << 20,
+		FormatMajorVersion: pebble.FormatNewest,
+		Logger:             quietLogger{},
+	})
+	if err != nil {
+		n.cache.Unref()
+		return nil, fmt.Errorf("cannot open raft-log engine in %s: %w", cfg.DataDir, err)
+	}
+	n.logdb = logdb
+	if err := n.checkIdent(); err != nil {
+		n.closeStorage()
+		return nil, err
+	}
+	if err := n.loadGroups(); err != nil {
+		n.closeStorage()
+		return nil, err
+	}
+	if cfg.transport != nil {
+		n.trans = cfg.transport
+	} else {
+		n.trans = loopbackTransport{n: n}
+	}
+	return n, nil
+}
+
+// groupMerger adapts the configured kv.Merger to user keys stored behind
+// userKeyPrefix.
+func groupMerger(cfg Config) *pebble.Merger {
+	m := cfg.Merger
+	if m == nil {
+		m = func(_, _, newer []byte) ([]byte, error) { return append([]byte(nil), newer...), nil }
+	}
+	pm := pebblekv.NewMerger(func(key, older, newer []byte) ([]byte, error) {
+		if len(key) > 0 && key[0] == userKeyPrefix {
+			key = key[1:]
+		}
+		return m(key, older, newer)
+	})
+	pm.Name = groupPebbleMerge
+	return pm
+}
+
+func (n *node) openGroupPebble(dir string) (*pebble.DB, error) {
+	o := &pebble.Options{
+		FS:                          n.cfg.FS,
+		Cache:                       n.cache,
+		MemTableSize:                n.cfg.GroupMemTableSize,
+		MemTableStopWritesThreshold: 4,
+		L0CompactionThreshold:       4,
+		L0StopWritesThreshold:       24,
+		LBaseMaxBytes:               64 << 20,
+		CompactionConcurrencyRange:  func() (int, int) { return 1, 1 },
+		Merger:                      n.merger,
+		FormatMajorVersion:          pebble.FormatNewest,
+		Logger:                      quietLogger{},
+	}
+	db, err := pebble.Open(n.cfg.FS.PathJoin(n.cfg.DataDir, groupsDirname, dir), o)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open group pebble %s: %w", dir, err)
+	}
+	return db, nil
+}
+
+// checkIdent makes sure the data dir belongs to this node id.
+func (n *node) checkIdent() error {
+	v, closer, err := n.logdb.Get([]byte(logNodeIdentKey))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return n.logdb.Set([]byte(logNodeIdentKey), binary.BigEndian.AppendUint64(nil, n.id), pebble.Sync)
+	} else if err != nil {
+		return err
+	}
+	defer closer.Close()
+	if len(v) != 8 {
+		return fmt.Errorf("node identity has %d bytes: %w", len(v), ErrCorruption)
+	}
+	if got := binary.BigEndian.Uint64(v); got != n.id {
+		return fmt.Errorf("data dir %s belongs to node %d, not %d; use its node id or another dir", n.cfg.DataDir, got, n.id)
+	}
+	return nil
+}
+
+func registryKey(gid uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte{logRegistryPrefix}, gid)
+}
+
+// loadGroups opens every group of the registry.
+func (n *node) loadGroups() error {
+	it, err := n.logdb.NewIter(&pebble.IterOptions{
+		LowerBound: []byte{logRegistryPrefix},
+		UpperBound: []byte{logRegistryPrefix + 1},
+	})
+	if err != nil {
+		return err
+	}
+	type entry struct {
+		gid, rid uint64
+		dir      string
+	}
+	var ents []entry
+	for valid := it.First(); valid; valid = it.Next() {
+		k, v := it.Key(), it.Value()
+		if len(k) != 9 || len(v) < 8 {
+			it.Close()
+			return fmt.Errorf("bad registry entry %x: %w", k, ErrCorruption)
+		}
+		ents = append(ents, entry{binary.BigEndian.Uint64(k[1:]), binary.BigEndian.Uint64(v), string(v[8:])})
+	}
+	if err := it.Close(); err != nil {
+		return err
+	}
+	for _, e := range ents {
+		r, err := n.openReplica(e.gid, e.rid, e.dir)
+		if err != nil {
+			return err
+		}
+		n.addReplica(r)
+	}
+	return nil
+}
+
+func (n *node) addReplica(r *replica) {
+	n.mu.Lock()
+	n.groups[r.groupID] = r
+	n.mu.Unlock()
+	if d := r.desc.Load(); d != nil {
+		n.updateDirectory(d)
+	}
+}
+
+// updateDirectory installs d in the range directory unless a newer
+// descriptor of the same group is there.
+func (n *node) updateDirectory(d *RangeDescriptor) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for i, cur := range n.dir {
+		if cur.GroupID == d.GroupID {
+			if cur.Generation <= d.Generation {
+				n.dir[i] = d
+			}
+			return
+		}
+	}
+	n.dir = append(n.dir, d)
+	sort.Slice(n.dir, func(i, j int) bool { return bytes.Compare(n.dir[i].StartKey, n.dir[j].StartKey) < 0 })
+}
+
+// lookup returns the descriptor of the range holding key.
+func (n *node) lookup(key []byte) (*RangeDescriptor, error) {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	i := sort.Search(len(n.dir), func(i int) bool { return bytes.Compare(n.dir[i].StartKey, key) > 0 }) - 1
+	if i < 0 || !n.dir[i].ContainsKey(key) {
+		return nil, fmt.Errorf("raftstore: no range holds key %q", key)
+	}
+	return n.dir[i], nil
+}
+
+// rangesOverlapping returns the descriptors overlapping [lo, hi) in key
+// order (hi nil: the end of the key space).
+func (n *node) rangesOverlapping(lo, hi []byte) []*RangeDescriptor {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	var out []*RangeDescriptor
+	for _, d := range n.dir {
+		if len(d.EndKey) > 0 && bytes.Compare(d.EndKey, lo) <= 0 {
+			continue
+		}
+		if hi != nil && bytes.Compare(d.StartKey, hi) >= 0 {
+			break
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func (n *node) replica(gid uint64) *replica {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	return n.groups[gid]
+}
+
+func (n *node) nextID() uint64 { return n.idSeq.Add(1) }
+
+// bootstrapGroup creates group d on this node with the bootstrap state:
+// voters are d's non-learner replicas, the log truncated at bootstrapIndex.
+// Every initial replica of a group is bootstrapped identically.
+func (n *node) bootstrapGroup(d *RangeDescriptor) error {
+	rd, ok := d.replicaOnNode(n.id)
+	if !ok {
+		return fmt.Errorf("node %d is not a replica of group %d", n.id, d.GroupID)
+	}
+	cs := &pb.ConfState{}
+	for _, r := range d.Replicas {
+		if r.Learner {
+			cs.Learners = append(cs.Learners, r.ReplicaID)
+		} else {
+			cs.Voters = append(cs.Voters, r.ReplicaID)
+		}
+	}
+	dir := fmt.Sprintf("%d_%d", d.GroupID, bootstrapIndex)
+	db, err := n.openGroupPebble(dir)
+	if err != nil {
+		return err
+	}
+	csb, err := proto.Marshal(cs)
+	if err != nil {
+		db.Close()
+		return err
+	}
+	b := db.NewBatch()
+	_ = b.Set(localAppliedKey, appendAppliedState(nil, bootstrapIndex, bootstrapTerm), nil)
+	_ = b.Set(localConfStateKey, csb, nil)
+	_ = b.Set(localDescriptorKey, encodeDescriptor(d), nil)
+	err = b.Commit(pebble.Sync)
+	b.Close()
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("cannot bootstrap group %d: %w", d.GroupID, err)
+	}
+	return n.registerGroup(d.GroupID, rd.ReplicaID, dir, &pb.HardState{Term: proto.Uint64(bootstrapTerm), Commit: proto.Uint64(bootstrapIndex)}, bootstrapIndex, bootstrapTerm)
+}
+
+// registerGroup records a group in the raft-log engine (synced) and opens it.
+func (n *node) registerGroup(gid, rid uint64, dir string, hs *pb.HardState, truncIndex, truncTerm uint64) error {
+	b := n.logdb.NewBatch()
+	defer b.Close()
+	if hs != nil {
+		v, err := proto.Marshal(hs)
+		if err != nil {
+			return err
+		}
+		_ = b.Set(logGroupKey(gid, logHardSuffix), v, nil)
+	}
+	_ = b.Set(logGroupKey(gid, logTruncSuffix), appendAppliedState(nil, truncIndex, truncTerm), nil)
+	_ = b.Set(registryKey(gid), append(binary.BigEndian.AppendUint64(nil, rid), dir...), nil)
+	if err := b.Commit(pebble.Sync); err != nil {
+		return fmt.Errorf("cannot register group %d: %w", gid, err)
+	}
+	r, err := n.openReplica(gid, rid, dir)
+	if err != nil {
+		return err
+	}
+	n.addReplica(r)
+	n.sched.mark(gid)
+	return nil
+}
+
+// receive queues incoming messages for their groups.
+func (n *node) receive(envs []envelope) {
+	for _, e := range envs {
+		r := n.replica(e.GroupID)
+		if r == nil {
+			// Replica creation for messages to unknown groups comes with
+			// membership changes (snapshot.go).
+			n.maybeCreateReplica(e)
+			continue
+		}
+		m := e.Msg
+		r.enqueue(func(in *inbox) { in.msgs = append(in.msgs, m) })
+		if e.FromNode != 0 && m.GetFrom() != 0 {
+			r.notePeer(m.GetFrom(), e.FromNode)
+		}
+	}
+}
+
+// tick advances every group's clock by one tick.
+func (n *node) tick() {
+	n.mu.RLock()
+	rs := make([]*replica, 0, len(n.groups))
+	for _, r := range n.groups {
+		rs = append(rs, r)
+	}
+	n.mu.RUnlock()
+	for _, r := range rs {
+		r.enqueue(func(in *inbox) { in.ticks++ })
+	}
+}
+
+// processShard runs one round for the dirty groups of shard i and reports
+// whether there was any.
+func (n *node) processShard(i int) bool {
+	ids := n.sched.shards[i].take()
+	if len(ids) == 0 {
+		return false
+	}
+	if err := n.processGroups(ids); err != nil {
+		n.setFatal(err)
+	}
+	return true
+}
+
+func (n *node) setFatal(err error) {
+	if n.fatal.CompareAndSwap(nil, &err) {
+		fmt.Printf("raftstore: node %d stops serving after a storage error: %v\n", n.id, err)
+	}
+}
+
+// processGroups is one round of the Ready loop for groups ids (see doc.go):
+// drain inboxes, persist every Ready in one raft-log batch and one fsync,
+// then send, apply and Advance.
+func (n *node) processGroups(ids []uint64) error {
+	if n.fatal.Load() != nil {
+		return nil
+	}
+	type work struct {
+		r  *replica
+		rd raft.Ready
+	}
+	var ws []work
+	for _, id := range ids {
+		r := n.replica(id)
+		if r == nil {
+			continue
+		}
+		r.mu.Lock()
+		r.drainInbox()
+		if !r.rn.HasReady() {
+			r.mu.Unlock()
+			continue
+		}
+		ws = append(ws, work{r: r, rd: r.rn.Ready()})
+	}
+	if len(ws) == 0 {
+		return nil
+	}
+	unlockAll := func(from int) {
+		for _, w := range ws[from:] {
+			w.r.mu.Unlock()
+		}
+	}
+	b := n.logdb.NewBatch()
+	sync := false
+	for i := range ws {
+		if err := ws[i].r.stage(b, &ws[i].rd); err != nil {
+			b.Close()
+			unlockAll(0)
+			return err
+		}
+		sync = sync || ws[i].rd.MustSync
+	}
+	opts := pebble.NoSync
+	if sync {
+		opts = pebble.Sync
+	}
+	if !b.Empty() {
+		if err := b.Commit(opts); err != nil {
+			b.Close()
+			unlockAll(0)
+			return fmt.Errorf("cannot persist raft state: %w", err)
+		}
+	}
+	b.Close()
+	var out []envelope
+	for i := range ws {
+		w := &ws[i]
+		envs, err := w.r.afterPersist(&w.rd)
+		out = append(out, envs...)
+		if err != nil {
+			unlockAll(i)
+			return err
+		}
+		w.r.rn.Advance(w.rd)
+		if err := w.r.maybeTruncate(); err != nil {
+			unlockAll(i)
+			return err
+		}
+		more := w.r.rn.HasReady() || len(w.r.unissuedReads) > 0
+		w.r.mu.Unlock()
+		if more {
+			n.sched.mark(w.r.groupID)
+		}
+	}
+	if len(out) > 0 {
+		n.trans.send(out)
+	}
+	return nil
+}
+
+// runAll processes every shard until no group has work left, at most
+// maxRounds rounds. It is the manual (test) driver; it reports whether
+// anything ran.
+func (n *node) runAll(maxRounds int) bool {
+	any := false
+	for round := 0; round < maxRounds; round++ {
+		did := false
+		for i := range n.sched.shards {
+			if n.processShard(i) {
+				did = true
+			}
+		}
+		if !did {
+			return any
+		}
+		any = true
+	}
+	return any
+}
+
+// start launches the workers and the ticker.
+func (n *node) start() {
+	for i := range n.sched.shards {
+		n.wg.Add(1)
+		go func(i int) {
+			defer n.wg.Done()
+			sh := n.sched.shards[i]
+			for {
+				select {
+				case <-n.stopc:
+					return
+				case <-sh.wake:
+				}
+				for n.processShard(i) {
+				}
+			}
+		}(i)
+	}
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		t := time.NewTicker(n.cfg.TickInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-n.stopc:
+				return
+			case <-t.C:
+				n.tick()
+			}
+		}
+	}()
+}
+
+// stop stops the goroutines and closes storage.
+func (n *node) stop() error {
+	if n.stopped.Swap(true) {
+		return ErrStopped
+	}
+	close(n.stopc)
+	n.wg.Wait()
+	err := n.trans.close()
+	n.mu.Lock()
+	for _, r := range n.groups {
+		r.mu.Lock()
+		r.failPending(ErrStopped)
+		r.mu.Unlock()
+	}
+	n.mu.Unlock()
+	if cerr := n.closeStorage(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (n *node) closeStorage() error {
+	var errs []error
+	n.mu.Lock()
+	for _, r := range n.groups {
+		r.dbMu.Lock()
+		if r.db != nil {
+			errs = append(errs, r.db.Close())
+			r.db = nil
+		}
+		r.dbMu.Unlock()
+	}
+	n.mu.Unlock()
+	if n.logdb != nil {
+		errs = append(errs, n.logdb.Close())
+	}
+	if n.cache != nil {
+		n.cache.Unref()
+		n.cache = nil
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,549 @@
+package raftstore
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/cockroachdb/pebble/v2"
+	"go.etcd.io/raft/v3"
+	pb "go.etcd.io/raft/v3/raftpb"
+	"google.golang.org/protobuf/proto"
+)
+
+// replica is this node's member of one raft group: its RawNode, its
+// raft.Storage on the raft-log engine, and its Pebble.
+//
+// Clients only touch the inbox (under qmu) and the atomics; everything else
+// belongs to the worker that holds mu while it processes the group.
+type replica struct {
+	n       *node
+	groupID uint64
+
+	qmu sync.Mutex
+	// inbox is the work queued for the next round. Guarded by qmu.
+	inbox inbox
+	// peers maps replica ids to nodes for replicas not (yet) in the
+	// descriptor, learned from incoming messages. Guarded by qmu.
+	peers map[uint64]uint64
+
+	// mu is held by the worker processing the group; it guards the fields
+	// below down to dbMu.
+	mu             sync.Mutex
+	replicaID      uint64
+	rn             *raft.RawNode
+	ls             *logStorage
+	applied        uint64
+	appliedTerm    uint64
+	durableApplied uint64
+	confState      *pb.ConfState
+	tick           uint64
+	proposals      map[uint64]*proposal // by proposal id
+	propByIndex    map[uint64]*proposal // by log index, once known
+	readBatches    map[uint64]*readBatch
+	unissuedReads  []*readRequest
+	readWaiting    []*readRequest // read index known, waiting for apply
+	lastLdr        uint64
+
+	// dbMu guards db against being swapped (snapshot application) while
+	// read; readers hold it shared.
+	dbMu  sync.RWMutex
+	db    *pebble.DB
+	dbDir string
+
+	desc     atomic.Pointer[RangeDescriptor]
+	leader   atomic.Uint64 // leader replica id, 0 if unknown
+	isLead   atomic.Bool
+	appliedA atomic.Uint64
+}
+
+// inbox is what clients and the network queue for a group.
+type inbox struct {
+	ticks int
+	msgs  []*pb.Message
+	props []*proposal
+	reads []*readRequest
+	// campaign asks the replica to start an election now.
+	campaign bool
+}
+
+// raftConfig returns the etcd raft configuration of a replica.
+func (n *node) raftConfig(id uint64, ls *logStorage, applied uint64) *raft.Config {
+	return &raft.Config{
+		ID:                        id,
+		ElectionTick:              n.cfg.ElectionTicks,
+		HeartbeatTick:             n.cfg.HeartbeatTicks,
+		Storage:                   ls,
+		Applied:                   applied,
+		MaxSizePerMsg:             1 << 20,
+		MaxCommittedSizePerReady:  64 << 20,
+		MaxUncommittedEntriesSize: 256 << 20,
+		MaxInflightMsgs:           256,
+		CheckQuorum:               true,
+		PreVote:                   true,
+		ReadOnlyOption:            raft.ReadOnlySafe,
+		StepDownOnRemoval:         true,
+		Logger:                    raftLogger{},
+	}
+}
+
+// openReplica opens group gid from the raft-log engine's registry.
+func (n *node) openReplica(gid, replicaID uint64, dbDir string) (*replica, error) {
+	r := &replica{
+		n: n, groupID: gid, replicaID: replicaID, dbDir: dbDir,
+		proposals:   map[uint64]*proposal{},
+		propByIndex: map[uint64]*proposal{},
+		readBatches: map[uint64]*readBatch{},
+		peers:       map[uint64]uint64{},
+	}
+	db, err := n.openGroupPebble(dbDir)
+	if err != nil {
+		return nil, err
+	}
+	r.db = db
+	if err := r.loadLocalState(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	ls, err := loadLogStorage(n.logdb, gid, r.confState)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	// An apply that reached the group's Pebble may be durable while the
+	// commit index that allowed it was not yet synced: the entries were
+	// committed, so raise the commit index.
+	if ls.hs.GetCommit() < r.applied {
+		ls.hs.Commit = proto.Uint64(r.applied)
+	}
+	if ls.lastIndex < r.applied {
+		db.Close()
+		return nil, fmt.Errorf("group %d: applied index %d is beyond the last log index %d: %w", gid, r.applied, ls.lastIndex, ErrCorruption)
+	}
+	ls.snapshot = r.snapshot
+	r.ls = ls
+	r.durableApplied = r.applied
+	rn, err := raft.NewRawNode(n.raftConfig(replicaID, ls, r.applied))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cannot start raft for group %d: %w", gid, err)
+	}
+	r.rn = rn
+	r.appliedA.Store(r.applied)
+	return r, nil
+}
+
+// loadLocalState reads the applied state from the group's Pebble. A group
+// created for an incoming snapshot has none yet.
+func (r *replica) loadLocalState() error {
+	r.confState = &pb.ConfState{}
+	v, closer, err := r.db.Get(localAppliedKey)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if len(v) != 16 {
+		closer.Close()
+		return fmt.Errorf("group %d applied state has %d bytes: %w", r.groupID, len(v), ErrCorruption)
+	}
+	r.applied, r.appliedTerm = binary.BigEndian.Uint64(v), binary.BigEndian.Uint64(v[8:])
+	closer.Close()
+	if v, closer, err = r.db.Get(localConfStateKey); err != nil {
+		return fmt.Errorf("group %d has an applied index but no conf state: %v: %w", r.groupID, err, ErrCorruption)
+	}
+	err = proto.Unmarshal(v, r.confState)
+	closer.Close()
+	if err != nil {
+		return fmt.Errorf("cannot decode conf state of group %d: %v: %w", r.groupID, err, ErrCorruption)
+	}
+	if v, closer, err = r.db.Get(localDescriptorKey); err != nil {
+		return fmt.Errorf("group %d has an applied index but no descriptor: %v: %w", r.groupID, err, ErrCorruption)
+	}
+	d, err := decodeDescriptor(v)
+	closer.Close()
+	if err != nil {
+		return err
+	}
+	r.desc.Store(d)
+	return nil
+}
+
+func appendAppliedState(dst []byte, index, term uint64) []byte {
+	dst = binary.BigEndian.AppendUint64(dst, index)
+	return binary.BigEndian.AppendUint64(dst, term)
+}
+
+// enqueue adds work to the inbox and schedules the group.
+func (r *replica) enqueue(f func(in *inbox)) {
+	r.qmu.Lock()
+	f(&r.inbox)
+	r.qmu.Unlock()
+	r.n.sched.mark(r.groupID)
+}
+
+// drainInbox feeds queued work into the RawNode. Called with mu held.
+func (r *replica) drainInbox() {
+	r.qmu.Lock()
+	in := r.inbox
+	r.inbox = inbox{}
+	r.qmu.Unlock()
+
+	if in.campaign {
+		_ = r.rn.Campaign()
+	}
+	for i := 0; i < in.ticks; i++ {
+		r.rn.Tick()
+		r.tick++
+		r.onTick()
+	}
+	for _, m := range in.msgs {
+		// Errors are for messages raft does not accept from this peer
+		// (for example a response from a removed replica); drop them.
+		_ = r.rn.Step(m)
+	}
+	for _, p := range in.props {
+		if err := r.rn.Propose(p.data); err != nil {
+			p.fut.complete(0, fmt.Errorf("group %d: %v: %w", r.groupID, err, ErrProposalDropped))
+			continue
+		}
+		p.tick = r.tick
+		r.proposals[p.id] = p
+	}
+	r.unissuedReads = append(r.unissuedReads, in.reads...)
+	if len(r.unissuedReads) > 0 {
+		r.issueRead(r.unissuedReads)
+		r.unissuedReads = nil
+	}
+}
+
+// issueRead sends one ReadIndex request for reqs.
+func (r *replica) issueRead(reqs []*readRequest) {
+	id := r.n.nextID()
+	var ctx [8]byte
+	binary.BigEndian.PutUint64(ctx[:], id)
+	r.readBatches[id] = &readBatch{reqs: reqs, tick: r.tick}
+	r.rn.ReadIndex(ctx[:])
+}
+
+// timeoutTicks is how long, in ticks, a proposal or read may wait inside raft
+// before it is failed (proposals) or reissued (reads).
+func (r *replica) timeoutTicks() uint64 { return uint64(4 * r.n.cfg.ElectionTicks) }
+
+// onTick expires stale proposals and reissues stale reads.
+func (r *replica) onTick() {
+	limit := r.timeoutTicks()
+	if r.tick%uint64(r.n.cfg.ElectionTicks) != 0 {
+		return
+	}
+	for id, p := range r.proposals {
+		if r.tick-p.tick >= 2*limit {
+			p.fut.complete(0, fmt.Errorf("group %d: proposal not applied after %d ticks: %w", r.groupID, r.tick-p.tick, ErrAmbiguousResult))
+			delete(r.proposals, id)
+			if r.propByIndex[p.index] == p {
+				delete(r.propByIndex, p.index)
+			}
+		}
+	}
+	for id, b := range r.readBatches {
+		if r.tick-b.tick >= limit {
+			delete(r.readBatches, id)
+			r.unissuedReads = append(r.unissuedReads, b.reqs...)
+		}
+	}
+}
+
+// reissueReads re-sends every outstanding ReadIndex, after a leader change
+// (raft drops read requests it cannot serve).
+func (r *replica) reissueReads() {
+	for id, b := range r.readBatches {
+		delete(r.readBatches, id)
+		r.unissuedReads = append(r.unissuedReads, b.reqs...)
+	}
+}
+
+// stage writes the persistent part of rd into the raft-log batch b.
+func (r *replica) stage(b *pebble.Batch, rd *raft.Ready) error {
+	if !raft.IsEmptySnap(rd.Snapshot) {
+		if err := r.applySnapshot(b, rd.Snapshot); err != nil {
+			return err
+		}
+	}
+	if err := r.ls.stageEntries(b, rd.Entries); err != nil {
+		return err
+	}
+	if rd.HardState != nil && !raft.IsEmptyHardState(rd.HardState) {
+		if err := r.ls.stageHardState(b, rd.HardState); err != nil {
+			return err
+		}
+	}
+	// Learn where our proposals landed.
+	for _, e := range rd.Entries {
+		if e.GetType() != pb.EntryNormal || len(e.GetData()) < commandHeaderLen {
+			continue
+		}
+		_, id, _, err := decodeCommandHeader(e.GetData())
+		if err != nil {
+			continue
+		}
+		if p := r.proposals[id]; p != nil {
+			p.index, p.term = e.GetIndex(), e.GetTerm()
+			r.propByIndex[p.index] = p
+		}
+	}
+	return nil
+}
+
+// afterPersist runs the rest of the Ready once it is durable: messages are
+// returned for sending, committed entries applied, reads answered. The
+// caller sends the messages and then calls Advance.
+func (r *replica) afterPersist(rd *raft.Ready) ([]envelope, error) {
+	r.ls.commitStaged()
+	if rd.SoftState != nil {
+		ld := rd.SoftState.Lead
+		r.leader.Store(ld)
+		r.isLead.Store(rd.SoftState.RaftState == raft.StateLeader)
+		if ld != r.lastLdr {
+			r.lastLdr = ld
+			r.reissueReads()
+		}
+	}
+	envs := make([]envelope, 0, len(rd.Messages))
+	for _, m := range rd.Messages {
+		to := r.nodeOf(m.GetTo())
+		if to == 0 {
+			continue
+		}
+		envs = append(envs, envelope{GroupID: r.groupID, FromNode: r.n.id, ToNode: to, Msg: m})
+	}
+	if len(rd.CommittedEntries) > 0 {
+		if err := r.applyEntries(rd.CommittedEntries); err != nil {
+			return envs, err
+		}
+	}
+	for _, rs := range rd.ReadStates {
+		if len(rs.RequestCtx) != 8 {
+			continue
+		}
+		id := binary.BigEndian.Uint64(rs.RequestCtx)
+		b := r.readBatches[id]
+		if b == nil {
+			continue
+		}
+		delete(r.readBatches, id)
+		for _, q := range b.reqs {
+			q.index = rs.Index
+			r.readWaiting = append(r.readWaiting, q)
+		}
+	}
+	r.serveReads()
+	return envs, nil
+}
+
+// serveReads completes the reads whose index is applied.
+func (r *replica) serveReads() {
+	kept := r.readWaiting[:0]
+	for _, q := range r.readWaiting {
+		if q.index <= r.applied {
+			q.fut.complete(q.index, nil)
+		} else {
+			kept = append(kept, q)
+		}
+	}
+	clear(r.readWaiting[len(kept):])
+	r.readWaiting = kept
+}
+
+// nodeOf returns the node holding replica id of this group, or 0.
+func (r *replica) nodeOf(id uint64) uint64 {
+	if d := r.desc.Load(); d != nil {
+		if n := d.nodeOfReplica(id); n != 0 {
+			return n
+		}
+	}
+	r.qmu.Lock()
+	defer r.qmu.Unlock()
+	return r.peers[id]
+}
+
+// applyEntries applies committed entries to the group's Pebble in one batch,
+// together with the new applied index.
+func (r *replica) applyEntries(ents []*pb.Entry) error {
+	r.dbMu.RLock()
+	db := r.db
+	r.dbMu.RUnlock()
+	b := db.NewBatch()
+	defer b.Close()
+	var done []*proposal
+	var key []byte
+	for _, e := range ents {
+		idx := e.GetIndex()
+		if idx <= r.applied {
+			continue
+		}
+		switch e.GetType() {
+		case pb.EntryNormal:
+			if len(e.GetData()) == 0 {
+				break // empty entry of a new leader
+			}
+			kind, id, body, err := decodeCommandHeader(e.GetData())
+			if err != nil {
+				return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
+			}
+			if kind == cmdBatch {
+				if key, err = applyBatchBody(b, body, key); err != nil {
+					return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
+				}
+			}
+			if p := r.proposals[id]; p != nil {
+				delete(r.proposals, id)
+				done = append(done, p)
+			}
+			if p := r.propByIndex[idx]; p != nil {
+				delete(r.propByIndex, idx)
+				if p.id != id {
+					delete(r.proposals, p.id)
+					p.fut.complete(0, fmt.Errorf("group %d: another entry committed at index %d: %w", r.groupID, idx, ErrProposalDropped))
+				}
+			}
+		case pb.EntryConfChange, pb.EntryConfChangeV2:
+			if err := r.applyConfChange(b, e); err != nil {
+				return err
+			}
+		}
+		r.applied, r.appliedTerm = idx, e.GetTerm()
+	}
+	if err := b.Set(localAppliedKey, appendAppliedState(nil, r.applied, r.appliedTerm), nil); err != nil {
+		return err
+	}
+	if err := b.Commit(pebble.NoSync); err != nil {
+		return fmt.Errorf("cannot apply to group %d: %w", r.groupID, err)
+	}
+	r.appliedA.Store(r.applied)
+	for _, p := range done {
+		p.fut.complete(p.index, nil)
+	}
+	return nil
+}
+
+// applyBatchBody adds the operations of a cmdBatch body to b, with user keys
+// prefixed. scratch is reused for prefixed keys and returned.
+func applyBatchBody(b *pebble.Batch, body, scratch []byte) ([]byte, error) {
+	for len(body) > 0 {
+		op, key, value, tail, err := decodeOp(body)
+		if err != nil {
+			return scratch, err
+		}
+		body = tail
+		scratch = append(append(scratch[:0], userKeyPrefix), key...)
+		switch op {
+		case opSet:
+			err = b.Set(scratch, value, nil)
+		case opMerge:
+			err = b.Merge(scratch, value, nil)
+		case opDelete:
+			err = b.Delete(scratch, nil)
+		case opDeleteRange:
+			end := userKeysEnd
+			if len(value) > 0 {
+				end = append([]byte{userKeyPrefix}, value...)
+			}
+			err = b.DeleteRange(scratch, end, nil)
+		}
+		if err != nil {
+			return scratch, err
+		}
+	}
+	return scratch, nil
+}
+
+// applyConfChange applies a membership change: raft's configuration, and the
+// descriptor carried in the change's context, written with the applied index.
+func (r *replica) applyConfChange(b *pebble.Batch, e *pb.Entry) error {
+	var cc pb.ConfChangeI
+	var ctx []byte
+	if e.GetType() == pb.EntryConfChange {
+		var c pb.ConfChange
+		if err := proto.Unmarshal(e.GetData(), &c); err != nil {
+			return fmt.Errorf("group %d: cannot decode conf change at %d: %v: %w", r.groupID, e.GetIndex(), err, ErrCorruption)
+		}
+		cc, ctx = &c, c.GetContext()
+	} else {
+		var c pb.ConfChangeV2
+		if err := proto.Unmarshal(e.GetData(), &c); err != nil {
+			return fmt.Errorf("group %d: cannot decode conf change at %d: %v: %w", r.groupID, e.GetIndex(), err, ErrCorruption)
+		}
+		cc, ctx = &c, c.GetContext()
+	}
+	cur := r.desc.Load()
+	var next *RangeDescriptor
+	if len(ctx) > 0 {
+		d, err := decodeDescriptor(ctx)
+		if err != nil {
+			return err
+		}
+		if cur != nil && d.Generation != cur.Generation+1 {
+			// Proposed against a descriptor that changed since: reject
+			// by not applying it (etcd raft's contract for refusals).
+			return nil
+		}
+		next = d
+	}
+	r.confState = r.rn.ApplyConfChange(cc)
+	v, err := proto.Marshal(r.confState)
+	if err != nil {
+		return err
+	}
+	if err := b.Set(localConfStateKey, v, nil); err != nil {
+		return err
+	}
+	if next != nil {
+		if err := b.Set(localDescriptorKey, encodeDescriptor(next), nil); err != nil {
+			return err
+		}
+		r.desc.Store(next)
+		r.n.updateDirectory(next)
+	}
+	return nil
+}
+
+// notePeer remembers the node of a replica id seen in a message.
+func (r *replica) notePeer(rid, node uint64) {
+	if d := r.desc.Load(); d != nil && d.nodeOfReplica(rid) == node {
+		return
+	}
+	r.qmu.Lock()
+	r.peers[rid] = node
+	r.qmu.Unlock()
+}
+
+// failPending completes every waiting proposal and read with err.
+func (r *replica) failPending(err error) {
+	for id, p := range r.proposals {
+		p.fut.complete(0, err)
+		delete(r.proposals, id)
+	}
+	clear(r.propByIndex)
+	for id, b := range r.readBatches {
+		for _, q := range b.reqs {
+			q.fut.complete(0, err)
+		}
+		delete(r.readBatches, id)
+	}
+	for _, q := range append(r.readWaiting, r.unissuedReads...) {
+		q.fut.complete(0, err)
+	}
+	r.readWaiting, r.unissuedReads = nil, nil
+	r.qmu.Lock()
+	in := r.inbox
+	r.inbox = inbox{}
+	r.qmu.Unlock()
+	for _, p := range in.props {
+		p.fut.complete(0, err)
+	}
+	for _, q := range in.reads {
+		q.fut.complete(0, err)
+	}
+}

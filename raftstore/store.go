@@ -1,0 +1,454 @@
+package raftstore
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/talus-logs/talus/kv"
+)
+
+// Store is a kv.Store on the raft groups of one node. It is safe for
+// concurrent use. Batches and iterators it returns belong to one goroutine.
+//
+// Commit returns after each part of the batch is committed by a quorum of its
+// group and applied on this node; sync is ignored (every commit is durable in
+// a quorum's raft log). Reads are linearizable per group.
+type Store struct {
+	n *node
+}
+
+var _ kv.Store = (*Store)(nil)
+
+// Open opens (creating or joining if needed) the node described by cfg and
+// starts it. With an empty DataDir and no Join, the node bootstraps a new
+// cluster of itself: a one-voter group per initial range.
+func Open(cfg Config) (*Store, error) {
+	cfg.EnsureDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("raftstore: invalid config: %w", err)
+	}
+	n, err := openNode(cfg)
+	if err != nil {
+		return nil, err
+	}
+	n.mu.RLock()
+	empty := len(n.groups) == 0
+	n.mu.RUnlock()
+	if empty && len(cfg.Join) == 0 {
+		if err := n.bootstrapCluster([]uint64{n.id}); err != nil {
+			n.closeStorage()
+			return nil, err
+		}
+	}
+	if !cfg.manual {
+		n.start()
+	}
+	n.campaignSoleVoters()
+	return &Store{n: n}, nil
+}
+
+// initialDescriptors returns the descriptors of the groups a new cluster
+// starts with: one per initial split, replicated on nodes (at most
+// ReplicationFactor of them).
+func initialDescriptors(cfg *Config, nodes []uint64) []*RangeDescriptor {
+	starts := append([][]byte{nil}, cfg.InitialSplits...)
+	var out []*RangeDescriptor
+	for i, s := range starts {
+		d := &RangeDescriptor{GroupID: firstDataGroupID + uint64(i), StartKey: s, Generation: 1}
+		if i+1 < len(starts) {
+			d.EndKey = starts[i+1]
+		}
+		for j, nid := range nodes {
+			if j == cfg.ReplicationFactor {
+				break
+			}
+			d.Replicas = append(d.Replicas, ReplicaDescriptor{NodeID: nid, ReplicaID: uint64(j + 1)})
+		}
+		d.NextReplicaID = uint64(len(d.Replicas) + 1)
+		out = append(out, d)
+	}
+	return out
+}
+
+// bootstrapCluster creates the initial groups of a cluster made of nodes.
+// Every node of the initial cluster must run it with the same arguments.
+func (n *node) bootstrapCluster(nodes []uint64) error {
+	for _, d := range initialDescriptors(&n.cfg, nodes) {
+		if _, ok := d.replicaOnNode(n.id); !ok {
+			continue
+		}
+		if err := n.bootstrapGroup(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// campaignSoleVoters starts an election right away in groups where this
+// node is the only voter, instead of waiting for an election timeout.
+func (n *node) campaignSoleVoters() {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	for _, r := range n.groups {
+		d := r.desc.Load()
+		if d == nil {
+			continue
+		}
+		voters := 0
+		mine := false
+		for _, rd := range d.Replicas {
+			if !rd.Learner {
+				voters++
+				mine = mine || rd.NodeID == n.id
+			}
+		}
+		if voters == 1 && mine {
+			r.enqueue(func(in *inbox) { in.campaign = true })
+		}
+	}
+}
+
+// propose queues a command for group gid. data must carry proposal id id.
+func (n *node) propose(gid, id uint64, data []byte) *future {
+	return n.submit(gid, func(f *future, in *inbox) {
+		in.props = append(in.props, &proposal{id: id, data: data, fut: f})
+	})
+}
+
+// readIndex queues a linearizable read of group gid: the future completes
+// once the group applied an index that covers every write acknowledged
+// before the call.
+func (n *node) readIndex(gid uint64) *future {
+	return n.submit(gid, func(f *future, in *inbox) {
+		in.reads = append(in.reads, &readRequest{fut: f})
+	})
+}
+
+// submit queues work for group gid with a new future.
+func (n *node) submit(gid uint64, add func(f *future, in *inbox)) *future {
+	f := newFuture()
+	r := n.replica(gid)
+	switch {
+	case r == nil:
+		f.complete(0, fmt.Errorf("group %d: %w", gid, ErrGroupNotFound))
+	case n.stopped.Load():
+		f.complete(0, ErrStopped)
+	default:
+		r.enqueue(func(in *inbox) { add(f, in) })
+	}
+	return f
+}
+
+// proposeWait proposes body (a cmdBatch body) to group gid and waits until
+// it is applied here, retrying while raft drops it, until ProposalTimeout.
+func (n *node) proposeWait(gid uint64, kind commandKind, body []byte) error {
+	deadline := time.Now().Add(n.cfg.ProposalTimeout)
+	timer := time.NewTimer(n.cfg.ProposalTimeout)
+	defer timer.Stop()
+	backoff := time.Millisecond
+	for {
+		id := n.nextID()
+		data := make([]byte, 0, commandHeaderLen+len(body))
+		data = append(appendCommandHeader(data, kind, id), body...)
+		f := n.propose(gid, id, data)
+		select {
+		case <-f.done:
+		case <-timer.C:
+			return fmt.Errorf("group %d: no result after %v: %w", gid, n.cfg.ProposalTimeout, ErrAmbiguousResult)
+		}
+		if f.err == nil || !errors.Is(f.err, ErrProposalDropped) {
+			return f.err
+		}
+		if time.Now().Add(backoff).After(deadline) {
+			return f.err
+		}
+		// Dropped (no leader yet, or lost to a new leader): the write is
+		// not applied, so trying again is safe. Back off a little while
+		// an election runs.
+		time.Sleep(backoff)
+		if backoff < 50*time.Millisecond {
+			backoff *= 2
+		}
+	}
+}
+
+// readWait waits for a read index of group gid to be applied here.
+func (n *node) readWait(gid uint64) (*replica, error) {
+	timer := time.NewTimer(n.cfg.ProposalTimeout)
+	defer timer.Stop()
+	f := n.readIndex(gid)
+	select {
+	case <-f.done:
+	case <-timer.C:
+		return nil, fmt.Errorf("group %d: no read index after %v: %w", gid, n.cfg.ProposalTimeout, ErrTimeout)
+	}
+	if f.err != nil {
+		return nil, f.err
+	}
+	return n.replica(gid), nil
+}
+
+// NewBatch implements kv.Store.
+func (s *Store) NewBatch() kv.Batch { return &batch{s: s} }
+
+// Get implements kv.Store.
+func (s *Store) Get(key []byte) ([]byte, error) {
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
+	d, err := s.n.lookup(key)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.n.readWait(d.GroupID)
+	if err != nil {
+		return nil, err
+	}
+	r.dbMu.RLock()
+	defer r.dbMu.RUnlock()
+	if r.db == nil {
+		return nil, kv.ErrClosed
+	}
+	pk := append([]byte{userKeyPrefix}, key...)
+	v, closer, err := r.db.Get(pk)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, kv.ErrNotFound
+	} else if err != nil {
+		return nil, err
+	}
+	out := append([]byte(nil), v...)
+	closer.Close()
+	return out, nil
+}
+
+// NewIter implements kv.Store. Each range's part of the view is consistent
+// and linearizable on its own; views of different ranges are taken one
+// after the other, not at one instant.
+func (s *Store) NewIter(o *kv.IterOptions) (kv.Iterator, error) {
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
+	var lo, hi []byte
+	if o != nil {
+		lo, hi = o.LowerBound, o.UpperBound
+	}
+	descs := s.n.rangesOverlapping(lo, hi)
+	it := &rangeIter{cur: -1}
+	for _, d := range descs {
+		r, err := s.n.readWait(d.GroupID)
+		if err != nil {
+			it.Close()
+			return nil, err
+		}
+		plo := append([]byte{userKeyPrefix}, maxKey(lo, d.StartKey)...)
+		phi := userKeysEnd
+		if e := minEnd(hi, d.EndKey); e != nil {
+			phi = append([]byte{userKeyPrefix}, e...)
+		}
+		r.dbMu.RLock()
+		if r.db == nil {
+			r.dbMu.RUnlock()
+			it.Close()
+			return nil, kv.ErrClosed
+		}
+		pit, err := r.db.NewIter(&pebble.IterOptions{LowerBound: plo, UpperBound: phi})
+		r.dbMu.RUnlock()
+		if err != nil {
+			it.Close()
+			return nil, err
+		}
+		it.parts = append(it.parts, pit)
+	}
+	return it, nil
+}
+
+func maxKey(a, b []byte) []byte {
+	if bytes.Compare(a, b) >= 0 {
+		return a
+	}
+	return b
+}
+
+// minEnd returns the smaller of two exclusive ends, nil meaning infinity.
+func minEnd(a, b []byte) []byte {
+	switch {
+	case len(a) == 0 && a == nil:
+		if len(b) == 0 {
+			return nil
+		}
+		return b
+	case len(b) == 0:
+		return a
+	case bytes.Compare(a, b) <= 0:
+		return a
+	}
+	return b
+}
+
+// DiskUsage implements kv.Store: the bytes of every group's Pebble and of
+// the raft-log engine.
+func (s *Store) DiskUsage() uint64 {
+	n := s.n
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	var total uint64
+	if n.logdb != nil {
+		total += n.logdb.Metrics().DiskSpaceUsage()
+	}
+	for _, r := range n.groups {
+		r.dbMu.RLock()
+		if r.db != nil {
+			total += r.db.Metrics().DiskSpaceUsage()
+		}
+		r.dbMu.RUnlock()
+	}
+	return total
+}
+
+// Close implements kv.Store. Waiting writes and reads fail with ErrStopped.
+func (s *Store) Close() error {
+	if err := s.n.stop(); err != nil {
+		if errors.Is(err, ErrStopped) {
+			return kv.ErrClosed
+		}
+		return err
+	}
+	return nil
+}
+
+func (s *Store) checkOpen() error {
+	if s.n.stopped.Load() {
+		return kv.ErrClosed
+	}
+	if e := s.n.fatal.Load(); e != nil {
+		return *e
+	}
+	return nil
+}
+
+// batch implements kv.Batch: operations are encoded as a cmdBatch body and
+// split by range at Commit.
+type batch struct {
+	s     *Store
+	ops   []byte
+	count uint32
+}
+
+func (b *batch) add(op opKind, key, value []byte) error {
+	b.ops = appendOp(b.ops, op, key, value)
+	b.count++
+	return nil
+}
+
+func (b *batch) Set(k, v []byte) error   { return b.add(opSet, k, v) }
+func (b *batch) Merge(k, v []byte) error { return b.add(opMerge, k, v) }
+func (b *batch) Delete(k []byte) error   { return b.add(opDelete, k, nil) }
+func (b *batch) DeleteRange(start, end []byte) error {
+	if end != nil && bytes.Compare(start, end) >= 0 {
+		return nil
+	}
+	if end != nil && len(end) == 0 {
+		return nil
+	}
+	return b.add(opDeleteRange, start, end)
+}
+func (b *batch) Count() uint32 { return b.count }
+func (b *batch) Len() int      { return len(b.ops) }
+func (b *batch) Close() error  { b.ops = nil; return nil }
+
+// Commit implements kv.Batch. The parts of the batch in different ranges
+// are committed independently and concurrently.
+func (b *batch) Commit(bool) error {
+	if err := b.s.checkOpen(); err != nil {
+		return err
+	}
+	if b.count == 0 {
+		return nil
+	}
+	parts, err := b.s.n.splitByRange(b.ops)
+	if err != nil {
+		return err
+	}
+	if len(parts) == 1 {
+		for gid, body := range parts {
+			return b.s.n.proposeWait(gid, cmdBatch, body)
+		}
+	}
+	errc := make(chan error, len(parts))
+	for gid, body := range parts {
+		go func() { errc <- b.s.n.proposeWait(gid, cmdBatch, body) }()
+	}
+	var errs []error
+	for range parts {
+		if err := <-errc; err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// splitByRange splits encoded operations by the range owning their keys.
+// A batch inside one range is returned as is.
+func (n *node) splitByRange(ops []byte) (map[uint64][]byte, error) {
+	var first *RangeDescriptor
+	single := true
+	for rest := ops; len(rest) > 0; {
+		op, key, value, tail, err := decodeOp(rest)
+		if err != nil {
+			return nil, err
+		}
+		rest = tail
+		d, err := n.lookup(key)
+		if err != nil {
+			return nil, err
+		}
+		if first == nil {
+			first = d
+		}
+		if d.GroupID != first.GroupID || (op == opDeleteRange && !rangeWithin(key, value, d)) {
+			single = false
+			break
+		}
+	}
+	if single {
+		return map[uint64][]byte{first.GroupID: ops}, nil
+	}
+	parts := map[uint64][]byte{}
+	for rest := ops; len(rest) > 0; {
+		op, key, value, tail, _ := decodeOp(rest)
+		rest = tail
+		if op != opDeleteRange {
+			d, err := n.lookup(key)
+			if err != nil {
+				return nil, err
+			}
+			parts[d.GroupID] = appendOp(parts[d.GroupID], op, key, value)
+			continue
+		}
+		var end []byte
+		if len(value) > 0 {
+			end = value
+		}
+		for _, d := range n.rangesOverlapping(key, end) {
+			s := maxKey(key, d.StartKey)
+			e := minEnd(end, d.EndKey)
+			parts[d.GroupID] = appendOp(parts[d.GroupID], opDeleteRange, s, e)
+		}
+	}
+	return parts, nil
+}
+
+// rangeWithin reports whether [start, end) (end empty: infinity) lies in d.
+func rangeWithin(start, end []byte, d *RangeDescriptor) bool {
+	if !d.ContainsKey(start) {
+		return false
+	}
+	if len(d.EndKey) == 0 {
+		return true
+	}
+	return len(end) > 0 && bytes.Compare(end, d.EndKey) <= 0
+}
