@@ -1,0 +1,136 @@
+package storage
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+)
+
+// RecordFormatV1 is the first byte of every stored record value. The layout
+// is durable; a new layout gets a new version byte and the decoder keeps
+// reading the old ones.
+//
+//	| 0x01 | zigzag varint ObservedTime − Time | uvarint SeverityNumber |
+//	| uvarint len, SeverityText | Body (value) | attributes (map) |
+//	| uvarint DroppedAttributesCount | uvarint Flags | presence byte (1 trace, 2 span) |
+//	| [16B TraceID] | [8B SpanID] | uvarint len, ScopeName | uvarint len, ScopeVersion |
+//	| scope attributes (map) | uvarint len, EventName |
+//
+// The time itself lives in the key; the resource in the resource map.
+const RecordFormatV1 byte = 1
+
+// appendRecord encodes rec stored at ts. It fails only for values nested
+// deeper than MaxValueDepth.
+func appendRecord(dst []byte, rec plog.LogRecord, scope pcommon.InstrumentationScope, ts int64) ([]byte, error) {
+	dst = append(dst, RecordFormatV1)
+	obs := int64(rec.ObservedTimestamp())
+	if obs == 0 {
+		obs = ts
+	}
+	dst = binary.AppendVarint(dst, obs-ts)
+	dst = binary.AppendUvarint(dst, uint64(rec.SeverityNumber()))
+	dst = appendUvarintString(dst, rec.SeverityText())
+	var err error
+	if dst, err = appendValue(dst, rec.Body(), 1); err != nil {
+		return dst, err
+	}
+	if dst, err = appendMap(dst, rec.Attributes(), 1); err != nil {
+		return dst, err
+	}
+	dst = binary.AppendUvarint(dst, uint64(rec.DroppedAttributesCount()))
+	dst = binary.AppendUvarint(dst, uint64(rec.Flags()))
+	tid, sid := rec.TraceID(), rec.SpanID()
+	var presence byte
+	if !tid.IsEmpty() {
+		presence |= 1
+	}
+	if !sid.IsEmpty() {
+		presence |= 2
+	}
+	dst = append(dst, presence)
+	if presence&1 != 0 {
+		dst = append(dst, tid[:]...)
+	}
+	if presence&2 != 0 {
+		dst = append(dst, sid[:]...)
+	}
+	dst = appendUvarintString(dst, scope.Name())
+	dst = appendUvarintString(dst, scope.Version())
+	if dst, err = appendMap(dst, scope.Attributes(), 1); err != nil {
+		return dst, err
+	}
+	return appendUvarintString(dst, rec.EventName()), nil
+}
+
+// Entry is one stored log record, decoded.
+type Entry struct {
+	Key            LogKey
+	RawKey         []byte
+	ObservedTime   int64
+	SeverityNumber int32
+	SeverityText   string
+	Body           any
+	Attributes     map[string]any
+	TraceID        [16]byte
+	HasTraceID     bool
+	SpanID         [8]byte
+	HasSpanID      bool
+	Flags          uint32
+	DroppedAttrs   uint32
+	ScopeName      string
+	ScopeVersion   string
+	ScopeAttrs     map[string]any
+	EventName      string
+	Resource       *StoredResource
+}
+
+func decodeRecord(b []byte, ts int64, e *Entry) error {
+	d := decoder{b: b}
+	if v := d.byte1("format"); v != RecordFormatV1 {
+		if d.err != nil {
+			return d.err
+		}
+		return fmt.Errorf("%w: unknown record format %d", ErrCorrupt, v)
+	}
+	e.ObservedTime = ts + d.varint("observed time")
+	e.SeverityNumber = int32(d.uvarint("severity"))
+	e.SeverityText = d.str("severity text")
+	e.Body = d.value(1)
+	e.Attributes = d.mapValue(1)
+	e.DroppedAttrs = uint32(d.uvarint("dropped"))
+	e.Flags = uint32(d.uvarint("flags"))
+	presence := d.byte1("presence")
+	if presence&1 != 0 {
+		copy(e.TraceID[:], d.raw(16, "trace id"))
+		e.HasTraceID = true
+	}
+	if presence&2 != 0 {
+		copy(e.SpanID[:], d.raw(8, "span id"))
+		e.HasSpanID = true
+	}
+	e.ScopeName = d.str("scope name")
+	e.ScopeVersion = d.str("scope version")
+	e.ScopeAttrs = d.mapValue(1)
+	e.EventName = d.str("event name")
+	return d.err
+}
+
+// recordHead decodes only what filters need: severity and the body as text.
+func recordHead(b []byte) (severity int32, body string, err error) {
+	d := decoder{b: b}
+	if v := d.byte1("format"); v != RecordFormatV1 {
+		return 0, "", fmt.Errorf("%w: unknown record format %d", ErrCorrupt, v)
+	}
+	d.varint("observed time")
+	severity = int32(d.uvarint("severity"))
+	d.str("severity text")
+	if len(d.b) > 0 && d.b[0] == valString {
+		d.b = d.b[1:]
+		body = d.str("body")
+	} else {
+		body = ValueString(d.value(1))
+	}
+	return severity, body, d.err
+}
