@@ -421,7 +421,7 @@ func (h *cursorHeap) Less(i, j int) bool {
 	return entryLess(ea.ts, a.zone, a.hash, ea.uniq, eb.ts, b.zone, b.hash, eb.uniq)
 }
 func (h *cursorHeap) Swap(i, j int) { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *cursorHeap) Push(x any)   { h.items = append(h.items, x.(*resCursor)) }
+func (h *cursorHeap) Push(x any)    { h.items = append(h.items, x.(*resCursor)) }
 func (h *cursorHeap) Pop() any {
 	x := h.items[len(h.items)-1]
 	h.items = h.items[:len(h.items)-1]

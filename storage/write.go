@@ -222,7 +222,9 @@ func postingValue(v string) string {
 	return v[:MaxPostingValue] + "\xff"
 }
 
-func isTruncatedPosting(v string) bool { return strings.HasSuffix(v, "\xff") && len(v) == MaxPostingValue+1 }
+func isTruncatedPosting(v string) bool {
+	return strings.HasSuffix(v, "\xff") && len(v) == MaxPostingValue+1
+}
 
 func countRecords(rl plog.ResourceLogs) int {
 	n := 0
