@@ -28,9 +28,11 @@ test-go:
 collector:
 	CACHE_DIR=$(CACHE_DIR) bash deploy/otelcol/build.sh
 
+## test-e2e: the real-collector end-to-end test (e2e/, build tag e2e) against bin/talus
 test-e2e: build collector
-	TALUS_BIN=$(CURDIR)/$(BIN) OTELCOL_BIN=$$(CACHE_DIR=$(CACHE_DIR) bash deploy/otelcol/build.sh --print-path) \
-		$(GO) test -count=1 -timeout 10m -tags e2e ./e2e/...
+	$(GO) vet -tags e2e ./e2e/...
+	otelcol=$$(CACHE_DIR=$(CACHE_DIR) bash deploy/otelcol/build.sh --print-path) && \
+	TALUS_BIN=$(CURDIR)/$(BIN) OTELCOL_BIN=$$otelcol $(GO) test -count=1 -timeout 10m -tags e2e ./e2e/...
 
 ## plugin: build the Grafana datasource plugin into grafana-datasource/dist/
 plugin:

@@ -198,6 +198,8 @@ type talus struct {
 	// otlpGRPCAddr, otlpHTTPAddr and httpAddr are host:port on 127.0.0.1.
 	otlpGRPCAddr, otlpHTTPAddr, httpAddr string
 	client                               *api.Client
+	// starts counts start calls; each start logs to its own file.
+	starts int
 }
 
 // startTalus starts a server on dataDir with fresh ports and waits for /readyz.
@@ -213,15 +215,17 @@ func startTalus(t *testing.T, bin, dataDir, logDir string) *talus {
 // start (re)starts the server on the same data directory and addresses.
 func (s *talus) start(t *testing.T, logDir string) {
 	t.Helper()
-	s.process = startProcess(t, "talus", filepath.Join(logDir, "talus.log"), s.bin, "server",
+	s.starts++
+	name := fmt.Sprintf("talus#%d", s.starts)
+	s.process = startProcess(t, name, filepath.Join(logDir, name+".log"), s.bin, "server",
 		"--data-dir", s.dataDir,
 		"--otlp-grpc-addr", s.otlpGRPCAddr,
 		"--otlp-http-addr", s.otlpHTTPAddr,
 		"--http-addr", s.httpAddr)
 	start := time.Now()
 	s.waitUntil(t, "ready (GET /readyz = 200)", readyTimeout, s.client.Health)
-	t.Logf("talus ready after %v (OTLP gRPC %s, OTLP HTTP %s, API %s)",
-		time.Since(start).Round(time.Millisecond), s.otlpGRPCAddr, s.otlpHTTPAddr, s.httpAddr)
+	t.Logf("%s ready after %v (OTLP gRPC %s, OTLP HTTP %s, API %s)",
+		name, time.Since(start).Round(time.Millisecond), s.otlpGRPCAddr, s.otlpHTTPAddr, s.httpAddr)
 }
 
 // collector is a running OpenTelemetry Collector with an OTLP receiver.
