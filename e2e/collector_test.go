@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +105,9 @@ func runPipeline(t *testing.T, talusBin, otelcolBin, exporter string, viaGRPC bo
 	if err := c.stop(); err != nil {
 		t.Errorf("collector: %v", err)
 	}
+	// Retries and partial successes are allowed (the checks above decide),
+	// but worth seeing when a run is slow or a record is missing.
+	logExporterTrouble(t, c.process)
 	if err := s.stop(); err != nil {
 		t.Errorf("talus: %v", err)
 	}
@@ -236,5 +240,25 @@ func checkQueries(t *testing.T, s *talus, w *workload, q api.LogsQuery) {
 	} else {
 		fail(fmt.Sprintf("query %s over [%d, %d]", wq.Query, wq.Start.UnixNano(), wq.End.UnixNano()),
 			w.check(got, func(rec recordSpec) bool { return rec.seq >= lo.seq && rec.seq <= hi.seq }))
+	}
+}
+
+// logExporterTrouble reports how often the collector's log mentions a failed
+// export, a dropped batch or a partial success.
+func logExporterTrouble(t *testing.T, p *process) {
+	t.Helper()
+	b, err := os.ReadFile(p.logPath)
+	if err != nil {
+		t.Errorf("read collector log: %v", err)
+		return
+	}
+	var parts []string
+	for _, needle := range []string{"Exporting failed", "Dropping data", "Partial success"} {
+		if n := strings.Count(string(b), needle); n > 0 {
+			parts = append(parts, fmt.Sprintf("%q ×%d", needle, n))
+		}
+	}
+	if len(parts) > 0 {
+		t.Logf("collector log (%s) mentions %s", p.logPath, strings.Join(parts, ", "))
 	}
 }
