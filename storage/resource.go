@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/zeebo/xxh3"
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -59,7 +60,7 @@ func NewResource(attrs pcommon.Map, nodeZone string) (*Resource, error) {
 			return nil, err
 		}
 		if v.Type() != pcommon.ValueTypeMap && v.Type() != pcommon.ValueTypeSlice {
-			r.Postings = append(r.Postings, [2]string{k, pvalueString(v)})
+			r.Postings = append(r.Postings, [2]string{strings.ToValidUTF8(k, "\uFFFD"), strings.ToValidUTF8(pvalueString(v), "\uFFFD")})
 		}
 	}
 	zone, fromNode := zoneOf(attrs, nodeZone)

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
@@ -40,7 +42,13 @@ var ErrTooDeep = errors.New("storage: attribute value nested too deeply")
 // ErrCorrupt marks stored bytes that do not decode.
 var ErrCorrupt = errors.New("storage: corrupt value")
 
+// appendUvarintString writes a length-prefixed string. Invalid UTF-8 (OTLP
+// strings must be UTF-8, but not every sender checks) is replaced with
+// U+FFFD, so that everything stored renders as JSON unchanged.
 func appendUvarintString(dst []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	dst = binary.AppendUvarint(dst, uint64(len(s)))
 	return append(dst, s...)
 }

@@ -1,0 +1,272 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"google.golang.org/grpc"
+	"gopkg.in/yaml.v3"
+
+	"github.com/talus-logs/talus/api"
+	"github.com/talus-logs/talus/internal/metrics"
+	"github.com/talus-logs/talus/kv"
+	"github.com/talus-logs/talus/kv/pebblekv"
+	"github.com/talus-logs/talus/receiver"
+	"github.com/talus-logs/talus/storage"
+)
+
+// serverConfig is the server's configuration: defaults, then the YAML file
+// given with --config, then flags, each overriding the one before.
+type serverConfig struct {
+	// DataDir holds the data. Default "./data".
+	DataDir string `yaml:"data_dir"`
+	// OTLPGRPCAddr is the OTLP/gRPC listen address. Default "127.0.0.1:4317".
+	OTLPGRPCAddr string `yaml:"otlp_grpc_addr"`
+	// OTLPHTTPAddr is the OTLP/HTTP listen address. Default "127.0.0.1:4318".
+	OTLPHTTPAddr string `yaml:"otlp_http_addr"`
+	// HTTPAddr is the query API listen address. Default "127.0.0.1:7070".
+	HTTPAddr string `yaml:"http_addr"`
+	// Epoch is the time bucket width. Default 1h; fixed once data exists.
+	Epoch time.Duration `yaml:"epoch"`
+	// Retention drops whole epochs older than this; 0 keeps data forever.
+	Retention time.Duration `yaml:"retention"`
+	// Zone is this node's zone, for resources that name none.
+	Zone string `yaml:"zone"`
+	// LogLevel is debug, info, warn or error. Default info.
+	LogLevel string `yaml:"log_level"`
+}
+
+func defaultServerConfig() serverConfig {
+	return serverConfig{
+		DataDir:      "./data",
+		OTLPGRPCAddr: "127.0.0.1:4317",
+		OTLPHTTPAddr: "127.0.0.1:4318",
+		HTTPAddr:     "127.0.0.1:7070",
+		Epoch:        time.Hour,
+		LogLevel:     "info",
+	}
+}
+
+const serverUsage = `Usage: talus server [flags]
+
+Runs a Talus node. With no flags it keeps its data in ./data, receives OTLP
+logs on 127.0.0.1:4317 (gRPC) and 127.0.0.1:4318 (HTTP, POST /v1/logs) and
+serves the query API on 127.0.0.1:7070. A YAML file given with --config sets
+the same options (keys: data_dir, otlp_grpc_addr, otlp_http_addr, http_addr,
+epoch, retention, zone, log_level); flags override it.
+
+Flags:
+`
+
+func parseServerConfig(args []string, stderr io.Writer) (serverConfig, error) {
+	cfg := defaultServerConfig()
+	fs := flag.NewFlagSet("talus server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, serverUsage); fs.PrintDefaults() }
+	configPath := fs.String("config", "", "YAML configuration file")
+	dataDir := fs.String("data-dir", cfg.DataDir, "directory that holds the data")
+	grpcAddr := fs.String("otlp-grpc-addr", cfg.OTLPGRPCAddr, "OTLP/gRPC listen address")
+	httpOTLP := fs.String("otlp-http-addr", cfg.OTLPHTTPAddr, "OTLP/HTTP listen address")
+	httpAddr := fs.String("http-addr", cfg.HTTPAddr, "query API listen address")
+	epoch := fs.Duration("epoch", cfg.Epoch, "epoch (time bucket) width; fixed once the data directory is used")
+	retention := fs.Duration("retention", 0, "drop data older than this, in whole epochs (e.g. 168h); 0 keeps everything")
+	zone := fs.String("zone", "", "this node's zone, for resources without cloud.availability_zone or cloud.region")
+	logLevel := fs.String("log-level", cfg.LogLevel, "log level: debug, info, warn, error")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q (see talus server --help)", fs.Arg(0))
+	}
+	if *configPath != "" {
+		b, err := os.ReadFile(*configPath)
+		if err != nil {
+			return cfg, fmt.Errorf("read config: %w", err)
+		}
+		dec := yaml.NewDecoder(bytesReader(b))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+			return cfg, fmt.Errorf("config %s: %w", *configPath, err)
+		}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	override := func(name string, dst *string, v string) {
+		if set[name] {
+			*dst = v
+		}
+	}
+	override("data-dir", &cfg.DataDir, *dataDir)
+	override("otlp-grpc-addr", &cfg.OTLPGRPCAddr, *grpcAddr)
+	override("otlp-http-addr", &cfg.OTLPHTTPAddr, *httpOTLP)
+	override("http-addr", &cfg.HTTPAddr, *httpAddr)
+	override("zone", &cfg.Zone, *zone)
+	override("log-level", &cfg.LogLevel, *logLevel)
+	if set["epoch"] {
+		cfg.Epoch = *epoch
+	}
+	if set["retention"] {
+		cfg.Retention = *retention
+	}
+	return cfg, nil
+}
+
+func newLogger(level string, w io.Writer) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level %q: use debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+func runServer(args []string, stderr io.Writer) int {
+	cfg, err := parseServerConfig(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "talus server:", err)
+		return 2
+	}
+	log, err := newLogger(cfg.LogLevel, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "talus server:", err)
+		return 2
+	}
+	slog.SetDefault(log)
+	if err := serve(cfg, log); err != nil {
+		log.Error("server stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// node is a running server's parts, for serve and for tests.
+type node struct {
+	kv       *pebblekv.Store
+	store    *storage.Store
+	api      *api.Server
+	recv     *receiver.Receiver
+	grpc     *grpc.Server
+	httpOTLP *http.Server
+	httpAPI  *http.Server
+}
+
+func serve(cfg serverConfig, log *slog.Logger) error {
+	sopts := storage.Options{EpochDuration: cfg.Epoch, Retention: cfg.Retention, NodeZone: cfg.Zone}
+	if err := sopts.Validate(); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	// Listen first, so that a busy port fails before any data is opened.
+	grpcLis, err := net.Listen("tcp", cfg.OTLPGRPCAddr)
+	if err != nil {
+		return fmt.Errorf("OTLP/gRPC listen: %w", err)
+	}
+	otlpLis, err := net.Listen("tcp", cfg.OTLPHTTPAddr)
+	if err != nil {
+		return fmt.Errorf("OTLP/HTTP listen: %w", err)
+	}
+	apiLis, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("query API listen: %w", err)
+	}
+	start := time.Now()
+	kvs, err := pebblekv.Open(filepath.Join(cfg.DataDir, "kv"), &pebblekv.Options{Merger: kv.MergerByTable(tableMergers())})
+	if err != nil {
+		return err
+	}
+	store, err := storage.Open(kvs, withErrorHook(sopts))
+	if err != nil {
+		kvs.Close()
+		return err
+	}
+	n := &node{kv: kvs, store: store}
+	n.recv = receiver.New(store, receiver.Options{Logger: log})
+	n.grpc = grpc.NewServer(n.recv.GRPCServerOptions()...)
+	n.recv.RegisterGRPC(n.grpc)
+	otlpMux := http.NewServeMux()
+	otlpMux.Handle(receiver.LogsPath, n.recv.HTTPHandler())
+	n.httpOTLP = &http.Server{Handler: otlpMux, ReadHeaderTimeout: 10 * time.Second}
+	n.api = api.NewServer(store, api.ServerOptions{Errors: errorsBackend(store), Logger: log})
+	n.httpAPI = &http.Server{Handler: n.api, ReadHeaderTimeout: 10 * time.Second}
+
+	errc := make(chan error, 3)
+	go func() { errc <- n.grpc.Serve(grpcLis) }()
+	go func() { errc <- n.httpOTLP.Serve(otlpLis) }()
+	go func() { errc <- n.httpAPI.Serve(apiLis) }()
+	log.Info("talus ready", "version", version, "data_dir", cfg.DataDir, "otlp_grpc", grpcLis.Addr().String(),
+		"otlp_http", otlpLis.Addr().String(), "api", apiLis.Addr().String(), "epoch", cfg.Epoch,
+		"retention", cfg.Retention, "startup", time.Since(start).Round(time.Millisecond))
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	go n.maintain(ctx, cfg, log)
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down: finishing in-flight requests")
+	case serveErr = <-errc:
+		log.Error("listener failed", "err", serveErr)
+	}
+	n.shutdown(log)
+	return serveErr
+}
+
+// shutdown stops accepting work, waits for in-flight writes (each is
+// acknowledged only once durable) and closes the store.
+func (n *node) shutdown(log *slog.Logger) {
+	n.api.SetReady(false)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { n.grpc.GracefulStop(); close(done) }()
+	_ = n.httpOTLP.Shutdown(ctx)
+	select {
+	case <-done:
+	case <-ctx.Done():
+		n.grpc.Stop()
+	}
+	_ = n.httpAPI.Shutdown(ctx)
+	if err := n.kv.Close(); err != nil {
+		log.Error("close store", "err", err)
+		return
+	}
+	log.Info("stopped cleanly")
+}
+
+// maintain runs retention and refreshes gauges until ctx ends.
+func (n *node) maintain(ctx context.Context, cfg serverConfig, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		metrics.StoreDiskBytes.Set(float64(n.kv.DiskUsage()))
+		if cfg.Retention > 0 {
+			res, err := n.store.DropBefore(time.Now().Add(-cfg.Retention).UnixNano())
+			if err != nil {
+				log.Error("retention", "err", err)
+			} else if res.Epochs > 0 {
+				log.Info("retention dropped epochs", "epochs", res.Epochs, "instances", res.Instances, "older_than", cfg.Retention)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

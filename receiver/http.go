@@ -1,0 +1,221 @@
+package receiver
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/zlib"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
+	spb "google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/talus-logs/talus/internal/metrics"
+	"github.com/talus-logs/talus/storage"
+)
+
+// LogsPath is where OTLP/HTTP logs are posted.
+const LogsPath = "/v1/logs"
+
+const (
+	contentProtobuf = "application/x-protobuf"
+	contentJSON     = "application/json"
+)
+
+// HTTPHandler returns the OTLP/HTTP handler, to be mounted at LogsPath.
+func (r *Receiver) HTTPHandler() http.Handler { return http.HandlerFunc(r.serveHTTP) }
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// httpError is a failed request: its status, gRPC code and message.
+type httpError struct {
+	status int
+	code   codes.Code
+	msg    string
+}
+
+func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
+	if req.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeHTTPError(w, contentJSON, &httpError{http.StatusMethodNotAllowed, codes.Unimplemented, "method " + req.Method + " not allowed, use POST"})
+		return
+	}
+	ct, _, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
+	if err != nil || (ct != contentProtobuf && ct != contentJSON) {
+		writeHTTPError(w, contentJSON, &httpError{http.StatusUnsupportedMediaType, codes.InvalidArgument,
+			fmt.Sprintf("unsupported Content-Type %q: use %s or %s", req.Header.Get("Content-Type"), contentProtobuf, contentJSON)})
+		metrics.IngestRequests.WithLabelValues("http", "415").Inc()
+		return
+	}
+	herr := r.handleHTTP(req, ct, w)
+	if herr != nil {
+		if herr.status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", strconv.Itoa(int(max(1, r.opts.RetryAfter.Seconds()))))
+		}
+		writeHTTPError(w, ct, herr)
+		metrics.IngestRequests.WithLabelValues("http", strconv.Itoa(herr.status)).Inc()
+		return
+	}
+	metrics.IngestRequests.WithLabelValues("http", "200").Inc()
+}
+
+func (r *Receiver) handleHTTP(req *http.Request, ct string, w http.ResponseWriter) *httpError {
+	instance := req.Header.Get(InstanceHeader)
+	if instance == "" {
+		instance = r.opts.DefaultInstance
+	}
+	// Take the write slot before reading the body, so an overloaded server
+	// does not also buffer what it cannot write.
+	if err := r.acquire(req.Context()); err != nil {
+		metrics.IngestErrors.WithLabelValues("overloaded").Inc()
+		return &httpError{http.StatusServiceUnavailable, codes.Unavailable, "server overloaded, retry later"}
+	}
+	defer r.release()
+
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 16<<20 {
+			bufPool.Put(buf)
+		}
+	}()
+	if herr := r.readBody(req, buf); herr != nil {
+		return herr
+	}
+	ereq := plogotlp.NewExportRequest()
+	if buf.Len() > 0 {
+		var err error
+		if ct == contentJSON {
+			err = ereq.UnmarshalJSON(buf.Bytes())
+		} else {
+			err = ereq.UnmarshalProto(buf.Bytes())
+		}
+		if err != nil {
+			metrics.IngestErrors.WithLabelValues("malformed").Inc()
+			return &httpError{http.StatusBadRequest, codes.InvalidArgument, "cannot decode OTLP " + ct + " body: " + err.Error()}
+		}
+	}
+	res, err := r.export(instance, ereq.Logs())
+	if err != nil {
+		if errors.Is(err, storage.ErrInvalidInstance) {
+			return &httpError{http.StatusBadRequest, codes.InvalidArgument, err.Error()}
+		}
+		metrics.IngestErrors.WithLabelValues("write").Inc()
+		return &httpError{http.StatusServiceUnavailable, codes.Unavailable, "write failed, retry later: " + err.Error()}
+	}
+	resp := plogotlp.NewExportResponse()
+	if res.rejected > 0 {
+		resp.PartialSuccess().SetRejectedLogRecords(res.rejected)
+		resp.PartialSuccess().SetErrorMessage(res.message)
+	}
+	var out []byte
+	if ct == contentJSON {
+		out, err = resp.MarshalJSON()
+	} else {
+		out, err = resp.MarshalProto()
+	}
+	if err != nil {
+		return &httpError{http.StatusInternalServerError, codes.Internal, err.Error()}
+	}
+	w.Header().Set("Content-Type", ct)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(out)
+	return nil
+}
+
+// readBody reads the decompressed body into buf, enforcing MaxRequestBytes
+// on both the compressed and the decompressed size.
+func (r *Receiver) readBody(req *http.Request, buf *bytes.Buffer) *httpError {
+	limit := r.opts.MaxRequestBytes
+	tooBig := &httpError{http.StatusRequestEntityTooLarge, codes.ResourceExhausted,
+		fmt.Sprintf("request body larger than %d bytes", limit)}
+	if req.ContentLength > limit {
+		return tooBig
+	}
+	body := io.Reader(http.MaxBytesReader(nil, req.Body, limit+1))
+	enc := strings.ToLower(strings.TrimSpace(req.Header.Get("Content-Encoding")))
+	var dec io.Reader
+	switch enc {
+	case "", "identity":
+		dec = body
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(body)
+		if err != nil {
+			return badBody(err)
+		}
+		defer zr.Close()
+		dec = zr
+	case "zstd":
+		zr, err := zstd.NewReader(body, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(limit)+1))
+		if err != nil {
+			return badBody(err)
+		}
+		defer zr.Close()
+		dec = zr
+	case "deflate":
+		zr, err := zlib.NewReader(body)
+		if err != nil {
+			return badBody(err)
+		}
+		defer zr.Close()
+		dec = zr
+	case "x-deflate-raw":
+		zr := flate.NewReader(body)
+		defer zr.Close()
+		dec = zr
+	default:
+		return &httpError{http.StatusUnsupportedMediaType, codes.InvalidArgument,
+			fmt.Sprintf("unsupported Content-Encoding %q: use gzip, zstd or deflate", enc)}
+	}
+	n, err := buf.ReadFrom(io.LimitReader(dec, limit+1))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return tooBig
+		}
+		if errors.Is(err, context.Canceled) {
+			return &httpError{http.StatusBadRequest, codes.Canceled, "request canceled"}
+		}
+		return badBody(err)
+	}
+	if n > limit {
+		return tooBig
+	}
+	return nil
+}
+
+func badBody(err error) *httpError {
+	metrics.IngestErrors.WithLabelValues("malformed").Inc()
+	return &httpError{http.StatusBadRequest, codes.InvalidArgument, "cannot read request body: " + err.Error()}
+}
+
+// writeHTTPError answers with a google.rpc.Status in the request's encoding,
+// as the OTLP specification asks.
+func writeHTTPError(w http.ResponseWriter, ct string, e *httpError) {
+	st := &spb.Status{Code: int32(e.code), Message: e.msg}
+	var body []byte
+	if ct == contentProtobuf {
+		body, _ = proto.Marshal(st)
+	} else {
+		ct = contentJSON
+		body, _ = protojson.Marshal(st)
+	}
+	w.Header().Set("Content-Type", ct)
+	w.WriteHeader(e.status)
+	_, _ = w.Write(body)
+}
+
+// InstanceHeader names the tenant of a request.
+const InstanceHeader = "X-Talus-Instance"
