@@ -99,6 +99,7 @@ func startProcess(t *testing.T, name, logPath, bin string, args ...string) *proc
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout = f
 	cmd.Stderr = f
+	cmd.SysProcAttr = childSysProcAttr()
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s (%s): %v", name, bin, err)
 	}
