@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/talus-logs/talus/errors/fingerprint"
+)
+
+func runFP(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = runErrorsFingerprint(args, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+func TestErrorsFingerprintPlain(t *testing.T) {
+	in := "connect to 10.0.0.1:5432 refused\r\n" +
+		"connect to 10.0.0.2:5432 refused\n" +
+		"\n" +
+		"2024-01-02T03:04:05Z ERROR [main] app.Db: connect to 10.9.9.9:5432 refused\n" +
+		"disk full" // no trailing newline
+	out, errOut, code := runFP(t, in)
+	if code != 0 || errOut != "" {
+		t.Fatalf("code %d, stderr %q", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("got %d output lines for 5 input lines:\n%s", len(lines), out)
+	}
+	for _, l := range lines {
+		if _, err := fingerprint.Parse(l); err != nil {
+			t.Errorf("output line %q: %v", l, err)
+		}
+	}
+	if lines[0] != lines[1] || lines[0] != lines[3] {
+		t.Errorf("same template, different fingerprints: %q %q %q", lines[0], lines[1], lines[3])
+	}
+	if lines[0] == lines[4] || lines[0] == lines[2] {
+		t.Errorf("different templates share a fingerprint: %q", out)
+	}
+}
+
+func TestErrorsFingerprintExplain(t *testing.T) {
+	out, _, code := runFP(t, "retry 3 of 5 for user bob from 10.0.0.1\n", "--explain")
+	if code != 0 {
+		t.Fatalf("code %d", code)
+	}
+	fields := strings.Split(strings.TrimSuffix(out, "\n"), "\t")
+	if len(fields) != 2 || fields[1] != "retry <*> of <*> for user <*> from <*>" {
+		t.Fatalf("got %q", out)
+	}
+}
+
+func TestErrorsFingerprintLongLine(t *testing.T) {
+	long := "payload " + strings.Repeat("x", 2<<20) // 2 MiB, longer than the read buffer
+	out, _, code := runFP(t, long+"\nshort 1\nshort 2\n")
+	if code != 0 {
+		t.Fatalf("code %d", code)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 3 || lines[1] != lines[2] || lines[0] == lines[1] {
+		t.Fatalf("got %q", out)
+	}
+}
+
+func TestErrorsFingerprintJSON(t *testing.T) {
+	const javaStack = `java.lang.IllegalStateException: order 42\n\tat com.shop.Orders.load(Orders.java:42)\n\tat java.lang.Thread.run(Thread.java:833)`
+	in := `{"severityNumber":17,"body":{"stringValue":"load failed"},"attributes":[` +
+		`{"key":"exception.type","value":{"stringValue":"java.lang.IllegalStateException"}},` +
+		`{"key":"exception.stacktrace","value":{"stringValue":"` + javaStack + `"}}],` +
+		`"resource":{"attributes":[{"key":"telemetry.sdk.language","value":{"stringValue":"java"}}]}}` + "\n" +
+		`{"severityNumber":"SEVERITY_NUMBER_ERROR","body":{"stringValue":"x"},"attributes":[{"key":"error.fingerprint","value":{"stringValue":"my-key"}}]}` + "\n" +
+		`{"body":{"stringValue":"user 42 not found"},"attributes":[{"key":"code.function","value":{"stringValue":"Users.find"}}]}` + "\n" +
+		`not json` + "\n" +
+		`{"body":{"stringValue":"x"},"attributes":[{"key":"exception.type","value":{"stringValue":"ValueError"}},{"key":"exception.message","value":{"stringValue":"bad 7"}}],"resource":[{"key":"telemetry.sdk.language","value":{"stringValue":"python"}}]}` + "\n"
+	out, errOut, code := runFP(t, in, "--json", "--explain")
+	if code != 1 || !strings.Contains(errOut, "line 4") {
+		t.Fatalf("code %d, stderr %q; want 1 and a complaint about line 4", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("got %d lines:\n%s", len(lines), out)
+	}
+	want := []string{
+		"\tstack\tjava.lang.IllegalStateException @ com.shop.Orders.load",
+		"\toverride\tmy-key",
+		"\tmessage\tUsers.find: user <*> not found",
+		"-",
+		"\texception\tValueError: bad <*>",
+	}
+	for i, w := range want {
+		if !strings.HasSuffix(lines[i], w) {
+			t.Errorf("line %d: got %q, want suffix %q", i+1, lines[i], w)
+		}
+	}
+}
+
+func TestErrorsFingerprintUsage(t *testing.T) {
+	_, errOut, code := runFP(t, "", "--nope")
+	if code != 2 || !strings.Contains(errOut, "Usage: talus errors fingerprint") {
+		t.Fatalf("code %d, stderr %q", code, errOut)
+	}
+	_, _, code = runFP(t, "", "extra")
+	if code != 2 {
+		t.Fatalf("positional argument: code %d, want 2", code)
+	}
+	_, errOut, code = runFP(t, "", "-h")
+	if code != 0 || !strings.Contains(errOut, "--json") {
+		t.Fatalf("-h: code %d, stderr %q", code, errOut)
+	}
+}

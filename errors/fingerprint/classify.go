@@ -1,0 +1,263 @@
+package fingerprint
+
+import "strings"
+
+// This file holds the v1 token classes. Every table here is part of the v1
+// algorithm: changing one changes fingerprints and needs a new version.
+
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isLower(c byte) bool  { return c >= 'a' && c <= 'z' }
+func isUpper(c byte) bool  { return c >= 'A' && c <= 'Z' }
+func isLetter(c byte) bool { return isLower(c) || isUpper(c) }
+func isHexLetter(c byte) bool {
+	return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isVariableToken reports whether a core (a word without its surrounding
+// punctuation) is variable by itself, without looking at its neighbours.
+func isVariableToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	slashes, dots, colons, lastSlash := 0, 0, 0, -1
+	hexLetters, hexColon := true, true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+			return true // any digit-bearing token: numbers, ids, ips, dates, sizes
+		case '/':
+			slashes++
+			lastSlash = i
+		case '.':
+			dots++
+		case ':':
+			colons++
+		case '\\':
+			return true // Windows path or escaped payload
+		case '@':
+			if i > 0 && i < len(s)-1 {
+				return true // e-mail, user@host
+			}
+		}
+		if !isHexLetter(c) {
+			hexLetters = false
+			if c != ':' {
+				hexColon = false
+			}
+		}
+	}
+	switch {
+	case s[0] == '/' && len(s) > 1: // absolute path
+		return true
+	case slashes > 0 && (s[0] == '~' || strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../")):
+		return true
+	case slashes >= 2: // a/b/c, scheme://host
+		return true
+	case slashes == 1 && strings.IndexByte(s[lastSlash:], '.') >= 0: // dir/file.ext
+		return true
+	case colons >= 2 && hexColon && strings.Contains(s, "::"): // IPv6 without digits
+		return true
+	case hexLetters && len(s) >= 8: // hex without digits: deadbeef
+		return true
+	case dots > 0 && isHostname(s):
+		return true
+	}
+	return false
+}
+
+// isHostname reports whether s is a lower-case DNS name with a known top-level
+// domain: a generic TLD after one dot, or any two-letter country code after two.
+func isHostname(s string) bool {
+	dots, label := 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '.' {
+			if i == label {
+				return false
+			}
+			dots++
+			label = i + 1
+			continue
+		}
+		if !(isLower(c) || isDigit(c) || c == '-') {
+			return false
+		}
+	}
+	if dots == 0 || label == len(s) {
+		return false
+	}
+	switch tld := s[label:]; tld {
+	case "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "io",
+		"local", "lan", "internal", "localdomain", "arpa", "corp", "home":
+		return true
+	default:
+		return len(tld) == 2 && dots >= 2
+	}
+}
+
+// isIdentLike reports whether s looks like a name (user, host, service).
+func isIdentLike(s string) bool {
+	if s == "" || !(isLetter(s[0]) || s[0] == '_') {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !(isLetter(c) || isDigit(c) || c == '_' || c == '-' || c == '.' || c == '$') {
+			return false
+		}
+	}
+	return true
+}
+
+// isCapsIdent reports whether s is an upper-case identifier such as RUNNING or
+// SUCCESS_CONTAINER_CLEANUP (a state name).
+func isCapsIdent(s string) bool {
+	if len(s) < 2 {
+		return false
+	}
+	letters := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isUpper(c):
+			letters++
+		case c == '_':
+		default:
+			return false
+		}
+	}
+	return letters > 0
+}
+
+// asciiLower returns s lower-cased into buf when it is short; longer words are
+// never in the word tables below, so they come back empty. Callers switch on
+// string(result), which the compiler does without allocating.
+func asciiLower(buf *[16]byte, s string) []byte {
+	if len(s) > len(buf) {
+		return nil
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isUpper(c) {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return buf[:len(s)]
+}
+
+// isStopword reports whether s is a function word that is never a variable.
+func isStopword(s string) bool {
+	var buf [16]byte
+	switch string(asciiLower(&buf, s)) {
+	case "from", "by", "for", "to", "on", "in", "at", "with", "and", "or", "is", "was",
+		"not", "of", "as", "via", "the", "a", "an", "into", "has", "have", "had", "be",
+		"been", "when", "while", "if", "then", "than", "that", "this", "after", "before":
+		return true
+	}
+	return false
+}
+
+// isPreposition reports whether s, after a user name, ends the name.
+func isPreposition(s string) bool {
+	switch s {
+	case "from", "by", "on", "at", "with", "to", "via", "in", "as":
+		return true
+	}
+	return false
+}
+
+func isUserWord(s string) bool {
+	switch s {
+	case "user", "User", "USER", "username", "Username", "login", "Login":
+		return true
+	}
+	return false
+}
+
+// isUserIntro reports whether s, before "user", marks the next word as a name.
+func isUserIntro(s string) bool {
+	var buf [16]byte
+	switch string(asciiLower(&buf, s)) {
+	case "for", "invalid", "illegal", "unknown", "new", "as", "of", "by", "bad", "disallowed":
+		return true
+	}
+	return false
+}
+
+// isMonthOrDay reports whether s is an English month or weekday name in the
+// forms logs print them (Jan, JAN, January, Mon, MON, Monday).
+func isMonthOrDay(s string) bool {
+	if len(s) < 3 || len(s) > 9 || !isUpper(s[0]) {
+		return false
+	}
+	var buf [16]byte
+	switch string(asciiLower(&buf, s)) {
+	case "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+		"january", "february", "march", "april", "june", "july", "august", "september",
+		"october", "november", "december",
+		"mon", "tue", "wed", "thu", "fri", "sat", "sun",
+		"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday":
+		return true
+	}
+	return false
+}
+
+// contextVariable applies the rules that need the neighbouring words: a month or
+// weekday next to a date, a user name, and a state in "from A to B".
+func (m *masker) contextVariable(core string) bool {
+	if isMonthOrDay(core) {
+		next := m.nextCore()
+		return hasDigit(next) || isMonthOrDay(next)
+	}
+	if !isIdentLike(core) || isStopword(core) {
+		return false
+	}
+	p0, p1, p2 := m.prev[0], m.prev[1], m.prev[2]
+	switch {
+	case isUserWord(p0):
+		if isUserIntro(p1) {
+			return true
+		}
+		w, _ := wordAt(m.line, m.pos)
+		if w != "" && (w[0] == '[' || w[0] == '(') {
+			return true
+		}
+		return isPreposition(m.nextCore())
+	case p0 == "for":
+		return m.nextCore() == "from"
+	case p0 == "from" && isCapsIdent(core):
+		w, end := wordAt(m.line, m.pos)
+		if _, c, _ := peel(w); c != "to" {
+			return false
+		}
+		w, _ = wordAt(m.line, end)
+		_, c, _ := peel(w)
+		return isCapsIdent(c)
+	case p0 == "to" && p2 == "from" && isCapsIdent(p1) && isCapsIdent(core):
+		return true
+	}
+	return false
+}
+
+// wordAt returns the word starting at or after pos and the offset just past it.
+func wordAt(line string, pos int) (string, int) {
+	for pos < len(line) && isSpace(line[pos]) {
+		pos++
+	}
+	start := pos
+	for pos < len(line) && !isSpace(line[pos]) {
+		pos++
+	}
+	return line[start:pos], pos
+}

@@ -1,0 +1,345 @@
+package fingerprint
+
+import "strings"
+
+// Header stripping. A log line often starts with a header that a logging
+// library added: a timestamp, a level, a thread, a logger name, a host and a
+// program. Timestamps and pids would be masked anyway, but host names, thread
+// names and program names are words that vary for the same log statement, so the
+// header is cut before masking. The recognised shapes (all part of v1):
+//
+//	081109 203615 148 INFO dfs.DataNode$PacketResponder: <content>
+//	2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: <content>
+//	2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/0.0.0.0:2181:FastLeaderElection@774] - <content>
+//	2024-01-02T03:04:05Z ERROR [http-exec-1] c.e.OrderService - <content>
+//	2016-09-28 04:30:30, Info   CBS    <content>                      (component kept)
+//	03-17 16:13:38.811  1702  2395 D WindowManager: <content>
+//	- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 ... RAS KERNEL INFO <content>
+//	nova-api.log.1 2017-05-16 00:00:00.008 25746 INFO nova.compute.manager [req-1 - -] <content>
+//	Jun 14 15:16:01 combo sshd(pam_unix)[19939]: <content>
+//	Jul  1 09:01:05 my-host com.apple.xpc.launchd[1] (com.apple.x.2032): <content>
+//	[Sun Dec 04 04:47:44 2005] [notice] <content>
+//	[10.30 16:49:06] chrome.exe - <content>
+//	20171223-22:15:29:606|Step_LSC|30002312|<content>
+//
+// A line without a recognised header is left whole.
+
+// maxHeaderWords bounds how many words the header scan looks at.
+const maxHeaderWords = 14
+
+// maxBracketBytes bounds a bracketed header group such as "[IPC Server handler 5 on 62270]".
+const maxBracketBytes = 256
+
+// headerLen returns the length of the header at the start of line, 0 if none.
+func headerLen(line string) int {
+	if n := pipeHeaderLen(line); n > 0 {
+		return n
+	}
+	pos, end := 0, 0
+	timeSeen, consumed := false, 0
+	level := false
+	for consumed < maxHeaderWords {
+		s, e := headerWordAt(line, pos)
+		if s >= len(line) {
+			break
+		}
+		w := line[s:e]
+		if isLevelWord(w, consumed) {
+			pos, end, level = e, e, true
+			break
+		}
+		if !isHeaderish(w, consumed, line, e) {
+			break
+		}
+		if isTimeWord(w) {
+			timeSeen = true
+		}
+		pos = e
+		consumed++
+		if timeSeen {
+			end = e
+			// "host prog[pid]:" already taken as digit-bearing words: the
+			// program ends the header.
+			if w[len(w)-1] == ':' && len(w) > 1 && hasLetter(w) {
+				return e
+			}
+		}
+	}
+	if level {
+		return afterLevel(line, pos)
+	}
+	if !timeSeen {
+		return 0
+	}
+	// Syslog: "host prog[pid]: " or "host location prog: ", or "prog - " (Proxifier).
+	p := pos
+	for k := 0; k < 3; k++ {
+		s, e := headerWordAt(line, p)
+		if s >= len(line) {
+			break
+		}
+		w := line[s:e]
+		if w[len(w)-1] == ':' && len(w) > 1 {
+			if (k > 0 || strings.IndexByte(w, '[') >= 0) && isComponentWord(w[:len(w)-1]) {
+				return e
+			}
+			break
+		}
+		if w == "-" && k > 0 {
+			return e
+		}
+		if strings.IndexByte(w, '=') >= 0 || w[0] == '"' || w[0] == '\'' {
+			break
+		}
+		p = e
+	}
+	return end
+}
+
+// afterLevel skips what follows a level: bracketed threads/contexts, "-" and "|"
+// separators, and one logger/component name (ending with ':' or followed by a
+// bracket or "-").
+func afterLevel(line string, pos int) int {
+	end := pos
+	for steps := 0; steps < 5; steps++ {
+		s, e := headerWordAt(line, pos)
+		if s >= len(line) {
+			break
+		}
+		w := line[s:e]
+		switch {
+		case w == "-" || w == "--" || w == "|" || w == ":":
+			pos, end = e, e
+			continue
+		case w[0] == '[' && w[len(w)-1] == ']':
+			pos, end = e, e
+			continue
+		case len(w) > 1 && w[len(w)-1] == ':' && isComponentWord(w[:len(w)-1]):
+			return e
+		case isComponentWord(w) && (strings.IndexByte(w, '.') >= 0 || strings.IndexByte(w, '$') >= 0):
+			ns, ne := headerWordAt(line, e)
+			if ns < len(line) {
+				if nw := line[ns:ne]; nw == "-" || (nw[0] == '[' && nw[len(nw)-1] == ']') {
+					pos, end = e, e
+					continue
+				}
+			}
+		}
+		break
+	}
+	return end
+}
+
+// pipeHeaderLen handles "time|component|pid|content": two to four leading
+// '|'-terminated fields without spaces, the first one digit-bearing.
+func pipeHeaderLen(line string) int {
+	pos, fields := 0, 0
+	for fields < 4 {
+		i := strings.IndexByte(line[pos:], '|')
+		if i < 0 {
+			break
+		}
+		f := line[pos : pos+i]
+		if f == "" || strings.IndexAny(f, " \t") >= 0 || (fields == 0 && !hasDigit(f)) {
+			break
+		}
+		pos += i + 1
+		fields++
+	}
+	if fields < 2 {
+		return 0
+	}
+	return pos
+}
+
+// headerWordAt returns the bounds of the next word at or after pos. A word that
+// starts with '[' runs to its balanced ']' (and any punctuation glued after it),
+// even across spaces.
+func headerWordAt(line string, pos int) (int, int) {
+	for pos < len(line) && isSpace(line[pos]) {
+		pos++
+	}
+	s := pos
+	if pos < len(line) && line[pos] == '[' {
+		depth := 0
+		limit := min(len(line), pos+maxBracketBytes)
+		for i := pos; i < limit; i++ {
+			switch line[i] {
+			case '[':
+				depth++
+			case ']':
+				depth--
+				if depth == 0 {
+					e := i + 1
+					for e < len(line) && !isSpace(line[e]) {
+						e++
+					}
+					return s, e
+				}
+			}
+		}
+	}
+	for pos < len(line) && !isSpace(line[pos]) {
+		pos++
+	}
+	return s, pos
+}
+
+func hasLetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isLetter(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isHeaderish reports whether w can be part of a header before the level:
+// digit-bearing words (dates, times, pids, node ids), "-", "|", month and
+// weekday names, bracketed groups holding a digit, and upper-case labels
+// (BGL's "RAS KERNEL") when a level follows within eight header words.
+func isHeaderish(w string, consumed int, line string, end int) bool {
+	switch {
+	case hasDigit(w):
+		return true
+	case w == "-" || w == "|" || w == "--":
+		return true
+	case isMonthOrDay(strings.TrimRight(w, ",")):
+		return true
+	case isCapsIdent(w) || w == "NULL":
+		// A label: only when a level word follows shortly.
+		p := end
+		for k := 0; k < 8; k++ {
+			s, e := headerWordAt(line, p)
+			if s >= len(line) {
+				return false
+			}
+			nw := line[s:e]
+			if isLevelWord(nw, consumed+1) {
+				return true
+			}
+			if !isCapsIdent(nw) && !hasDigit(nw) && nw != "-" {
+				return false
+			}
+			p = e
+		}
+	}
+	return false
+}
+
+// isTimeWord reports whether w looks like a time or a date: digits around ':',
+// a date with '-', '/' or '.', or a 6-, 8-, 10- or 13-digit number (yymmdd,
+// yyyymmdd, epoch seconds or milliseconds).
+func isTimeWord(w string) bool {
+	w = strings.Trim(w, "[],")
+	digits, seps := 0, 0
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case isDigit(c):
+			digits++
+		case c == ':' && i > 0 && i+1 < len(w) && isDigit(w[i-1]) && isDigit(w[i+1]):
+			return true
+		case c == '-' || c == '/' || c == '.':
+			seps++
+		}
+	}
+	if digits == len(w) {
+		switch digits {
+		case 6, 8, 10, 13:
+			return true
+		}
+		return false
+	}
+	return seps >= 2 && digits >= 4 && digits+seps == len(w)
+}
+
+// isLevelWord reports whether w is a severity level. Upper-case levels count
+// anywhere in the header, bracketed ones too; "Info"-style ones only after
+// other header words; single letters (Android "D") only after two.
+func isLevelWord(w string, consumed int) bool {
+	bracketed := false
+	if len(w) >= 3 && (w[0] == '[' || w[0] == '<') {
+		w = w[1:]
+		bracketed = true
+		w = strings.TrimRight(w, "]>:,")
+	} else {
+		w = strings.TrimRight(w, ":,")
+	}
+	if len(w) == 1 {
+		switch w[0] {
+		case 'V', 'D', 'I', 'W', 'E', 'F':
+			return consumed >= 2
+		}
+		return false
+	}
+	if len(w) < 3 || len(w) > 11 {
+		return false
+	}
+	upper := true
+	for i := 0; i < len(w); i++ {
+		if isLower(w[i]) {
+			upper = false
+			break
+		}
+	}
+	if !upper && !bracketed && consumed == 0 {
+		return false
+	}
+	var buf [16]byte
+	switch string(asciiLower(&buf, w)) {
+	case "trace", "debug", "dbg", "info", "inf", "information", "notice", "warn", "wrn",
+		"warning", "error", "err", "eror", "fatal", "severe", "critical", "crit", "alert",
+		"emerg", "emergency", "failure", "panic", "verbose", "fine", "finer", "finest", "config":
+		return true
+	}
+	return false
+}
+
+// isComponentWord reports whether w looks like a logger, component or program
+// name: letters with . _ $ - / # @ and brackets, no quotes and no '='.
+func isComponentWord(w string) bool {
+	if w == "" || !(isLetter(w[0]) || w[0] == '_' || w[0] == '[' || w[0] == '(' || w[0] == '/') {
+		return false
+	}
+	letters := 0
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case isLetter(c):
+			letters++
+		case isDigit(c), c == '.', c == '_', c == '$', c == '-', c == '/', c == '#', c == '@',
+			c == '[', c == ']', c == '(', c == ')', c == ':', c == '<', c == '>':
+		default:
+			return false
+		}
+	}
+	return letters > 0
+}
+
+// messageField returns the message of a JSON object line ({"level":"error",
+// "msg":"..."}), still JSON-escaped, or line itself when it is not one.
+func messageField(line string) string {
+	if len(line) < 2 || line[0] != '{' {
+		return line
+	}
+	for _, key := range [...]string{`"msg":`, `"message":`, `"error":`, `"err":`} {
+		i := strings.Index(line, key)
+		if i < 0 {
+			continue
+		}
+		v := strings.TrimLeft(line[i+len(key):], " ")
+		if len(v) == 0 || v[0] != '"' {
+			continue
+		}
+		for j := 1; j < len(v); j++ {
+			switch v[j] {
+			case '\\':
+				j++
+			case '"':
+				return v[1:j]
+			}
+		}
+	}
+	return line
+}

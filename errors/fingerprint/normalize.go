@@ -1,0 +1,383 @@
+package fingerprint
+
+import "strings"
+
+// Placeholder replaces every masked variable token in a template.
+const Placeholder = "<*>"
+
+// maxLineBytes bounds how much of a message's first line is normalized. Longer
+// lines are cut: beyond 4 KiB a line is almost always a payload dump, and the
+// bound keeps the cost per record constant. Part of v1.
+const maxLineBytes = 4096
+
+// maxQuoteBytes bounds how far a single-quoted phrase may run before the quote is
+// taken for an apostrophe. Part of v1.
+const maxQuoteBytes = 256
+
+// AppendTemplate appends the normalized template of msg to dst and returns the
+// extended slice. The template is built from the first non-empty line of msg
+// (at most maxLineBytes of it), without its header (timestamp, level, component,
+// see headerLen), with variable tokens masked as Placeholder and whitespace
+// collapsed to single spaces.
+//
+// A token is masked when it carries a digit (numbers, hex, UUIDs, IPs, ports,
+// dates, times, durations, ids such as blk_-42 or job_1445_0020, sizes such as
+// 12MB), is a URL, an e-mail or user@host, a path (/a/b, ./a, C:\a, a/b/c,
+// dir/file.ext), a hostname with a known top-level domain, an IPv6 address, a
+// hex string of 8+ letters a-f, a quoted single value ('x y', "x"), a value
+// after '=' (key=value, key= value, key = value), a month or weekday name next to
+// a date, the name after "for user"/"invalid user"/"user X from", the name in
+// "for X from", or an upper-case state in "from A to B". Adjacent placeholders
+// collapse into one, so a variable that spans several words (a date, a list)
+// yields one placeholder whatever its length. Empty (), [], {}, "" and ” count
+// as holding a variable.
+func AppendTemplate(dst []byte, msg string) []byte {
+	line := firstLine(msg)
+	if len(line) > maxLineBytes {
+		line = line[:maxLineBytes]
+	}
+	line = line[headerLen(line):]
+	line = messageField(line)
+	m := masker{dst: dst, base: len(dst), line: line, lastStart: -1}
+	m.run()
+	return m.dst
+}
+
+// firstLine returns the first non-blank line of s without surrounding spaces.
+func firstLine(s string) string {
+	for len(s) > 0 {
+		var line string
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			line, s = s[:i], s[i+1:]
+		} else {
+			line, s = s, ""
+		}
+		if line = strings.TrimSpace(line); line != "" {
+			return line
+		}
+	}
+	return ""
+}
+
+// valueMode says what the masker does with the next word.
+type valueMode uint8
+
+const (
+	valueNone   valueMode = iota
+	valueMask             // after a lone "=": the next word is a value, mask it
+	valueAbsorb           // after "key=" with nothing glued: the next word is the value already emitted as <*>
+)
+
+// masker is the single-pass tokenizer. It walks the line word by word (a word is
+// a run of non-space bytes), peels opening and closing punctuation off each
+// word, classifies the core and appends the template to dst.
+type masker struct {
+	dst       []byte
+	base      int    // len(dst) before this template
+	line      string // the content being normalized
+	pos       int    // scan position in line
+	lastStart int    // dst offset of the last emitted word, -1 if none
+	lastExact bool   // the last emitted word is exactly Placeholder
+	value     valueMode
+	prev      [3]string // cores of the previous three words, most recent first
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'
+}
+
+func (m *masker) run() {
+	line := m.line
+	for {
+		for m.pos < len(line) && isSpace(line[m.pos]) {
+			m.pos++
+		}
+		if m.pos >= len(line) {
+			break
+		}
+		start := m.pos
+		for m.pos < len(line) && !isSpace(line[m.pos]) {
+			m.pos++
+		}
+		m.word(line[start:m.pos])
+	}
+	// Drop sentence punctuation at the very end: "done." and "done" are one template.
+	for n := len(m.dst); n > m.base; n-- {
+		c := m.dst[n-1]
+		if c != '.' && c != ',' && c != ';' && c != ':' && c != '!' {
+			break
+		}
+		m.dst = m.dst[:n-1]
+	}
+}
+
+// nextCore returns the core (without punctuation) of the word after the current
+// position, without consuming it.
+func (m *masker) nextCore() string {
+	w, _ := wordAt(m.line, m.pos)
+	_, core, _ := peel(w)
+	return core
+}
+
+func (m *masker) pushPrev(core string) {
+	m.prev[2], m.prev[1], m.prev[0] = m.prev[1], m.prev[0], core
+}
+
+// isOpener and isCloser define the punctuation peeled off the ends of a word.
+func isOpener(c byte) bool {
+	return c == '(' || c == '[' || c == '{' || c == '<' || c == '"' || c == '\'' || c == '`'
+}
+
+func isCloser(c byte) bool {
+	switch c {
+	case ')', ']', '}', '>', '"', '\'', '`', ',', ';', ':', '.', '!', '?':
+		return true
+	}
+	return false
+}
+
+// peel splits w into leading openers, a core and trailing closers.
+func peel(w string) (lead, core, trail string) {
+	i := 0
+	for i < len(w) && isOpener(w[i]) {
+		i++
+	}
+	j := len(w)
+	for j > i && isCloser(w[j-1]) {
+		j--
+	}
+	return w[:i], w[i:j], w[j:]
+}
+
+// emit appends one word (lead + core-or-placeholder + trail) to the template,
+// collapsing placeholders that touch.
+func (m *masker) emit(lead string, masked bool, core, trail string) {
+	exact := masked && lead == "" && trail == ""
+	startsWithPh := masked && lead == ""
+	if exact && m.lastStart >= 0 && hasPlaceholderSuffix(m.dst) {
+		return // "<*> <*>" → "<*>"; "<*>, <*>" keeps both
+	}
+	if startsWithPh && m.lastExact {
+		m.dst = m.dst[:m.lastStart] // "<*> <*>," → "<*>,"
+		if len(m.dst) > m.base {
+			m.dst = m.dst[:len(m.dst)-1] // the separating space
+		}
+	}
+	if len(m.dst) > m.base {
+		m.dst = append(m.dst, ' ')
+	}
+	m.lastStart = len(m.dst)
+	m.dst = append(m.dst, lead...)
+	if masked {
+		m.dst = append(m.dst, Placeholder...)
+	} else {
+		m.dst = append(m.dst, core...)
+	}
+	m.dst = append(m.dst, trail...)
+	m.lastExact = exact
+}
+
+func hasPlaceholderSuffix(b []byte) bool {
+	return len(b) >= len(Placeholder) && string(b[len(b)-len(Placeholder):]) == Placeholder
+}
+
+// appendToLast glues punctuation to the last emitted word.
+func (m *masker) appendToLast(s string) {
+	if s == "" {
+		return
+	}
+	m.dst = append(m.dst, s...)
+	m.lastExact = false
+}
+
+func (m *masker) word(w string) {
+	lead, core, trail := peel(w)
+	switch m.value {
+	case valueMask, valueAbsorb:
+		mode := m.value
+		m.value = valueNone
+		if strings.IndexByte(w, '=') < 0 && !isStopword(core) {
+			m.pushPrev(core)
+			if mode == valueMask {
+				m.emit(lead, core != "" || lead != "", core, trail)
+			} else {
+				m.appendToLast(trail)
+			}
+			return
+		}
+	}
+	if core == "" {
+		m.emptyCore(w, lead, trail)
+		return
+	}
+	if core == "=" || core == ":=" {
+		m.pushPrev(core)
+		m.emit(lead, false, core, trail)
+		m.value = valueMask
+		return
+	}
+	// A single-quoted phrase: 'a b c' (or `a b' as Ruby writes it) is one value.
+	if lead != "" && (lead[len(lead)-1] == '\'' || lead[len(lead)-1] == '`') {
+		if strings.IndexByte(trail, '\'') >= 0 || strings.IndexByte(trail, '`') >= 0 {
+			m.pushPrev(core)
+			m.emit(lead, true, core, trail)
+			return
+		}
+		if end, wordEnd, ok := m.findQuoteEnd(); ok {
+			m.pushPrev(core)
+			m.emit(lead, true, core, m.line[end:wordEnd])
+			m.pos = wordEnd
+			return
+		}
+	}
+	if eq := strings.IndexByte(core, '='); eq > 0 && isKey(core[:eq]) {
+		m.keyValue(lead, core, eq, trail)
+		return
+	}
+	masked := isVariableToken(core) || m.contextVariable(core)
+	if !masked && strings.IndexByte(lead, '"') >= 0 && strings.IndexByte(trail, '"') >= 0 {
+		masked = true // a quoted single value: "foo"
+	}
+	m.pushPrev(core)
+	m.emit(lead, masked, core, trail)
+}
+
+// emptyCore handles words made only of punctuation.
+func (m *masker) emptyCore(w, lead, trail string) {
+	// "()", "[]", "{}", "\"\"", "''" (maybe followed by punctuation) hold an
+	// empty variable: template them like a filled one.
+	if len(w) >= 2 && pairCloses(w[0], w[1]) {
+		m.pushPrev("")
+		m.emit(w[:1], true, "", w[1:])
+		return
+	}
+	m.pushPrev("")
+	m.emit("", false, lead+trail, "")
+}
+
+func pairCloses(open, close byte) bool {
+	switch open {
+	case '(':
+		return close == ')'
+	case '[':
+		return close == ']'
+	case '{':
+		return close == '}'
+	case '"':
+		return close == '"'
+	case '\'':
+		return close == '\''
+	}
+	return false
+}
+
+// findQuoteEnd looks, from the current position, for the quote closing a
+// single-quoted phrase: a ' or ` followed by the end of the word's punctuation.
+// It returns the offset of the closing quote, the end of the word holding it, and
+// whether one was found within maxQuoteBytes.
+func (m *masker) findQuoteEnd() (quote, wordEnd int, ok bool) {
+	line := m.line
+	limit := min(len(line), m.pos+maxQuoteBytes)
+	for i := m.pos; i < limit; i++ {
+		c := line[i]
+		if c != '\'' && c != '`' {
+			continue
+		}
+		j := i + 1
+		for j < len(line) && !isSpace(line[j]) && isCloser(line[j]) {
+			j++
+		}
+		if j == len(line) || isSpace(line[j]) {
+			return i, j, true
+		}
+	}
+	return 0, 0, false
+}
+
+// isKey reports whether s can be the key of key=value.
+func isKey(s string) bool {
+	if len(s) > 64 {
+		return false
+	}
+	c := s[0]
+	if !(isLetter(c) || c == '_' || c == '-' || c == '@' || c == '$') {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !(isLetter(c) || isDigit(c) || c == '_' || c == '-' || c == '.' || c == '[' || c == ']' || c == '/' || c == '$' || c == '(' || c == ')') {
+			return false
+		}
+	}
+	return true
+}
+
+// messageKeys are keys whose value is a phrase to normalize, not a value to mask.
+func isMessageKey(k string) bool {
+	switch strings.ToLower(k) {
+	case "msg", "message", "error", "err", "reason", "event", "exception", "description", "desc", "summary", "text", "cause", "status_message":
+		return true
+	}
+	return false
+}
+
+func (m *masker) keyValue(lead, core string, eq int, trail string) {
+	key, val := core[:eq], core[eq+1:]
+	m.pushPrev(key)
+	if val == "" {
+		// "key=" → "key=<*>"; the next word, if it is a plain value, is absorbed.
+		m.emitKV(lead, key, "", trail)
+		if trail == "" {
+			m.value = valueAbsorb
+		}
+		return
+	}
+	if val[0] == '=' || val[0] == '>' || val[0] == '~' {
+		// "==", "=>", "=~": an operator, not a key=value.
+		m.emit(lead, isVariableToken(core), core, trail)
+		return
+	}
+	vq := 0
+	for vq < len(val) && (val[vq] == '"' || val[vq] == '\'') {
+		vq++
+	}
+	quote, vcore := val[:vq], val[vq:]
+	closed := vq == 0 || strings.IndexByte(trail, val[0]) >= 0
+	switch {
+	case isMessageKey(key) || (vq > 0 && val[0] == '"' && !closed):
+		// A phrase (msg="a b c", or any multi-word double-quoted value): keep
+		// the key and normalize the value word by word like free text.
+		m.emitKV(lead, key, quote, "")
+		m.dst = m.dst[:len(m.dst)-len(Placeholder)]
+		if vcore != "" && isVariableToken(vcore) {
+			m.dst = append(m.dst, Placeholder...)
+		} else {
+			m.dst = append(m.dst, vcore...)
+		}
+		m.dst = append(m.dst, trail...)
+	case vq > 0 && val[0] == '\'' && !closed:
+		if end, wordEnd, ok := m.findQuoteEnd(); ok {
+			m.emitKV(lead, key, quote, m.line[end:wordEnd])
+			m.pos = wordEnd
+			return
+		}
+		m.emitKV(lead, key, quote, trail)
+	default:
+		m.emitKV(lead, key, quote, trail)
+	}
+}
+
+// emitKV appends lead + "key=" + quote + Placeholder + trail as one word.
+func (m *masker) emitKV(lead, key, quote, trail string) {
+	if len(m.dst) > m.base {
+		m.dst = append(m.dst, ' ')
+	}
+	m.lastStart = len(m.dst)
+	m.dst = append(m.dst, lead...)
+	m.dst = append(m.dst, key...)
+	m.dst = append(m.dst, '=')
+	m.dst = append(m.dst, quote...)
+	m.dst = append(m.dst, Placeholder...)
+	m.dst = append(m.dst, trail...)
+	m.lastExact = false
+}

@@ -1,0 +1,158 @@
+package fingerprint
+
+import "testing"
+
+func TestAppendTemplate(t *testing.T) {
+	f := func(in, want string) {
+		t.Helper()
+		got := string(AppendTemplate(nil, in))
+		if got != want {
+			t.Errorf("AppendTemplate(%q)\n got: %q\nwant: %q", in, got, want)
+		}
+		// Appending must not disturb what is already in dst.
+		got2 := string(AppendTemplate([]byte("x"), in))
+		if got2 != "x"+want {
+			t.Errorf("AppendTemplate(dst=x, %q) = %q; want %q", in, got2, "x"+want)
+		}
+	}
+	// Plain text and whitespace.
+	f("", "")
+	f("   \n\t\n", "")
+	f("connection reset by peer", "connection reset by peer")
+	f("  two   spaces\there  ", "two spaces here")
+	f("first line\nsecond line 42", "first line")
+	f("\n\nafter blank lines", "after blank lines")
+	f("done.", "done")
+	f("done!!", "done")
+
+	// Numbers and digit-bearing tokens.
+	f("retry 3 of 5", "retry <*> of <*>")
+	f("took 12ms, limit 1.5s", "took <*>, limit <*>")
+	f("size 67108864 bytes", "size <*> bytes")
+	f("block blk_-1608999687919862906 deleted", "block <*> deleted")
+	f("job job_1445144423722_0020 done", "job <*> done")
+	f("temperature -3.5 C", "temperature <*> C")
+	f("interface eth0 up", "interface <*> up")
+	f("v1.2.3 released", "<*> released")
+	f("id 0x7fffd3a0 freed", "id <*> freed")
+	f("trace 4bf92f3577b34da6a3ce929d0e0e4736", "trace <*>")
+	f("request 123e4567-e89b-12d3-a456-426614174000 failed", "request <*> failed")
+
+	// Adjacent placeholders collapse; punctuation keeps them apart.
+	f("at Sun Jul 10 03:55:15 2005", "at <*>")
+	f("on 2024-01-02 03:04:05.678 UTC", "on <*> UTC")
+	f("CE sym 2, at 0x0b85eee0, mask 0x05", "CE sym <*>, at <*>, mask <*>")
+	f("sent (1.10 KB) ok", "sent (<*> KB) ok")
+
+	// Network.
+	f("connect to 10.0.0.1:5432 refused", "connect to <*> refused")
+	f("from /10.250.19.102:54106 dest", "from <*> dest")
+	f("peer [fe80::1%eth0]:443 gone", "peer [<*> gone")
+	f("peer dead::beef gone", "peer <*> gone")
+	f("GET https://example.com/a?b=c failed", "GET <*> failed")
+	f("resolve db.internal failed", "resolve <*> failed")
+	f("lookup proxy.cse.cuhk.edu.hk ok", "lookup <*> ok")
+	f("lookup www.google.com ok", "lookup <*> ok")
+	f("mail to bob@example.com bounced", "mail to <*> bounced")
+	f("login root@host ok", "login <*> ok")
+
+	// Paths.
+	f("open /var/log/app.log: permission denied", "open <*>: permission denied")
+	f("missing C:\\Windows\\System32\\drivers", "missing <*>")
+	f("load ./conf/app.yaml", "load <*>")
+	f("load conf/app.yaml", "load <*>")
+	f("read a/b/c", "read <*>")
+	f("TCP/IP and I/O stay", "TCP/IP and I/O stay")
+
+	// Quoted values.
+	f(`column "name" is null`, `column "<*>" is null`)
+	f(`key 'a b c' missing`, `key '<*>' missing`)
+	f("method `foo' undefined", "method `<*>' undefined")
+	f(`can't parse "GET /x HTTP/1.1" here`, `can't parse "GET <*>" here`)
+	f(`don't panic`, `don't panic`)
+	f(`empty "" and () and []`, `empty "<*>" and (<*>) and [<*>]`)
+
+	// key=value.
+	f("uid=0 euid=0 tty=NODEVssh ruser= rhost=1.2.3.4", "uid=<*> euid=<*> tty=<*> ruser=<*> rhost=<*>")
+	f("logname= uid=0", "logname=<*> uid=<*>")
+	f("allDrawn= false, startingMoved =  false", "allDrawn=<*>, startingMoved = <*>")
+	f("state=RUNNING mode=auto", "state=<*> mode=<*>")
+	f(`file="a.txt" ok`, `file="<*>" ok`)
+	f(`msg="failed to connect to db" err="dial tcp 1.2.3.4:5432: refused"`, `msg="failed to connect to db" err="dial tcp <*>: refused"`)
+	f(`msg="started" pid=12`, `msg="started" pid=<*>`)
+	f("if a == b", "if a == b")
+	f("user='bob smith' logged", "user='<*>' logged")
+
+	// Names without digits, by context.
+	f("Failed password for invalid user webmaster from 1.2.3.4 port 22 ssh2", "Failed password for invalid user <*> from <*> port <*>")
+	f("Failed password for root from 1.2.3.4 port 22 ssh2", "Failed password for <*> from <*> port <*>")
+	f("session opened for user root by (uid=0)", "session opened for user <*> by (uid=<*>)")
+	f("Invalid user admin from 1.2.3.4", "Invalid user <*> from <*>")
+	f("input_userauth_request: invalid user test [preauth]", "input_userauth_request: invalid user <*> [preauth]")
+	f("check pass; user unknown", "check pass; user unknown")
+	f("user created", "user created")
+	f("user deleted", "user deleted")
+	f("Transitioned from NEW to UNASSIGNED", "Transitioned from <*> to <*>")
+	f("moved from Paris to Berlin", "moved from Paris to Berlin")
+	f("May the force", "May the force")
+	f("due on Mon", "due on Mon")
+
+	// Long hex without digits.
+	f("token deadbeefcafe ok", "token <*> ok")
+	f("feedback added", "feedback added")
+}
+
+func TestAppendTemplateHeaders(t *testing.T) {
+	f := func(in, want string) {
+		t.Helper()
+		if got := string(AppendTemplate(nil, in)); got != want {
+			t.Errorf("AppendTemplate(%q)\n got: %q\nwant: %q", in, got, want)
+		}
+	}
+	f("081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating",
+		"PacketResponder <*> for block <*> terminating")
+	f("2015-10-18 18:01:50,353 INFO [IPC Server handler 5 on 62270] org.apache.hadoop.ipc.Server: Starting Socket Reader #1 for port 62270",
+		"Starting Socket Reader <*> for port <*>")
+	f("17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: Registered signal handlers for [TERM, HUP, INT]",
+		"Registered signal handlers for [TERM, HUP, INT]")
+	f("2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774] - Notification time out: 3200",
+		"Notification time out: <*>")
+	f("2024-01-02T03:04:05.123Z ERROR [http-nio-8080-exec-1] c.e.OrderService - order 42 failed",
+		"order <*> failed")
+	f("- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 RAS KERNEL INFO instruction cache parity error corrected",
+		"instruction cache parity error corrected")
+	f("KERNDTLB 1118536327 2005.06.11 R30-M0-N9-C:J16-U01 2005-06-11-17.32.07.581048 R30-M0-N9-C:J16-U01 RAS KERNEL FATAL data TLB error interrupt",
+		"data TLB error interrupt")
+	f("- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root",
+		"session closed for user <*>")
+	f("Jun 14 15:16:01 combo sshd(pam_unix)[19939]: check pass; user unknown",
+		"check pass; user unknown")
+	f("Dec 10 06:55:46 LabSZ sshd[24200]: pam_unix(sshd:auth): check pass; user unknown",
+		"pam_unix(sshd:auth): check pass; user unknown")
+	f("Jul  1 09:01:05 authorMacBook-Pro com.apple.CDScheduler[43]: Thermal pressure state: 1 Memory pressure state: 0",
+		"Thermal pressure state: <*> Memory pressure state: <*>")
+	f("Jul  1 09:02:26 calvisitor-10-105-160-95 com.apple.xpc.launchd[1] (com.apple.xpc.launchd.domain.pid.WebContent.2032): Service exited with abnormal code: 1",
+		"Service exited with abnormal code: <*>")
+	f("Jul  1 09:02:26 authorMacBook-Pro com.apple.xpc.launchd[1] (com.apple.xpc.launchd.domain.pid.WebContent.2032): Service exited with abnormal code: 1",
+		"Service exited with abnormal code: <*>")
+	f("03-17 16:13:38.811  1702  2395 D WindowManager: Skipping AppWindowToken{df0798e token=Token{78af589 ActivityRecord{3b04890 u0 com.tencent.qt.qtl/com.tencent.video.player.activity.PlayerActivity t761}}}",
+		"Skipping <*> token=<*> <*>}}}")
+	f("20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579", "onStandStepChanged <*>")
+	f("[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties",
+		"workerEnv.init() ok <*>")
+	f("[10.30 16:49:06] chrome.exe - proxy.cse.cuhk.edu.hk:5070 open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS",
+		"<*> open through proxy <*> HTTPS")
+	f("2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack v6.1.7601.23505 with Core: C:\\Windows\\cbscore.dll",
+		"CBS Loaded Servicing Stack <*> with Core: <*>")
+	f(`nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-38101a0b-2096-447d-96ea-a692162415ae 113d3a99c3da401fbd62cc2caa5b96d2 54fadb412c4e40cdbaed9335e4c35a9e - - -] 10.11.10.1 "GET /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.2477829`,
+		`<*> "GET <*>" status: <*> len: <*> time: <*>`)
+	f(`time="2024-01-02T10:00:00Z" level=error msg="failed to connect" attempt=3`,
+		`level=<*> msg="failed to connect" attempt=<*>`)
+	f(`{"level":"error","ts":1700000000.1,"msg":"request 42 failed","status":500}`, "request <*> failed")
+	f("ERROR: relation \"users\" does not exist", "relation \"<*>\" does not exist")
+	// No header: content words that look like levels or components stay.
+	f("Error reading config", "Error reading config")
+	f("Notification time out: 3200", "Notification time out: <*>")
+	f("ciod: failed to read message prefix", "ciod: failed to read message prefix")
+	f("2 errors: disk full", "<*> errors: disk full")
+}
