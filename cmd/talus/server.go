@@ -45,16 +45,19 @@ type serverConfig struct {
 	Zone string `yaml:"zone"`
 	// LogLevel is debug, info, warn or error. Default info.
 	LogLevel string `yaml:"log_level"`
+	// ErrorFingerprints counts error records by fingerprint at ingest. Default true.
+	ErrorFingerprints bool `yaml:"error_fingerprints"`
 }
 
 func defaultServerConfig() serverConfig {
 	return serverConfig{
-		DataDir:      "./data",
-		OTLPGRPCAddr: "127.0.0.1:4317",
-		OTLPHTTPAddr: "127.0.0.1:4318",
-		HTTPAddr:     "127.0.0.1:7070",
-		Epoch:        time.Hour,
-		LogLevel:     "info",
+		DataDir:           "./data",
+		OTLPGRPCAddr:      "127.0.0.1:4317",
+		OTLPHTTPAddr:      "127.0.0.1:4318",
+		HTTPAddr:          "127.0.0.1:7070",
+		Epoch:             time.Hour,
+		LogLevel:          "info",
+		ErrorFingerprints: true,
 	}
 }
 
@@ -64,7 +67,7 @@ Runs a Talus node. With no flags it keeps its data in ./data, receives OTLP
 logs on 127.0.0.1:4317 (gRPC) and 127.0.0.1:4318 (HTTP, POST /v1/logs) and
 serves the query API on 127.0.0.1:7070. A YAML file given with --config sets
 the same options (keys: data_dir, otlp_grpc_addr, otlp_http_addr, http_addr,
-epoch, retention, zone, log_level); flags override it.
+epoch, retention, zone, log_level, error_fingerprints); flags override it.
 
 Flags:
 `
@@ -83,6 +86,7 @@ func parseServerConfig(args []string, stderr io.Writer) (serverConfig, error) {
 	retention := fs.Duration("retention", 0, "drop data older than this, in whole epochs (e.g. 168h); 0 keeps everything")
 	zone := fs.String("zone", "", "this node's zone, for resources without cloud.availability_zone or cloud.region")
 	logLevel := fs.String("log-level", cfg.LogLevel, "log level: debug, info, warn, error")
+	errFP := fs.Bool("error-fingerprints", true, "count error records by fingerprint at ingest (serves /api/v1/errors)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -118,6 +122,9 @@ func parseServerConfig(args []string, stderr io.Writer) (serverConfig, error) {
 	}
 	if set["retention"] {
 		cfg.Retention = *retention
+	}
+	if set["error-fingerprints"] {
+		cfg.ErrorFingerprints = *errFP
 	}
 	return cfg, nil
 }
@@ -189,7 +196,7 @@ func serve(cfg serverConfig, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	store, err := storage.Open(kvs, withErrorHook(sopts))
+	store, err := storage.Open(kvs, withErrorHook(sopts, cfg.ErrorFingerprints))
 	if err != nil {
 		kvs.Close()
 		return err
@@ -201,7 +208,7 @@ func serve(cfg serverConfig, log *slog.Logger) error {
 	otlpMux := http.NewServeMux()
 	otlpMux.Handle(receiver.LogsPath, n.recv.HTTPHandler())
 	n.httpOTLP = &http.Server{Handler: otlpMux, ReadHeaderTimeout: 10 * time.Second}
-	n.api = api.NewServer(store, api.ServerOptions{Errors: errorsBackend(store), Logger: log})
+	n.api = api.NewServer(store, api.ServerOptions{Errors: errorsBackend(store, cfg.ErrorFingerprints), Logger: log})
 	n.httpAPI = &http.Server{Handler: n.api, ReadHeaderTimeout: 10 * time.Second}
 
 	errc := make(chan error, 3)

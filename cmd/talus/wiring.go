@@ -15,10 +15,10 @@ func tableMergers() map[byte]kv.Merger {
 	return m
 }
 
-// withErrorHook adds the error counters to the write path.
-func withErrorHook(o storage.Options) storage.Options { return o }
+// withErrorHook adds the error counters to the write path when enabled.
+func withErrorHook(o storage.Options, enabled bool) storage.Options { return o }
 
-// errorsBackend returns the error endpoints' backend, or nil.
-func errorsBackend(*storage.Store) api.ErrorsBackend { return nil }
+// errorsBackend returns the error endpoints' backend, or nil when disabled.
+func errorsBackend(_ *storage.Store, enabled bool) api.ErrorsBackend { return nil }
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
