@@ -166,3 +166,20 @@ describe('autocompletion resources', () => {
     expect(fb.requests[0].params).toEqual({ start: '1795518000000', end: '1795521601000' });
   });
 });
+
+describe('dashboard variables', () => {
+  it('lists attribute names and values', async () => {
+    const fb = fakeBackend(() => [], { labels: ['k8s.job.name', 'service.name'], 'label/k8s.job.name/values': ['etl', 'billing'] });
+    const ds = newDataSource();
+    expect(await ds.metricFindQuery('label_values(k8s.job.name)')).toEqual([
+      { text: 'etl', value: 'etl' },
+      { text: 'billing', value: 'billing' },
+    ]);
+    expect((await ds.metricFindQuery(' label_names() ')).map((v) => v.text)).toEqual(['k8s.job.name', 'service.name']);
+    await expect(ds.metricFindQuery('values(x)')).rejects.toThrow(/label_values/);
+    expect(fb.requests.map((r) => r.url)).toEqual([
+      '/api/datasources/uid/talus/resources/label/k8s.job.name/values',
+      '/api/datasources/uid/talus/resources/labels',
+    ]);
+  });
+});

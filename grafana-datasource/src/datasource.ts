@@ -10,6 +10,7 @@ import {
   LogRowContextOptions,
   LogRowContextQueryDirection,
   LogRowModel,
+  MetricFindValue,
   QueryFilterOptions,
   ScopedVars,
   SupplementaryQueryOptions,
@@ -188,6 +189,24 @@ export class DataSource
   }
 
   // Autocompletion for the query editor (backend resource calls).
+
+  /**
+   * Dashboard variables ("query" type): label_names() lists attribute names,
+   * label_values(NAME) the values of one attribute, over the dashboard range.
+   */
+  async metricFindQuery(query: string, options?: { range?: TimeRange }): Promise<MetricFindValue[]> {
+    const q = (query ?? '').trim();
+    let values: string[];
+    const m = q.match(/^label_values\(\s*([^)\s]+)\s*\)$/);
+    if (m) {
+      values = await this.getLabelValues(m[1], options?.range);
+    } else if (/^label_names\(\s*\)$/.test(q)) {
+      values = await this.getLabelNames(options?.range);
+    } else {
+      throw new Error(`unknown variable query "${q}": use label_names() or label_values(attribute.name)`);
+    }
+    return values.map((text) => ({ text, value: text }));
+  }
 
   async getLabelNames(range?: TimeRange): Promise<string[]> {
     return this.getResource<string[]>('labels', rangeParams(range));
