@@ -17,7 +17,7 @@ func (quietLogger) Fatalf(format string, args ...interface{}) {
 }
 
 // raftLogger drops etcd raft's debug and info messages and prints warnings
-// and errors. Panics stay panics: raft calls them on broken invariants.
+// errors: a warning is routine here (a partitioned leader stepping down). Panics stay panics: raft calls them on broken invariants.
 type raftLogger struct{}
 
 func (raftLogger) Debug(...interface{})          {}

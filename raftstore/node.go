@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/vfs"
 	"go.etcd.io/raft/v3"
 	pb "go.etcd.io/raft/v3/raftpb"
 	"google.golang.org/protobuf/proto"
@@ -62,6 +63,11 @@ func openNode(cfg Config) (*node, error) {
 	fs := cfg.FS
 	if err := fs.MkdirAll(fs.PathJoin(cfg.DataDir, groupsDirname), 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create data dir %s: %w", cfg.DataDir, err)
+	}
+	for _, d := range []string{fs.PathDir(cfg.DataDir), cfg.DataDir} {
+		if err := syncDir(fs, d); err != nil {
+			return nil, err
+		}
 	}
 	n.cache = pebble.NewCache(cfg.CacheSize)
 	n.merger = groupMerger(cfg)
@@ -128,7 +134,31 @@ func (n *node) openGroupPebble(dir string) (*pebble.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open group pebble %s: %w", dir, err)
 	}
+	// Make the new directory's entry durable before anything refers to it.
+	if err := syncDir(n.cfg.FS, n.cfg.FS.PathJoin(n.cfg.DataDir, groupsDirname)); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
+}
+
+// syncDir fsyncs a directory, making the entries created in it durable.
+func syncDir(fs vfs.FS, dir string) error {
+	if dir == "" {
+		dir = "."
+	}
+	f, err := fs.OpenDir(dir)
+	if err != nil {
+		return fmt.Errorf("cannot open dir %s to sync it: %w", dir, err)
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("cannot sync dir %s: %w", dir, err)
+	}
+	return nil
 }
 
 // checkIdent makes sure the data dir belongs to this node id.

@@ -1,0 +1,236 @@
+package raftstore
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+)
+
+// kvInput is one client operation of the linearizability workload.
+type kvInput struct {
+	op    byte // 'g' get, 'p' put (Set), 'a' append (Merge with appendMerger)
+	key   string
+	value string
+}
+
+// kvModel is a register per key; append concatenates, matching
+// appendMerger, so a write applied twice or in a wrong order is visible.
+var kvModel = porcupine.Model{
+	Partition: func(history []porcupine.Operation) [][]porcupine.Operation {
+		byKey := map[string][]porcupine.Operation{}
+		var keys []string
+		for _, op := range history {
+			k := op.Input.(kvInput).key
+			if _, ok := byKey[k]; !ok {
+				keys = append(keys, k)
+			}
+			byKey[k] = append(byKey[k], op)
+		}
+		var out [][]porcupine.Operation
+		for _, k := range keys {
+			out = append(out, byKey[k])
+		}
+		return out
+	},
+	Init: func() interface{} { return "" },
+	Step: func(state, input, output interface{}) (bool, interface{}) {
+		in, st := input.(kvInput), state.(string)
+		switch in.op {
+		case 'g':
+			return output.(string) == st, st
+		case 'p':
+			return true, in.value
+		default:
+			return true, st + in.value
+		}
+	},
+	DescribeOperation: func(input, output interface{}) string {
+		in := input.(kvInput)
+		if in.op == 'g' {
+			return fmt.Sprintf("get(%s) -> %q", in.key, output)
+		}
+		return fmt.Sprintf("%c(%s, %q)", in.op, in.key, in.value)
+	},
+}
+
+type pendingOp struct {
+	client int
+	in     kvInput
+	node   uint64
+	gid    uint64
+	call   int64
+	issued int64 // step
+	fut    *future
+}
+
+// runLinearizability drives a 3-node cluster under random faults with a
+// client workload and checks the history with porcupine.
+func runLinearizability(t *testing.T, seed uint64, steps int, crashes bool) {
+	h := newHarness(t, seed, 3, nil)
+	defer h.close()
+	h.net.maxDelay = 3
+	keys := []string{"a", "b", "n", "z"} // two per group (split at "m")
+	const clients = 4
+	var history []porcupine.Operation
+	pending := make([]*pendingOp, clients)
+	seq := 0
+	infinite := int64(math.MaxInt64)
+
+	finish := func(p *pendingOp, ret int64, ok bool) {
+		pending[p.client] = nil
+		if p.in.op == 'g' {
+			if !ok {
+				return
+			}
+			v, _ := h.readLocal(p.node, p.gid, []byte(p.in.key))
+			history = append(history, porcupine.Operation{ClientId: p.client, Input: p.in, Call: p.call, Output: v, Return: ret})
+			return
+		}
+		if !ok {
+			ret = infinite // outcome unknown: it may take effect at any time
+		}
+		history = append(history, porcupine.Operation{ClientId: p.client, Input: p.in, Call: p.call, Output: "", Return: ret})
+	}
+	collect := func() {
+		for _, p := range pending {
+			if p == nil {
+				continue
+			}
+			if p.fut.ready() {
+				switch {
+				case p.fut.err == nil:
+					finish(p, 2*h.now, true)
+				case p.in.op != 'g' && errors.Is(p.fut.err, ErrProposalDropped):
+					pending[p.client] = nil // certainly not applied
+				default:
+					finish(p, 0, false)
+				}
+			} else if h.now-p.issued > 300 {
+				finish(p, 0, false) // give up waiting
+			}
+		}
+	}
+	for i := 0; i < steps; i++ {
+		// Faults.
+		r := h.rng.IntN(1000)
+		switch {
+		case r < 10:
+			a := h.ids[h.rng.IntN(3)]
+			var rest []uint64
+			for _, id := range h.ids {
+				if id != a {
+					rest = append(rest, id)
+				}
+			}
+			h.partition([]uint64{a}, rest)
+		case r < 25:
+			h.heal()
+		case r < 30 && crashes:
+			down := 0
+			for _, id := range h.ids {
+				if h.nodes[id] == nil {
+					down++
+				}
+			}
+			if down == 0 {
+				id := h.ids[h.rng.IntN(3)]
+				h.crash(id, []int{0, 50}[h.rng.IntN(2)])
+				collect()
+			}
+		case r < 60:
+			for _, id := range h.ids {
+				h.restart(id)
+			}
+		case r < 70:
+			h.net.dropPct = h.rng.IntN(10)
+		}
+		// Client operations.
+		for c := 0; c < clients; c++ {
+			if pending[c] != nil || h.rng.IntN(100) >= 30 {
+				continue
+			}
+			id := h.ids[h.rng.IntN(3)]
+			if h.nodes[id] == nil {
+				continue
+			}
+			key := keys[h.rng.IntN(len(keys))]
+			gid := uint64(2)
+			if key >= "m" {
+				gid = 3
+			}
+			seq++
+			in := kvInput{key: key, value: "v" + strconv.Itoa(seq) + ","}
+			p := &pendingOp{client: c, node: id, gid: gid, call: 2*h.now + 1, issued: h.now}
+			switch h.rng.IntN(3) {
+			case 0:
+				in.op, in.value = 'g', ""
+				p.fut = h.nodes[id].readIndex(gid)
+			case 1:
+				in.op = 'p'
+				p.fut = h.proposeOps(id, gid, setOp(key, in.value))
+			default:
+				in.op = 'a'
+				p.fut = h.proposeOps(id, gid, appendOp(nil, opMerge, []byte(key), []byte(in.value)))
+			}
+			p.in = in
+			pending[c] = p
+		}
+		h.step()
+		collect()
+	}
+	h.converge(2000)
+	for i := 0; i < 400; i++ {
+		busy := false
+		for _, p := range pending {
+			busy = busy || p != nil
+		}
+		if !busy {
+			break
+		}
+		h.step()
+		collect()
+	}
+	for _, p := range pending {
+		if p != nil {
+			finish(p, 0, false)
+		}
+	}
+	acked := 0
+	for _, op := range history {
+		if op.Return != infinite {
+			acked++
+		}
+	}
+	if acked < steps/20 {
+		t.Fatalf("seed %d: only %d operations completed in %d steps", seed, acked, steps)
+	}
+	t.Logf("seed %d: %d operations, %d acknowledged, %d messages sent", seed, len(history), acked, h.net.sent)
+	res, info := porcupine.CheckOperationsVerbose(kvModel, history, 30*time.Second)
+	if res != porcupine.Ok {
+		path := fmt.Sprintf("%s/porcupine-seed-%d.html", t.TempDir(), seed)
+		if f, err := os.Create(path); err == nil {
+			_ = porcupine.Visualize(kvModel, info, f)
+			f.Close()
+		}
+		t.Fatalf("seed %d: history of %d operations is %v (visualization: %s)", seed, len(history), res, path)
+	}
+}
+
+// TestLinearizable checks histories under partitions, drops, delays and
+// reordering, and crashes that lose unsynced data, over many seeds.
+// RAFTSTORE_SEEDS raises the number of seeds (soak).
+func TestLinearizable(t *testing.T) {
+	seeds := 12
+	if s, err := strconv.Atoi(os.Getenv("RAFTSTORE_SEEDS")); err == nil {
+		seeds = s
+	}
+	for seed := uint64(1); seed <= uint64(seeds); seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { runLinearizability(t, seed, 1500, true) })
+	}
+}
