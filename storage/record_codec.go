@@ -13,7 +13,8 @@ import (
 // reading the old ones.
 //
 //	| 0x01 | zigzag varint ObservedTime − Time | uvarint SeverityNumber |
-//	| uvarint len, SeverityText | Body (value) | attributes (map) |
+//	| SeverityText: uvarint 0 = the OTLP short name of SeverityNumber, else uvarint len+1, text |
+//	| Body (value) | attributes (map) |
 //	| uvarint DroppedAttributesCount | uvarint Flags | presence byte (1 trace, 2 span) |
 //	| [16B TraceID] | [8B SpanID] | uvarint len, ScopeName | uvarint len, ScopeVersion |
 //	| scope attributes (map) | uvarint len, EventName |
@@ -21,8 +22,14 @@ import (
 // The time itself lives in the key; the resource in the resource map.
 const RecordFormatV1 byte = 1
 
-// appendRecord encodes rec stored at ts. It fails only for values nested
-// deeper than MaxValueDepth.
+// AppendRecord appends the stored encoding of rec at ts; the benchmark uses
+// it to write the same bytes straight into Pebble. It fails only for values
+// nested deeper than MaxValueDepth.
+func AppendRecord(dst []byte, rec plog.LogRecord, scope pcommon.InstrumentationScope, ts int64) ([]byte, error) {
+	return appendRecord(dst, rec, scope, ts)
+}
+
+// appendRecord encodes rec stored at ts.
 func appendRecord(dst []byte, rec plog.LogRecord, scope pcommon.InstrumentationScope, ts int64) ([]byte, error) {
 	dst = append(dst, RecordFormatV1)
 	obs := int64(rec.ObservedTimestamp())
@@ -31,7 +38,7 @@ func appendRecord(dst []byte, rec plog.LogRecord, scope pcommon.InstrumentationS
 	}
 	dst = binary.AppendVarint(dst, obs-ts)
 	dst = binary.AppendUvarint(dst, uint64(rec.SeverityNumber()))
-	dst = appendUvarintString(dst, rec.SeverityText())
+	dst = appendSeverityText(dst, rec.SeverityText(), int32(rec.SeverityNumber()))
 	var err error
 	if dst, err = appendValue(dst, rec.Body(), 1); err != nil {
 		return dst, err
@@ -96,7 +103,7 @@ func decodeRecord(b []byte, ts int64, e *Entry) error {
 	}
 	e.ObservedTime = ts + d.varint("observed time")
 	e.SeverityNumber = int32(d.uvarint("severity"))
-	e.SeverityText = d.str("severity text")
+	e.SeverityText = d.severityText(e.SeverityNumber)
 	e.Body = d.value(1)
 	e.Attributes = d.mapValue(1)
 	e.DroppedAttrs = uint32(d.uvarint("dropped"))
@@ -125,7 +132,7 @@ func recordHead(b []byte) (severity int32, body string, err error) {
 	}
 	d.varint("observed time")
 	severity = int32(d.uvarint("severity"))
-	d.str("severity text")
+	d.severityText(severity)
 	if len(d.b) > 0 && d.b[0] == valString {
 		d.b = d.b[1:]
 		body = d.str("body")
@@ -133,4 +140,35 @@ func recordHead(b []byte) (severity int32, body string, err error) {
 		body = ValueString(d.value(1))
 	}
 	return severity, body, d.err
+}
+
+// severityShortNames are the OTLP data model's short names of severity
+// numbers 1–24; a record whose text is its number's short name stores none.
+var severityShortNames = [25]string{"",
+	"TRACE", "TRACE2", "TRACE3", "TRACE4", "DEBUG", "DEBUG2", "DEBUG3", "DEBUG4",
+	"INFO", "INFO2", "INFO3", "INFO4", "WARN", "WARN2", "WARN3", "WARN4",
+	"ERROR", "ERROR2", "ERROR3", "ERROR4", "FATAL", "FATAL2", "FATAL3", "FATAL4"}
+
+func shortName(sev int32) string {
+	if sev < 1 || sev > 24 {
+		return ""
+	}
+	return severityShortNames[sev]
+}
+
+func appendSeverityText(dst []byte, text string, sev int32) []byte {
+	if text != "" && text == shortName(sev) {
+		return append(dst, 0)
+	}
+	text = sanitizeUTF8(text)
+	dst = binary.AppendUvarint(dst, uint64(len(text))+1)
+	return append(dst, text...)
+}
+
+func (d *decoder) severityText(sev int32) string {
+	n := d.uvarint("severity text")
+	if n == 0 {
+		return shortName(sev)
+	}
+	return string(d.raw(n-1, "severity text"))
 }

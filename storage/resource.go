@@ -39,7 +39,8 @@ const MaxPostingValue = 256
 // resource names none), the zone is hashed too, so that the same attributes
 // arriving in two zones stay two resources.
 //
-// Canonical layout (durable, record format v1): uvarint n, n × (uvarint len, key, value).
+// Canonical layout (durable, record format v1): uvarint n, n × (key, value),
+// keys as appendKey writes them.
 func NewResource(attrs pcommon.Map, nodeZone string) (*Resource, error) {
 	keys := make([]string, 0, attrs.Len())
 	attrs.Range(func(k string, _ pcommon.Value) bool {
@@ -55,7 +56,7 @@ func NewResource(attrs pcommon.Map, nodeZone string) (*Resource, error) {
 			continue // OTLP maps should not repeat keys; keep the first
 		}
 		v, _ := attrs.Get(k)
-		buf = appendUvarintString(buf, k)
+		buf = appendKey(buf, k)
 		if buf, err = appendValue(buf, v, 1); err != nil {
 			return nil, err
 		}

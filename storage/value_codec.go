@@ -17,7 +17,9 @@ import (
 //
 //	0 empty | 1 string: uvarint len, bytes | 2 bool: 1B | 3 int: zigzag varint
 //	4 double: 8B LE IEEE 754 | 5 bytes: uvarint len, bytes
-//	6 array: uvarint n, n values | 7 map: uvarint n, n × (uvarint len, key, value)
+//	6 array: uvarint n, n values | 7 map: uvarint n, n × (key, value)
+//
+// where a map key is written by appendKey (keydict.go).
 //
 // The layout is durable (part of record format v1).
 const (
@@ -46,11 +48,16 @@ var ErrCorrupt = errors.New("storage: corrupt value")
 // strings must be UTF-8, but not every sender checks) is replaced with
 // U+FFFD, so that everything stored renders as JSON unchanged.
 func appendUvarintString(dst []byte, s string) []byte {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
+	s = sanitizeUTF8(s)
 	dst = binary.AppendUvarint(dst, uint64(len(s)))
 	return append(dst, s...)
+}
+
+func sanitizeUTF8(s string) string {
+	if !utf8.ValidString(s) {
+		return strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return s
 }
 
 func appendValue(dst []byte, v pcommon.Value, depth int) ([]byte, error) {
@@ -104,7 +111,7 @@ func appendMap(dst []byte, m pcommon.Map, depth int) ([]byte, error) {
 	dst = binary.AppendUvarint(dst, uint64(m.Len()))
 	var err error
 	m.Range(func(k string, v pcommon.Value) bool {
-		dst = appendUvarintString(dst, k)
+		dst = appendKey(dst, k)
 		dst, err = appendValue(dst, v, depth)
 		return err == nil
 	})
@@ -231,7 +238,7 @@ func (d *decoder) mapValue(depth int) map[string]any {
 	n := d.count("map length")
 	out := make(map[string]any, n)
 	for i := 0; i < n && d.err == nil; i++ {
-		k := d.str("map key")
+		k := d.key()
 		out[k] = d.value(depth)
 	}
 	return out
@@ -261,7 +268,7 @@ func (d *decoder) skipValue(depth int) {
 	case valMap:
 		n := d.count("map length")
 		for i := 0; i < n && d.err == nil; i++ {
-			d.str("map key")
+			d.key()
 			d.skipValue(depth + 1)
 		}
 	default:

@@ -1,11 +1,623 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"math/rand"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
+
+	"github.com/talus-logs/talus/api"
+	"github.com/talus-logs/talus/internal/loadgen"
+	"github.com/talus-logs/talus/kv"
+	"github.com/talus-logs/talus/kv/pebblekv"
+	"github.com/talus-logs/talus/storage"
 )
 
+const benchUsage = `Usage: talus bench [flags]
+
+Generates a realistic workload (many resources, varied message templates,
+~5% errors with exception attributes), starts 'talus server' as a child
+process on 127.0.0.1 with a fresh data directory, ingests the workload over
+OTLP/HTTP (gzip, protobuf) with several senders, and reports:
+
+  records/s and server CPU per record while ingesting, peak server RSS,
+  bytes on disk per record after compaction (vs the same records as gzip'd OTLP),
+  p50/p99 of latest-100 for one job and for everything,
+  the rate of writing the same records straight into one Pebble (the ceiling),
+  and, with --high-cardinality N, the same ingest with N distinct resources.
+
+Flags:
+`
+
+type benchConfig struct {
+	records, resources, batch, senders, queries, ceilingRecords, highCard int
+	span                                                                  time.Duration
+	dir, output                                                           string
+	keep                                                                  bool
+}
+
+// benchPhase is what one ingest run measured.
+type benchPhase struct {
+	Resources          int     `json:"resources"`
+	Records            int     `json:"records"`
+	IngestSeconds      float64 `json:"ingest_seconds"`
+	RecordsPerSec      float64 `json:"records_per_sec"`
+	ServerCPUPerRecUs  float64 `json:"server_cpu_us_per_record"`
+	PeakRSSBytes       int64   `json:"peak_rss_bytes"`
+	OTLPProtoBytes     int64   `json:"otlp_proto_bytes"`
+	OTLPGzipBytes      int64   `json:"otlp_gzip_bytes"`
+	DiskBytes          int64   `json:"disk_bytes_after_compaction"`
+	DiskBytesPerRecord float64 `json:"disk_bytes_per_record"`
+	GzipBytesPerRecord float64 `json:"otlp_gzip_bytes_per_record"`
+	JobP50Ms           float64 `json:"latest100_job_p50_ms"`
+	JobP99Ms           float64 `json:"latest100_job_p99_ms"`
+	AllP50Ms           float64 `json:"latest100_all_p50_ms"`
+	AllP99Ms           float64 `json:"latest100_all_p99_ms"`
+}
+
+type benchReport struct {
+	Senders          int         `json:"senders"`
+	Batch            int         `json:"batch"`
+	Main             benchPhase  `json:"main"`
+	CeilingRecords   int         `json:"ceiling_records"`
+	CeilingPerSec    float64     `json:"pebble_ceiling_records_per_sec"`
+	IngestVsCeiling  float64     `json:"ingest_vs_ceiling"`
+	HighCardinality  *benchPhase `json:"high_cardinality,omitempty"`
+	HighCardVsMain   float64     `json:"high_cardinality_ingest_vs_main,omitempty"`
+	GOMAXPROCS       int         `json:"cores"`
+	StartedAtRFC3339 string      `json:"started_at"`
+}
+
 func runBench(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "talus bench: not built yet")
-	return 1
+	fs := flag.NewFlagSet("talus bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, benchUsage); fs.PrintDefaults() }
+	var c benchConfig
+	fs.IntVar(&c.records, "records", 2_000_000, "records to ingest")
+	fs.IntVar(&c.resources, "resources", 200, "distinct resources (pods)")
+	fs.IntVar(&c.batch, "batch", 1000, "records per export request")
+	fs.IntVar(&c.senders, "senders", 4, "concurrent senders")
+	fs.IntVar(&c.queries, "queries", 300, "queries per latency figure")
+	fs.IntVar(&c.ceilingRecords, "ceiling-records", 1_000_000, "records written straight into Pebble for the ceiling (0 skips it)")
+	fs.IntVar(&c.highCard, "high-cardinality", 0, "also ingest the same number of records from this many distinct resources (e.g. 1000000)")
+	fs.DurationVar(&c.span, "span", 2*time.Hour, "time span the records' timestamps cover, ending now")
+	fs.StringVar(&c.dir, "dir", "", "working directory (default: a new temporary directory, removed afterwards)")
+	fs.BoolVar(&c.keep, "keep", false, "keep the working directory")
+	fs.StringVar(&c.output, "output", "text", "report format: text or json")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if c.records < c.batch || c.batch < 1 || c.senders < 1 || c.resources < 1 {
+		fmt.Fprintln(stderr, "talus bench: need records >= batch >= 1, senders >= 1, resources >= 1")
+		return 2
+	}
+	if c.dir == "" {
+		d, err := os.MkdirTemp("", "talus-bench-")
+		if err != nil {
+			fmt.Fprintln(stderr, "talus bench:", err)
+			return 1
+		}
+		c.dir = d
+	}
+	if !c.keep {
+		defer os.RemoveAll(c.dir)
+	}
+	rep, err := bench(c, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "talus bench:", err)
+		return 1
+	}
+	if c.output == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(rep)
+		return 0
+	}
+	printBenchReport(stdout, rep)
+	return 0
+}
+
+func progress(w io.Writer, format string, args ...any) {
+	fmt.Fprintf(w, "bench: "+format+"\n", args...)
+}
+
+func bench(c benchConfig, log io.Writer) (*benchReport, error) {
+	rep := &benchReport{Senders: c.senders, Batch: c.batch, GOMAXPROCS: numCPU(), StartedAtRFC3339: time.Now().UTC().Format(time.RFC3339)}
+	main, ceiling, err := benchPhaseRun(c, c.resources, "main", true, log)
+	if err != nil {
+		return nil, err
+	}
+	rep.Main = *main
+	if c.ceilingRecords > 0 {
+		rate, err := benchCeiling(c, ceiling, log)
+		if err != nil {
+			return nil, err
+		}
+		rep.CeilingRecords = len(ceiling)
+		rep.CeilingPerSec = rate
+		rep.IngestVsCeiling = main.RecordsPerSec / rate
+	}
+	if c.highCard > 0 {
+		hc, _, err := benchPhaseRun(c, c.highCard, "high-cardinality", false, log)
+		if err != nil {
+			return nil, err
+		}
+		rep.HighCardinality = hc
+		rep.HighCardVsMain = hc.RecordsPerSec / main.RecordsPerSec
+	}
+	return rep, nil
+}
+
+// ceilingRow is one record as the server would store it.
+type ceilingRow struct{ key, val []byte }
+
+// benchPhaseRun generates the workload, ingests it into a fresh server,
+// compacts and measures disk, and runs the latency queries.
+func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, log io.Writer) (*benchPhase, []ceilingRow, error) {
+	ph := &benchPhase{Resources: resources, Records: c.records}
+	now := time.Now()
+	gen := loadgen.New(loadgen.Config{Seed: 1, Resources: resources, Start: now.Add(-c.span), Span: c.span, Total: c.records})
+	progress(log, "%s: generating %d records from %d resources in requests of %d…", name, c.records, resources, c.batch)
+	var bodies [][]byte
+	var ceiling []ceilingRow
+	var zbuf bytes.Buffer
+	zw := gzip.NewWriter(&zbuf)
+	genStart := time.Now()
+	for made := 0; made < c.records; made += c.batch {
+		ld := gen.Batch(min(c.batch, c.records-made))
+		raw, err := plogotlp.NewExportRequestFromLogs(ld).MarshalProto()
+		if err != nil {
+			return nil, nil, err
+		}
+		zbuf.Reset()
+		zw.Reset(&zbuf)
+		_, _ = zw.Write(raw)
+		_ = zw.Close()
+		bodies = append(bodies, bytes.Clone(zbuf.Bytes()))
+		ph.OTLPProtoBytes += int64(len(raw))
+		ph.OTLPGzipBytes += int64(zbuf.Len())
+		if wantCeiling && len(ceiling) < c.ceilingRecords {
+			ceiling = appendCeilingRows(ceiling, ld, c.ceilingRecords)
+		}
+	}
+	progress(log, "%s: generated %d requests (%.1f MB gzip'd OTLP) in %s", name, len(bodies), float64(ph.OTLPGzipBytes)/1e6, time.Since(genStart).Round(time.Millisecond))
+
+	dataDir := filepath.Join(c.dir, name)
+	srv, err := startBenchServer(dataDir, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer srv.kill()
+	cpu0, _ := procCPU(srv.cmd.Process.Pid)
+	progress(log, "%s: ingesting over OTLP/HTTP with %d senders…", name, c.senders)
+	t0 := time.Now()
+	if err := sendAll(srv.otlpURL, bodies, c.senders, log); err != nil {
+		return nil, nil, err
+	}
+	ph.IngestSeconds = time.Since(t0).Seconds()
+	cpu1, _ := procCPU(srv.cmd.Process.Pid)
+	ph.RecordsPerSec = float64(c.records) / ph.IngestSeconds
+	ph.ServerCPUPerRecUs = (cpu1 - cpu0).Seconds() * 1e6 / float64(c.records)
+	ph.PeakRSSBytes = procPeakRSS(srv.cmd.Process.Pid)
+	progress(log, "%s: %.0f records/s, %.2f µs server CPU per record, peak RSS %.0f MB", name, ph.RecordsPerSec, ph.ServerCPUPerRecUs, float64(ph.PeakRSSBytes)/(1<<20))
+	bodies = nil
+	if err := srv.stop(); err != nil {
+		return nil, nil, err
+	}
+
+	progress(log, "%s: compacting to measure settled bytes on disk…", name)
+	kvs, err := pebblekv.Open(filepath.Join(dataDir, "kv"), &pebblekv.Options{Merger: kv.MergerByTable(tableMergers())})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := kvs.Compact(); err != nil {
+		kvs.Close()
+		return nil, nil, err
+	}
+	if err := kvs.Close(); err != nil {
+		return nil, nil, err
+	}
+	// Walk the directory after closing: Pebble deletes the compacted-away
+	// files in the background, so its own usage figure may still count them.
+	if ph.DiskBytes, err = dirSize(filepath.Join(dataDir, "kv")); err != nil {
+		return nil, nil, err
+	}
+	ph.DiskBytesPerRecord = float64(ph.DiskBytes) / float64(c.records)
+	ph.GzipBytesPerRecord = float64(ph.OTLPGzipBytes) / float64(c.records)
+	progress(log, "%s: %.1f bytes/record on disk vs %.1f bytes/record as gzip'd OTLP", name, ph.DiskBytesPerRecord, ph.GzipBytesPerRecord)
+
+	srv, err = startBenchServer(dataDir, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer srv.kill()
+	cl := api.NewClient(srv.apiURL)
+	start, end := now.Add(-c.span-time.Hour), time.Now().Add(time.Minute)
+	jobs := max(1, resources/4)
+	rng := rand.New(rand.NewSource(2))
+	progress(log, "%s: %d latest-100 queries for one job and %d for everything…", name, c.queries, c.queries)
+	job, err := queryLatencies(c.queries, func() error {
+		q := fmt.Sprintf(`{k8s.job.name=%q}`, loadgen.JobName(rng.Intn(min(jobs, 100000))))
+		r, err := cl.Logs(context.Background(), api.LogsQuery{Query: q, Start: start, End: end, Limit: 100})
+		if err == nil && len(r.Logs) == 0 && resources <= 100000 {
+			err = fmt.Errorf("query %s returned nothing", q)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := queryLatencies(c.queries, func() error {
+		r, err := cl.Logs(context.Background(), api.LogsQuery{Query: "{}", Start: start, End: end, Limit: 100})
+		if err == nil && len(r.Logs) != 100 {
+			err = fmt.Errorf("latest 100 of everything returned %d", len(r.Logs))
+		}
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	ph.JobP50Ms, ph.JobP99Ms = percentile(job, 0.50), percentile(job, 0.99)
+	ph.AllP50Ms, ph.AllP99Ms = percentile(all, 0.50), percentile(all, 0.99)
+	progress(log, "%s: latest 100 one job p50 %.2f ms p99 %.2f ms; everything p50 %.2f ms p99 %.2f ms", name, ph.JobP50Ms, ph.JobP99Ms, ph.AllP50Ms, ph.AllP99Ms)
+	return ph, ceiling, srv.stop()
+}
+
+func appendCeilingRows(rows []ceilingRow, ld plog.Logs, limit int) []ceilingRow {
+	rls := ld.ResourceLogs()
+	for i := 0; i < rls.Len(); i++ {
+		r, err := storage.NewResource(rls.At(i).Resource().Attributes(), "")
+		if err != nil {
+			continue
+		}
+		sls := rls.At(i).ScopeLogs()
+		for j := 0; j < sls.Len(); j++ {
+			recs := sls.At(j).LogRecords()
+			for k := 0; k < recs.Len() && len(rows) < limit; k++ {
+				rec := recs.At(k)
+				ts := int64(rec.Timestamp())
+				val, err := storage.AppendRecord(nil, rec, sls.At(j).Scope(), ts)
+				if err != nil {
+					continue
+				}
+				epoch := ts - ts%int64(time.Hour)
+				key := storage.AppendLogKey(nil, "default", r.Zone, epoch, r.Hash, ts, uint32(len(rows)))
+				rows = append(rows, ceilingRow{key, val})
+			}
+		}
+	}
+	return rows
+}
+
+// benchCeiling writes the rows straight into one Pebble, in batches of the
+// same size from the same number of writers, each batch synced: the rate a
+// server could reach if OTLP decoding, indexing and HTTP cost nothing.
+func benchCeiling(c benchConfig, rows []ceilingRow, log io.Writer) (float64, error) {
+	progress(log, "ceiling: writing %d records straight into one Pebble with %d writers…", len(rows), c.senders)
+	kvs, err := pebblekv.Open(filepath.Join(c.dir, "ceiling"), &pebblekv.Options{Merger: kv.MergerByTable(tableMergers())})
+	if err != nil {
+		return 0, err
+	}
+	defer kvs.Close()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errc := make(chan error, c.senders)
+	t0 := time.Now()
+	for w := 0; w < c.senders; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)-1) * c.batch
+				if i >= len(rows) {
+					return
+				}
+				b := kvs.NewBatch()
+				for _, r := range rows[i:min(i+c.batch, len(rows))] {
+					_ = b.Set(r.key, r.val)
+				}
+				err := b.Commit(true)
+				b.Close()
+				if err != nil {
+					errc <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	if err := <-errc; err != nil {
+		return 0, err
+	}
+	rate := float64(len(rows)) / time.Since(t0).Seconds()
+	progress(log, "ceiling: %.0f records/s", rate)
+	return rate, nil
+}
+
+func sendAll(url string, bodies [][]byte, senders int, log io.Writer) error {
+	var next atomic.Int64
+	var sent atomic.Int64
+	var wg sync.WaitGroup
+	errc := make(chan error, senders)
+	client := &http.Client{Timeout: 60 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(5 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				progress(log, "  %d/%d requests acknowledged", sent.Load(), len(bodies))
+			}
+		}
+	}()
+	defer close(done)
+	for w := 0; w < senders; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(bodies) {
+					return
+				}
+				if err := sendOne(client, url, bodies[i]); err != nil {
+					errc <- err
+					return
+				}
+				sent.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	return <-errc
+}
+
+// sendOne posts one request, retrying 503s as an exporter would (bounded).
+func sendOne(client *http.Client, url string, body []byte) error {
+	for attempt := 0; attempt < 20; attempt++ {
+		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-protobuf")
+		req.Header.Set("Content-Encoding", "gzip")
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		switch resp.StatusCode {
+		case http.StatusOK:
+			r := plogotlp.NewExportResponse()
+			if err := r.UnmarshalProto(b); err != nil {
+				return fmt.Errorf("decode response: %w", err)
+			}
+			if n := r.PartialSuccess().RejectedLogRecords(); n > 0 {
+				return fmt.Errorf("server rejected %d records: %s", n, r.PartialSuccess().ErrorMessage())
+			}
+			return nil
+		case http.StatusServiceUnavailable, http.StatusTooManyRequests:
+			wait, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+			time.Sleep(time.Duration(max(1, wait)) * time.Second)
+		default:
+			return fmt.Errorf("export: HTTP %d: %s", resp.StatusCode, b)
+		}
+	}
+	return errors.New("export: still throttled after 20 attempts")
+}
+
+func queryLatencies(n int, fn func() error) ([]float64, error) {
+	out := make([]float64, 0, n)
+	for i := 0; i < n; i++ {
+		t := time.Now()
+		if err := fn(); err != nil {
+			return nil, err
+		}
+		out = append(out, float64(time.Since(t).Microseconds())/1000)
+	}
+	return out, nil
+}
+
+func percentile(v []float64, p float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if len(s) == 0 {
+		return 0
+	}
+	return s[min(len(s)-1, int(p*float64(len(s))))]
+}
+
+// benchServer is a 'talus server' child process.
+type benchServer struct {
+	cmd             *exec.Cmd
+	otlpURL, apiURL string
+	exited          chan error
+}
+
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+func startBenchServer(dataDir string, log io.Writer) (*benchServer, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	var addrs [3]string
+	for i := range addrs {
+		if addrs[i], err = freeAddr(); err != nil {
+			return nil, err
+		}
+	}
+	cmd := exec.Command(exe, "server", "--data-dir", dataDir, "--otlp-grpc-addr", addrs[0],
+		"--otlp-http-addr", addrs[1], "--http-addr", addrs[2], "--log-level", "warn")
+	cmd.Stderr = log
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start server: %w", err)
+	}
+	s := &benchServer{cmd: cmd, otlpURL: "http://" + addrs[1] + "/v1/logs", apiURL: "http://" + addrs[2], exited: make(chan error, 1)}
+	go func() { s.exited <- cmd.Wait() }()
+	cl := api.NewClient(s.apiURL)
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-s.exited:
+			return nil, fmt.Errorf("server exited during start: %v", err)
+		default:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		err := cl.Health(ctx)
+		cancel()
+		if err == nil {
+			return s, nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.kill()
+	return nil, errors.New("server not ready after 60 s")
+}
+
+func (s *benchServer) stop() error {
+	if s.cmd.ProcessState != nil {
+		return nil
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-s.exited:
+		s.exited <- err
+		if err != nil {
+			return fmt.Errorf("server exit: %w", err)
+		}
+		return nil
+	case <-time.After(60 * time.Second):
+		s.kill()
+		return errors.New("server did not stop within 60 s")
+	}
+}
+
+func (s *benchServer) kill() {
+	if s.cmd.ProcessState == nil {
+		_ = s.cmd.Process.Kill()
+	}
+}
+
+func dirSize(dir string) (int64, error) {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err == nil {
+			n += info.Size()
+		}
+		return err
+	})
+	return n, err
+}
+
+// procCPU returns user+system CPU time of a process, from /proc.
+func procCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	if len(fields) < 13 {
+		return 0, errors.New("short /proc stat")
+	}
+	ut, _ := strconv.ParseInt(fields[11], 10, 64)
+	st, _ := strconv.ParseInt(fields[12], 10, 64)
+	const clockTicks = 100 // USER_HZ on Linux
+	return time.Duration(ut+st) * time.Second / clockTicks, nil
+}
+
+// procPeakRSS returns a process's peak resident set size (VmHWM).
+func procPeakRSS(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			f := strings.Fields(line)
+			if len(f) >= 2 {
+				kb, _ := strconv.ParseInt(f[1], 10, 64)
+				return kb << 10
+			}
+		}
+	}
+	return 0
+}
+
+func numCPU() int {
+	n := 0
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "processor") {
+			n++
+		}
+	}
+	return n
+}
+
+func printBenchReport(w io.Writer, r *benchReport) {
+	m := r.Main
+	fmt.Fprintf(w, "\nTalus benchmark (%d cores, %d senders, batches of %d, OTLP/HTTP protobuf+gzip)\n\n", r.GOMAXPROCS, r.Senders, r.Batch)
+	fmt.Fprintf(w, "%-46s %s\n", "figure", "value")
+	row := func(name, format string, args ...any) {
+		fmt.Fprintf(w, "%-46s "+format+"\n", append([]any{name}, args...)...)
+	}
+	row("records ingested", "%d from %d resources", m.Records, m.Resources)
+	row("ingest rate", "%.0f records/s", m.RecordsPerSec)
+	if r.CeilingPerSec > 0 {
+		row("raw Pebble write rate (ceiling, same records)", "%.0f records/s", r.CeilingPerSec)
+		row("ingest / ceiling", "%.2f", r.IngestVsCeiling)
+	}
+	row("server CPU per record", "%.2f µs", m.ServerCPUPerRecUs)
+	row("peak server RSS", "%.0f MiB", float64(m.PeakRSSBytes)/(1<<20))
+	row("bytes on disk per record (after compaction)", "%.1f", m.DiskBytesPerRecord)
+	row("gzip'd OTLP protobuf bytes per record", "%.1f", m.GzipBytesPerRecord)
+	row("disk / gzip'd OTLP", "%.2f", m.DiskBytesPerRecord/m.GzipBytesPerRecord)
+	row("latest 100, one job: p50 / p99", "%.2f / %.2f ms", m.JobP50Ms, m.JobP99Ms)
+	row("latest 100, everything: p50 / p99", "%.2f / %.2f ms", m.AllP50Ms, m.AllP99Ms)
+	if h := r.HighCardinality; h != nil {
+		row("high cardinality: resources", "%d", h.Resources)
+		row("high cardinality: ingest rate", "%.0f records/s (%.2f× the %d-resource rate)", h.RecordsPerSec, r.HighCardVsMain, m.Resources)
+		row("high cardinality: latest 100 everything p50/p99", "%.2f / %.2f ms", h.AllP50Ms, h.AllP99Ms)
+		row("high cardinality: latest 100 one job p50/p99", "%.2f / %.2f ms", h.JobP50Ms, h.JobP99Ms)
+		row("high cardinality: peak server RSS", "%.0f MiB", float64(h.PeakRSSBytes)/(1<<20))
+	}
 }
