@@ -168,6 +168,27 @@ func isStopword(s string) bool {
 	return false
 }
 
+// isHTTPMethod reports whether s is an HTTP request method.
+func isHTTPMethod(s string) bool {
+	switch s {
+	case "GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "CONNECT", "TRACE":
+		return true
+	}
+	return false
+}
+
+// isUnit reports whether s is a unit that follows a number: sizes, durations,
+// rates and percent. "12 MB" and "3 GB" are one template.
+func isUnit(s string) bool {
+	switch s {
+	case "B", "b", "KB", "kB", "kb", "K", "MB", "mb", "M", "GB", "gb", "G", "TB", "KiB", "MiB", "GiB", "TiB",
+		"bytes", "ns", "us", "µs", "ms", "s", "sec", "secs", "second", "seconds", "min", "mins", "minute",
+		"minutes", "h", "hr", "hrs", "hour", "hours", "day", "days", "%", "percent", "kbps", "Kbps", "Mbps", "Gbps":
+		return true
+	}
+	return false
+}
+
 // isPreposition reports whether s, after a user name, ends the name.
 func isPreposition(s string) bool {
 	switch s {
@@ -175,6 +196,16 @@ func isPreposition(s string) bool {
 		return true
 	}
 	return false
+}
+
+// isUserVerb reports whether s, after "user X", shows X was a name: "user bob
+// logged in", "user bob is locked".
+func isUserVerb(s string) bool {
+	switch s {
+	case "is", "was", "has", "had", "not", "does", "did", "cannot", "can't", "already", "successfully":
+		return true
+	}
+	return len(s) > 3 && strings.HasSuffix(s, "ed")
 }
 
 func isUserWord(s string) bool {
@@ -233,9 +264,12 @@ func (m *masker) contextVariable(core string) bool {
 		if w != "" && (w[0] == '[' || w[0] == '(') {
 			return true
 		}
-		return isPreposition(m.nextCore())
+		next := m.nextCore()
+		return isPreposition(next) || isUserVerb(next)
 	case p0 == "for":
-		return m.nextCore() == "from"
+		// "password for root from", "failures for admin [preauth]"
+		w, _ := wordAt(m.line, m.pos)
+		return w != "" && w[0] == '[' || m.nextCore() == "from"
 	case p0 == "from" && isCapsIdent(core):
 		w, end := wordAt(m.line, m.pos)
 		if _, c, _ := peel(w); c != "to" {

@@ -97,10 +97,12 @@ func headerLen(line string) int {
 }
 
 // afterLevel skips what follows a level: bracketed threads/contexts, "-" and "|"
-// separators, and one logger/component name (ending with ':' or followed by a
-// bracket or "-").
+// separators, and one logger/component name (ending with ':', or followed by a
+// bracket or "-"). A "-" after a thread or logger ends the header: what follows
+// is the message, even if its first word ends with ':'.
 func afterLevel(line string, pos int) int {
 	end := pos
+	took := false // a thread or logger was taken
 	for steps := 0; steps < 5; steps++ {
 		s, e := headerWordAt(line, pos)
 		if s >= len(line) {
@@ -109,18 +111,21 @@ func afterLevel(line string, pos int) int {
 		w := line[s:e]
 		switch {
 		case w == "-" || w == "--" || w == "|" || w == ":":
+			if took {
+				return e
+			}
 			pos, end = e, e
 			continue
 		case w[0] == '[' && w[len(w)-1] == ']':
-			pos, end = e, e
+			pos, end, took = e, e, true
 			continue
 		case len(w) > 1 && w[len(w)-1] == ':' && isComponentWord(w[:len(w)-1]):
 			return e
-		case isComponentWord(w) && (strings.IndexByte(w, '.') >= 0 || strings.IndexByte(w, '$') >= 0):
+		case isComponentWord(w):
 			ns, ne := headerWordAt(line, e)
 			if ns < len(line) {
 				if nw := line[ns:ne]; nw == "-" || (nw[0] == '[' && nw[len(nw)-1] == ']') {
-					pos, end = e, e
+					pos, end, took = e, e, true
 					continue
 				}
 			}
@@ -215,7 +220,7 @@ func isHeaderish(w string, consumed int, line string, end int) bool {
 				return false
 			}
 			nw := line[s:e]
-			if isLevelWord(nw, consumed+1) {
+			if isLevelWord(nw, consumed+1) || componentBeforeLevel(nw, line, e, consumed+1) {
 				return true
 			}
 			if !isCapsIdent(nw) && !hasDigit(nw) && nw != "-" {
@@ -223,25 +228,53 @@ func isHeaderish(w string, consumed int, line string, end int) bool {
 			}
 			p = e
 		}
+	case consumed >= 2:
+		return componentBeforeLevel(w, line, end, consumed)
 	}
 	return false
 }
 
-// isTimeWord reports whether w looks like a time or a date: digits around ':',
-// a date with '-', '/' or '.', or a 6-, 8-, 10- or 13-digit number (yymmdd,
+// componentBeforeLevel reports whether w is a component name directly followed
+// by a level word ("... RAS storage.BlockManager ERROR ...").
+func componentBeforeLevel(w, line string, end, consumed int) bool {
+	if !isComponentWord(w) {
+		return false
+	}
+	s, e := headerWordAt(line, end)
+	return s < len(line) && isLevelWord(line[s:e], consumed+1)
+}
+
+// isTimeWord reports whether w looks like a time or a date: a clock time
+// (1-2 digits, ':', 2 digits, as in 9:05 or 17:41:44,747), a date made of digit
+// groups joined by '-', '/' or '.' (2005.06.03, 17/06/09, 2005-06-03-15.42.50)
+// that is not an IPv4 address, or a 6-, 8-, 10- or 13-digit number (yymmdd,
 // yyyymmdd, epoch seconds or milliseconds).
 func isTimeWord(w string) bool {
 	w = strings.Trim(w, "[],")
-	digits, seps := 0, 0
+	digits, seps, dots := 0, 0, 0
 	for i := 0; i < len(w); i++ {
 		c := w[i]
 		switch {
 		case isDigit(c):
 			digits++
-		case c == ':' && i > 0 && i+1 < len(w) && isDigit(w[i-1]) && isDigit(w[i+1]):
-			return true
-		case c == '-' || c == '/' || c == '.':
+		case c == ':':
+			// clock: 1-2 digits not after '.', then exactly 2 digits
+			j := i
+			for j > 0 && isDigit(w[j-1]) {
+				j--
+			}
+			k := i + 1
+			for k < len(w) && isDigit(w[k]) {
+				k++
+			}
+			if n := i - j; n >= 1 && n <= 2 && k-i-1 == 2 && (j == 0 || w[j-1] != '.') {
+				return true
+			}
+		case c == '-' || c == '/':
 			seps++
+		case c == '.':
+			seps++
+			dots++
 		}
 	}
 	if digits == len(w) {
@@ -250,6 +283,9 @@ func isTimeWord(w string) bool {
 			return true
 		}
 		return false
+	}
+	if dots == 3 && seps == 3 {
+		return false // IPv4
 	}
 	return seps >= 2 && digits >= 4 && digits+seps == len(w)
 }
@@ -317,13 +353,61 @@ func isComponentWord(w string) bool {
 	return letters > 0
 }
 
-// messageField returns the message of a JSON object line ({"level":"error",
-// "msg":"..."}), still JSON-escaped, or line itself when it is not one.
-func messageField(line string) string {
-	if len(line) < 2 || line[0] != '{' {
-		return line
+// structuredMessage returns the message and the error of a structured log
+// line, still escaped: a JSON object ({"level":"error","msg":"...","error":"..."})
+// or logfmt (level=error caller=db.go:42 msg="dial failed" err="refused").
+// The other fields (time, caller, ids) are context, not the statement. ok is
+// false when the line is neither.
+func structuredMessage(line string) (msg, errText string, ok bool) {
+	if line != "" && line[0] == '{' {
+		msg, ok1 := jsonField(line, `"msg":`, `"message":`)
+		errText, ok2 := jsonField(line, `"error":`, `"err":`)
+		return msg, errText, ok1 || ok2
 	}
-	for _, key := range [...]string{`"msg":`, `"message":`, `"error":`, `"err":`} {
+	for rest := line; rest != ""; {
+		key, val, more, ok := nextLogfmtPair(rest)
+		if !ok {
+			return "", "", false
+		}
+		switch key {
+		case "msg", "message":
+			msg = val
+		case "err", "error":
+			errText = val
+		}
+		rest = more
+	}
+	return msg, errText, msg != ""
+}
+
+// nextLogfmtPair reads one key=value (value bare or double-quoted) from the
+// start of s, after spaces. ok is false when s is not logfmt.
+func nextLogfmtPair(s string) (key, val, rest string, ok bool) {
+	s = strings.TrimLeft(s, " ")
+	if s == "" {
+		return "", "", "", true
+	}
+	eq := strings.IndexByte(s, '=')
+	if eq <= 0 || !isKey(s[:eq]) {
+		return "", "", "", false
+	}
+	key, s = s[:eq], s[eq+1:]
+	if s != "" && s[0] == '"' {
+		end := closingQuote(s)
+		if end < 0 {
+			return "", "", "", false
+		}
+		return key, s[1:end], s[end+1:], true
+	}
+	if sp := strings.IndexByte(s, ' '); sp >= 0 {
+		return key, s[:sp], s[sp:], true
+	}
+	return key, s, "", true
+}
+
+// jsonField returns the string value of the first of keys (`"msg":`) found.
+func jsonField(line string, keys ...string) (string, bool) {
+	for _, key := range keys {
 		i := strings.Index(line, key)
 		if i < 0 {
 			continue
@@ -332,14 +416,23 @@ func messageField(line string) string {
 		if len(v) == 0 || v[0] != '"' {
 			continue
 		}
-		for j := 1; j < len(v); j++ {
-			switch v[j] {
-			case '\\':
-				j++
-			case '"':
-				return v[1:j]
-			}
+		if end := closingQuote(v); end > 0 {
+			return v[1:end], true
 		}
 	}
-	return line
+	return "", false
+}
+
+// closingQuote returns the index of the '"' closing the string that starts
+// at v[0], skipping backslash escapes, or -1.
+func closingQuote(v string) int {
+	for j := 1; j < len(v); j++ {
+		switch v[j] {
+		case '\\':
+			j++
+		case '"':
+			return j
+		}
+	}
+	return -1
 }

@@ -36,11 +36,31 @@ func AppendTemplate(dst []byte, msg string) []byte {
 	if len(line) > maxLineBytes {
 		line = line[:maxLineBytes]
 	}
+	m := masker{dst: dst, base: len(dst), lastStart: -1}
+	if line != "" && line[0] == '{' {
+		if msg, errText, ok := structuredMessage(line); ok {
+			m.runStructured(msg, errText)
+			return m.dst
+		}
+	}
 	line = line[headerLen(line):]
-	line = messageField(line)
-	m := masker{dst: dst, base: len(dst), line: line, lastStart: -1}
-	m.run()
+	if msg, errText, ok := structuredMessage(line); ok {
+		m.runStructured(msg, errText)
+		return m.dst
+	}
+	m.run(line)
 	return m.dst
+}
+
+// runStructured templates "msg: err" from a structured line's fields.
+func (m *masker) runStructured(msg, errText string) {
+	m.run(msg)
+	if errText != "" {
+		if len(m.dst) > m.base {
+			m.dst = append(m.dst, ':')
+		}
+		m.run(errText)
+	}
 }
 
 // firstLine returns the first non-blank line of s without surrounding spaces.
@@ -77,7 +97,6 @@ type masker struct {
 	line      string // the content being normalized
 	pos       int    // scan position in line
 	lastStart int    // dst offset of the last emitted word, -1 if none
-	lastExact bool   // the last emitted word is exactly Placeholder
 	value     valueMode
 	prev      [3]string // cores of the previous three words, most recent first
 }
@@ -86,8 +105,9 @@ func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'
 }
 
-func (m *masker) run() {
-	line := m.line
+// run templates line, appending to what is already in m.dst.
+func (m *masker) run(line string) {
+	m.line, m.pos, m.value = line, 0, valueNone
 	for {
 		for m.pos < len(line) && isSpace(line[m.pos]) {
 			m.pos++
@@ -125,12 +145,12 @@ func (m *masker) pushPrev(core string) {
 
 // isOpener and isCloser define the punctuation peeled off the ends of a word.
 func isOpener(c byte) bool {
-	return c == '(' || c == '[' || c == '{' || c == '<' || c == '"' || c == '\'' || c == '`'
+	return c == '(' || c == '[' || c == '{' || c == '<' || c == '"' || c == '\'' || c == '`' || c == '\\'
 }
 
 func isCloser(c byte) bool {
 	switch c {
-	case ')', ']', '}', '>', '"', '\'', '`', ',', ';', ':', '.', '!', '?':
+	case ')', ']', '}', '>', '"', '\'', '`', ',', ';', ':', '.', '!', '?', '\\':
 		return true
 	}
 	return false
@@ -149,45 +169,62 @@ func peel(w string) (lead, core, trail string) {
 	return w[:i], w[i:j], w[j:]
 }
 
-// emit appends one word (lead + core-or-placeholder + trail) to the template,
-// collapsing placeholders that touch.
+// emit appends one word (lead + core-or-placeholder + trail) to the template.
+// A masked word without leading punctuation that follows a word ending in a
+// placeholder (optionally followed by ',' or ';') merges into it: "<*> <*>",
+// "<*>, <*>" and "[<*>, <*>, <*>]" become "<*>" and "[<*>]", so a variable that
+// spans a varying number of words gives one template.
 func (m *masker) emit(lead string, masked bool, core, trail string) {
-	exact := masked && lead == "" && trail == ""
-	startsWithPh := masked && lead == ""
-	if exact && m.lastStart >= 0 && hasPlaceholderSuffix(m.dst) {
-		return // "<*> <*>" → "<*>"; "<*>, <*>" keeps both
-	}
-	if startsWithPh && m.lastExact {
-		m.dst = m.dst[:m.lastStart] // "<*> <*>," → "<*>,"
-		if len(m.dst) > m.base {
-			m.dst = m.dst[:len(m.dst)-1] // the separating space
+	if masked && lead == "" {
+		if p := m.mergePoint(true); p >= 0 {
+			m.dst = appendPunct(m.dst[:p], trail)
+			return
 		}
 	}
 	if len(m.dst) > m.base {
 		m.dst = append(m.dst, ' ')
 	}
 	m.lastStart = len(m.dst)
-	m.dst = append(m.dst, lead...)
+	m.dst = appendPunct(m.dst, lead)
 	if masked {
 		m.dst = append(m.dst, Placeholder...)
 	} else {
 		m.dst = append(m.dst, core...)
 	}
-	m.dst = append(m.dst, trail...)
-	m.lastExact = exact
+	m.dst = appendPunct(m.dst, trail)
 }
 
-func hasPlaceholderSuffix(b []byte) bool {
-	return len(b) >= len(Placeholder) && string(b[len(b)-len(Placeholder):]) == Placeholder
+// appendPunct appends peeled punctuation without backslashes, so that an
+// escaped quote (\" in JSON or logfmt) templates like a plain one.
+func appendPunct(dst []byte, p string) []byte {
+	for i := 0; i < len(p); i++ {
+		if p[i] != '\\' {
+			dst = append(dst, p[i])
+		}
+	}
+	return dst
+}
+
+// mergePoint returns the offset just past the placeholder that ends the last
+// emitted word (before an optional ',' or ';' if allowComma), or -1 if it does
+// not end in one.
+func (m *masker) mergePoint(allowComma bool) int {
+	if m.lastStart < 0 {
+		return -1
+	}
+	n := len(m.dst)
+	if allowComma && n > m.lastStart && (m.dst[n-1] == ',' || m.dst[n-1] == ';') {
+		n--
+	}
+	if n-len(Placeholder) < m.lastStart || string(m.dst[n-len(Placeholder):n]) != Placeholder {
+		return -1
+	}
+	return n
 }
 
 // appendToLast glues punctuation to the last emitted word.
 func (m *masker) appendToLast(s string) {
-	if s == "" {
-		return
-	}
 	m.dst = append(m.dst, s...)
-	m.lastExact = false
 }
 
 func (m *masker) word(w string) {
@@ -216,14 +253,16 @@ func (m *masker) word(w string) {
 		m.value = valueMask
 		return
 	}
-	// A single-quoted phrase: 'a b c' (or `a b' as Ruby writes it) is one value.
-	if lead != "" && (lead[len(lead)-1] == '\'' || lead[len(lead)-1] == '`') {
-		if strings.IndexByte(trail, '\'') >= 0 || strings.IndexByte(trail, '`') >= 0 {
+	// Quoted values: 'a b c', `a b', "x" and "a b c" are one value each, except
+	// a double-quoted phrase that starts with an HTTP method ("GET /x HTTP/1.1"),
+	// whose words are templated one by one.
+	if q := lastQuote(lead); q != 0 && !(q == '"' && isHTTPMethod(core)) {
+		if closesQuote(q, trail) {
 			m.pushPrev(core)
 			m.emit(lead, true, core, trail)
 			return
 		}
-		if end, wordEnd, ok := m.findQuoteEnd(); ok {
+		if end, wordEnd, ok := m.findQuoteEnd(q); ok {
 			m.pushPrev(core)
 			m.emit(lead, true, core, m.line[end:wordEnd])
 			m.pos = wordEnd
@@ -235,11 +274,54 @@ func (m *masker) word(w string) {
 		return
 	}
 	masked := isVariableToken(core) || m.contextVariable(core)
-	if !masked && strings.IndexByte(lead, '"') >= 0 && strings.IndexByte(trail, '"') >= 0 {
-		masked = true // a quoted single value: "foo"
+	if !masked {
+		switch {
+		case lead == "" && isUnit(core) && m.mergePoint(false) >= 0:
+			// "12 MB", "5 sec", "<1 sec": the unit belongs to the number.
+			masked = true
+		case lead == "(" && trail == ")" && isIdentLike(core) && allDigits(m.prev[0]) && m.mergePoint(false) >= 0:
+			// "process 4242 (java)": a name in parentheses after an integer id.
+			masked = true
+		}
+	}
+	if masked && isComparison(lead) {
+		lead = "" // "<1", ">=5", "~3" are just values
 	}
 	m.pushPrev(core)
 	m.emit(lead, masked, core, trail)
+}
+
+// lastQuote returns the quote character that ends lead, or 0.
+func lastQuote(lead string) byte {
+	if lead == "" {
+		return 0
+	}
+	switch q := lead[len(lead)-1]; q {
+	case '\'', '`', '"':
+		return q
+	}
+	return 0
+}
+
+// closesQuote reports whether trail closes a quote opened with q. Ruby and
+// shells open with ` and close with '.
+func closesQuote(q byte, trail string) bool {
+	if q == '"' {
+		return strings.IndexByte(trail, '"') >= 0
+	}
+	return strings.IndexByte(trail, '\'') >= 0 || strings.IndexByte(trail, '`') >= 0
+}
+
+func isComparison(lead string) bool {
+	if lead == "" {
+		return false
+	}
+	for i := 0; i < len(lead); i++ {
+		if lead[i] != '<' {
+			return false
+		}
+	}
+	return true
 }
 
 // emptyCore handles words made only of punctuation.
@@ -272,15 +354,15 @@ func pairCloses(open, close byte) bool {
 }
 
 // findQuoteEnd looks, from the current position, for the quote closing a
-// single-quoted phrase: a ' or ` followed by the end of the word's punctuation.
-// It returns the offset of the closing quote, the end of the word holding it, and
-// whether one was found within maxQuoteBytes.
-func (m *masker) findQuoteEnd() (quote, wordEnd int, ok bool) {
+// quoted phrase opened with q: a matching quote followed by the end of the
+// word's punctuation. It returns the offset of the closing quote, the end of the
+// word holding it, and whether one was found within maxQuoteBytes.
+func (m *masker) findQuoteEnd(q byte) (quote, wordEnd int, ok bool) {
 	line := m.line
 	limit := min(len(line), m.pos+maxQuoteBytes)
 	for i := m.pos; i < limit; i++ {
 		c := line[i]
-		if c != '\'' && c != '`' {
+		if q == '"' && c != '"' || q != '"' && c != '\'' && c != '`' {
 			continue
 		}
 		j := i + 1
@@ -344,7 +426,7 @@ func (m *masker) keyValue(lead, core string, eq int, trail string) {
 	quote, vcore := val[:vq], val[vq:]
 	closed := vq == 0 || strings.IndexByte(trail, val[0]) >= 0
 	switch {
-	case isMessageKey(key) || (vq > 0 && val[0] == '"' && !closed):
+	case isMessageKey(key) || (vq > 0 && val[0] == '"' && !closed && isHTTPMethod(vcore)):
 		// A phrase (msg="a b c", or any multi-word double-quoted value): keep
 		// the key and normalize the value word by word like free text.
 		m.emitKV(lead, key, quote, "")
@@ -355,8 +437,8 @@ func (m *masker) keyValue(lead, core string, eq int, trail string) {
 			m.dst = append(m.dst, vcore...)
 		}
 		m.dst = append(m.dst, trail...)
-	case vq > 0 && val[0] == '\'' && !closed:
-		if end, wordEnd, ok := m.findQuoteEnd(); ok {
+	case vq > 0 && !closed:
+		if end, wordEnd, ok := m.findQuoteEnd(val[0]); ok {
 			m.emitKV(lead, key, quote, m.line[end:wordEnd])
 			m.pos = wordEnd
 			return
@@ -379,5 +461,4 @@ func (m *masker) emitKV(lead, key, quote, trail string) {
 	m.dst = append(m.dst, quote...)
 	m.dst = append(m.dst, Placeholder...)
 	m.dst = append(m.dst, trail...)
-	m.lastExact = false
 }

@@ -180,10 +180,15 @@ func (f *Fingerprinter) parseStack(r *Record) bool {
 	if !parsed {
 		return false
 	}
-	// The exception.type attribute names the outermost exception; the parsed
-	// chain adds the causes. Keep the attribute when it differs from the text.
+	// The exception.type attribute names the outermost exception and wins over
+	// the text's spelling of it (so RuleStack and RuleException agree); the
+	// parsed chain adds the causes. An attribute that names another type than the
+	// text's first one is put in front of the chain.
 	if t := normalizeTypeName(r.ExceptionType); t != "" {
-		if len(st.types) == 0 || !sameType(st.types[0], t) {
+		switch {
+		case len(st.types) > 0 && sameType(st.types[0], t):
+			st.types[0] = t
+		default:
 			st.types = append(st.types, "")
 			copy(st.types[1:], st.types)
 			st.types[0] = t

@@ -1,0 +1,288 @@
+package fingerprint
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+var updateCorpus = flag.Bool("update-corpus", false, "rewrite testdata/corpus from the generator in corpus_gen_test.go")
+
+const corpusDir = "testdata/corpus"
+
+// The quality bars. A change that drops below them fails the build.
+const (
+	minOverallGroupingAccuracy = 0.95
+	minFileGroupingAccuracy    = 0.90
+)
+
+// TestCorpusFilesUpToDate checks that testdata/corpus is what the generator
+// writes, so the labels are reproducible ground truth.
+func TestCorpusFilesUpToDate(t *testing.T) {
+	files := corpusFiles()
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		path := filepath.Join(corpusDir, name)
+		if *updateCorpus {
+			if err := os.WriteFile(path, []byte(files[name]), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run with -update-corpus to create it)", err)
+		}
+		if string(got) != files[name] {
+			t.Errorf("%s differs from the generator; run go test -run TestCorpusFilesUpToDate -update-corpus and review the diff", path)
+		}
+	}
+}
+
+// labeled is one corpus item: its true group and its fingerprint.
+type labeled struct {
+	label string
+	fp    Fingerprint
+	types string // exception type chain, for stacks
+	text  string // what was fingerprinted, for failure reports
+}
+
+// scanLines calls fn for each line of the file at path.
+func scanLines(t *testing.T, path string, fn func(line []byte)) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		fn(sc.Bytes())
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readTSV(t *testing.T, path string) []labeled {
+	t.Helper()
+	var out []labeled
+	var fpr Fingerprinter
+	scanLines(t, path, func(line []byte) {
+		label, msg, ok := strings.Cut(string(line), "\t")
+		if !ok {
+			t.Fatalf("%s: line without a tab: %q", path, line)
+		}
+		out = append(out, labeled{label: label, fp: fpr.Message(msg), text: string(fpr.Template())})
+	})
+	return out
+}
+
+func readJSONL(t *testing.T, path string) []labeled {
+	t.Helper()
+	var out []labeled
+	var fpr Fingerprinter
+	scanLines(t, path, func(line []byte) {
+		var sr stackRecord
+		if err := json.Unmarshal(line, &sr); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		r := sr.record()
+		fp, ex := fpr.Explain(&r)
+		out = append(out, labeled{label: sr.Label, fp: fp, types: strings.Join(ex.ExceptionTypes, " < "), text: ex.Rule.String() + " " + ex.Template})
+	})
+	return out
+}
+
+// groupingScores are the metrics of a predicted grouping against the truth.
+type groupingScores struct {
+	messages  int
+	groups    int     // true groups
+	predicted int     // predicted groups
+	accuracy  float64 // grouping accuracy (Zhu et al. 2019)
+	precision float64 // pairwise
+	recall    float64 // pairwise
+	f1        float64 // pairwise
+}
+
+// scoreGrouping computes grouping accuracy (a message is correct only if its
+// predicted group is exactly its true group) and pairwise precision, recall and
+// F1 (over all pairs of messages: same true group vs same fingerprint).
+func scoreGrouping(items []labeled) groupingScores {
+	trueSize := map[string]int{}
+	predSize := map[Fingerprint]int{}
+	cell := map[string]map[Fingerprint]int{}
+	for _, it := range items {
+		trueSize[it.label]++
+		predSize[it.fp]++
+		if cell[it.label] == nil {
+			cell[it.label] = map[Fingerprint]int{}
+		}
+		cell[it.label][it.fp]++
+	}
+	pairs := func(n int) float64 { return float64(n) * float64(n-1) / 2 }
+	s := groupingScores{messages: len(items), groups: len(trueSize), predicted: len(predSize)}
+	correct := 0
+	var tp, truePairs, predPairs float64
+	for label, byFP := range cell {
+		truePairs += pairs(trueSize[label])
+		for fp, n := range byFP {
+			tp += pairs(n)
+			if len(byFP) == 1 && predSize[fp] == n {
+				correct += n
+			}
+		}
+	}
+	for _, n := range predSize {
+		predPairs += pairs(n)
+	}
+	ratio := func(a, b float64) float64 {
+		if b == 0 {
+			return 1
+		}
+		return a / b
+	}
+	s.accuracy = ratio(float64(correct), float64(len(items)))
+	s.precision = ratio(tp, predPairs)
+	s.recall = ratio(tp, truePairs)
+	if s.precision+s.recall > 0 {
+		s.f1 = 2 * s.precision * s.recall / (s.precision + s.recall)
+	}
+	return s
+}
+
+func (s groupingScores) String() string {
+	return fmt.Sprintf("messages=%5d groups=%4d predicted=%4d  GA=%.4f  P=%.4f R=%.4f F1=%.4f",
+		s.messages, s.groups, s.predicted, s.accuracy, s.precision, s.recall, s.f1)
+}
+
+func TestScoreGrouping(t *testing.T) {
+	fp := func(h uint64) Fingerprint { return Fingerprint{Version: 1, Hash: h} }
+	f := func(items []labeled, wantGA, wantP, wantR float64) {
+		t.Helper()
+		s := scoreGrouping(items)
+		if s.accuracy != wantGA || s.precision != wantP || s.recall != wantR {
+			t.Errorf("got %v; want GA=%v P=%v R=%v", s, wantGA, wantP, wantR)
+		}
+	}
+	// Perfect.
+	f([]labeled{{label: "a", fp: fp(1)}, {label: "a", fp: fp(1)}, {label: "b", fp: fp(2)}}, 1, 1, 1)
+	// Over-merged: a and b share a fingerprint; no message is correct.
+	f([]labeled{{label: "a", fp: fp(1)}, {label: "a", fp: fp(1)}, {label: "b", fp: fp(1)}}, 0, 1.0/3, 1)
+	// Split: a is cut in two; only b is correct.
+	f([]labeled{{label: "a", fp: fp(1)}, {label: "a", fp: fp(2)}, {label: "b", fp: fp(3)}}, 1.0/3, 1, 0)
+}
+
+// TestCorpusAccuracy reports grouping accuracy and pairwise precision, recall
+// and F1 per corpus file and overall, and fails below the bars. Run with -v to
+// see the figures and the worst groups.
+func TestCorpusAccuracy(t *testing.T) {
+	entries, err := os.ReadDir(corpusDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []labeled
+	for _, e := range entries {
+		path := filepath.Join(corpusDir, e.Name())
+		var items []labeled
+		switch filepath.Ext(e.Name()) {
+		case ".tsv":
+			items = readTSV(t, path)
+		case ".jsonl":
+			items = readJSONL(t, path)
+			checkTypesNeverShare(t, path, items)
+		default:
+			continue
+		}
+		s := scoreGrouping(items)
+		t.Logf("%-14s %v", e.Name(), s)
+		if s.accuracy < minFileGroupingAccuracy {
+			t.Errorf("%s: grouping accuracy %.4f < %.2f", e.Name(), s.accuracy, minFileGroupingAccuracy)
+		}
+		reportMistakes(t, e.Name(), items)
+		// Labels are global: a template used by two files is one true group.
+		all = append(all, items...)
+	}
+	s := scoreGrouping(all)
+	t.Logf("%-14s %v", "overall", s)
+	reportMistakes(t, "overall", all)
+	if s.accuracy < minOverallGroupingAccuracy {
+		t.Errorf("overall grouping accuracy %.4f < %.2f", s.accuracy, minOverallGroupingAccuracy)
+	}
+}
+
+// checkTypesNeverShare fails if two records with different exception type
+// chains got the same fingerprint.
+func checkTypesNeverShare(t *testing.T, path string, items []labeled) {
+	t.Helper()
+	byFP := map[Fingerprint]string{}
+	for _, it := range items {
+		if it.types == "" {
+			continue
+		}
+		if prev, ok := byFP[it.fp]; ok && prev != it.types {
+			t.Errorf("%s: types %q and %q share fingerprint %v", path, prev, it.types, it.fp)
+		}
+		byFP[it.fp] = it.types
+	}
+}
+
+// reportMistakes logs, for -v runs, the true groups that were split and the
+// fingerprints that merged several true groups.
+func reportMistakes(t *testing.T, name string, items []labeled) {
+	t.Helper()
+	if !testing.Verbose() {
+		return
+	}
+	byLabel := map[string]map[Fingerprint]string{}
+	byFP := map[Fingerprint]map[string]string{}
+	for _, it := range items {
+		if byLabel[it.label] == nil {
+			byLabel[it.label] = map[Fingerprint]string{}
+		}
+		byLabel[it.label][it.fp] = it.text
+		if byFP[it.fp] == nil {
+			byFP[it.fp] = map[string]string{}
+		}
+		byFP[it.fp][it.label] = it.text
+	}
+	var lines []string
+	for label, fps := range byLabel {
+		if len(fps) > 1 {
+			var ts []string
+			for _, txt := range fps {
+				ts = append(ts, txt)
+			}
+			sort.Strings(ts)
+			if len(ts) > 3 {
+				ts = append(ts[:3], "...")
+			}
+			lines = append(lines, fmt.Sprintf("  split %s into %d: %q", label, len(fps), ts))
+		}
+	}
+	for fp, labels := range byFP {
+		if len(labels) > 1 {
+			var ls []string
+			for l := range labels {
+				ls = append(ls, l)
+			}
+			sort.Strings(ls)
+			lines = append(lines, fmt.Sprintf("  merged %v: %v %q", fp, ls, labels[ls[0]]))
+		}
+	}
+	sort.Strings(lines)
+	for _, l := range lines {
+		t.Logf("%s%s", name, l)
+	}
+}

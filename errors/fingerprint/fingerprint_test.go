@@ -1,0 +1,167 @@
+package fingerprint
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestFingerprintTextRoundTrip(t *testing.T) {
+	f := func(fp Fingerprint, text string) {
+		t.Helper()
+		if got := fp.String(); got != text {
+			t.Fatalf("String() = %q; want %q", got, text)
+		}
+		back, err := Parse(text)
+		if err != nil || back != fp {
+			t.Fatalf("Parse(%q) = %v, %v; want %v", text, back, err, fp)
+		}
+		bin := fp.AppendBinary([]byte("x"))
+		if len(bin) != 1+BinaryLen {
+			t.Fatalf("binary form has %d bytes; want %d", len(bin)-1, BinaryLen)
+		}
+		back, rest, err := ParseBinary(append(bin[1:], 'y'))
+		if err != nil || back != fp || string(rest) != "y" {
+			t.Fatalf("ParseBinary = %v, %q, %v", back, rest, err)
+		}
+	}
+	f(Fingerprint{Version: 1, Hash: 0}, "v1:0000000000000000")
+	f(Fingerprint{Version: 1, Hash: 0x9f86d081884c7d65}, "v1:9f86d081884c7d65")
+	f(Fingerprint{Version: 1, Hash: ^uint64(0)}, "v1:ffffffffffffffff")
+	f(Compute(&Record{Body: "hello"}), Compute(&Record{Body: "hello"}).String())
+}
+
+func TestParseErrors(t *testing.T) {
+	f := func(s string, want error) {
+		t.Helper()
+		if _, err := Parse(s); !errors.Is(err, want) {
+			t.Errorf("Parse(%q) error = %v; want %v", s, err, want)
+		}
+	}
+	f("", ErrInvalidFingerprint)
+	f("v1:", ErrInvalidFingerprint)
+	f("v1:9f86d081884c7d6", ErrInvalidFingerprint)
+	f("v1:9f86d081884c7d655", ErrInvalidFingerprint)
+	f("v1:9F86D081884C7D65", ErrInvalidFingerprint)
+	f("x1:9f86d081884c7d65", ErrInvalidFingerprint)
+	f("v:9f86d081884c7d65", ErrInvalidFingerprint)
+	f("v2:9f86d081884c7d65", ErrUnsupportedVersion)
+	if _, _, err := ParseBinary([]byte{2, 0, 0, 0, 0, 0, 0, 0, 0}); !errors.Is(err, ErrUnsupportedVersion) {
+		t.Errorf("ParseBinary(v2) error = %v", err)
+	}
+	if _, _, err := ParseBinary([]byte{1, 0}); !errors.Is(err, ErrInvalidFingerprint) {
+		t.Errorf("ParseBinary(short) error = %v", err)
+	}
+}
+
+// TestFingerprintGolden pins v1 outputs. If this fails, the algorithm changed:
+// that is a new version (v2), not an edit of v1.
+func TestFingerprintGolden(t *testing.T) {
+	f := func(r Record, want string) {
+		t.Helper()
+		if got := Compute(&r).String(); got != want {
+			t.Errorf("Compute(%+v) = %s; want %s", r, got, want)
+		}
+	}
+	f(Record{}, "v1:8a07338289258de4")
+	f(Record{Body: "connect to 10.0.0.1:5432 refused"}, "v1:c7247a99e869d062")
+	f(Record{Fingerprint: "checkout-timeout"}, "v1:8c521d3ea856cf67")
+	f(Record{ExceptionType: "ValueError", ExceptionMessage: "bad 7"}, "v1:a2f77ea91612150d")
+	f(Record{ExceptionType: "java.io.IOException", ExceptionStacktrace: "java.io.IOException: x\n\tat a.B.c(B.java:1)"}, "v1:8e492d6b39ffbf0c")
+}
+
+func TestRules(t *testing.T) {
+	explain := func(r Record) (Fingerprint, Explanation) {
+		t.Helper()
+		fp, ex := Explain(&r)
+		if fp != Compute(&r) {
+			t.Fatalf("Explain and Compute disagree for %+v", r)
+		}
+		var f Fingerprinter
+		if fp != f.Fingerprint(&r) || fp != f.Fingerprint(&r) {
+			t.Fatalf("Fingerprinter disagrees with Compute for %+v", r)
+		}
+		return fp, ex
+	}
+	stack := "java.lang.IllegalStateException: x\n\tat com.a.B.c(B.java:1)"
+
+	// 1. error.fingerprint wins over everything.
+	fp1, ex := explain(Record{Fingerprint: " k ", ExceptionType: "E", ExceptionStacktrace: stack, Body: "b"})
+	if ex.Rule != RuleOverride || ex.Template != "k" {
+		t.Fatalf("override: %+v", ex)
+	}
+	if fp2, _ := explain(Record{Fingerprint: "k"}); fp1 != fp2 {
+		t.Fatal("override: other fields changed the fingerprint")
+	}
+	// 2. A parsable stack: types + frames; the message does not count.
+	a, ex := explain(Record{ExceptionType: "java.lang.IllegalStateException", ExceptionMessage: "order 1", ExceptionStacktrace: stack})
+	if ex.Rule != RuleStack || ex.Language != "java" || len(ex.Frames) != 1 || ex.Frames[0] != "com.a.B.c" {
+		t.Fatalf("stack: %+v", ex)
+	}
+	if b, _ := explain(Record{ExceptionType: "java.lang.IllegalStateException", ExceptionMessage: "other", ExceptionStacktrace: stack, Body: "x"}); a != b {
+		t.Fatal("stack: the message or body changed the fingerprint")
+	}
+	// 3. Exception without a usable stack: type + normalized message.
+	c, ex := explain(Record{ExceptionType: "ValueError", ExceptionMessage: "bad value 7", ExceptionStacktrace: "no frames here"})
+	if ex.Rule != RuleException || ex.Template != "bad value <*>" || ex.ExceptionTypes[0] != "ValueError" {
+		t.Fatalf("exception: %+v", ex)
+	}
+	if d, _ := explain(Record{ExceptionType: "TypeError", ExceptionMessage: "bad value 7"}); c == d {
+		t.Fatal("exception: different types share a fingerprint")
+	}
+	// Only a stack that cannot be parsed: its first line gives type and message.
+	_, ex = explain(Record{ExceptionStacktrace: "KeyError: 'id'"})
+	if ex.Rule != RuleException || ex.ExceptionTypes[0] != "KeyError" || ex.Template != "'<*>'" {
+		t.Fatalf("exception from stack line: %+v", ex)
+	}
+	// 4. Plain log: code.function + first line of the body.
+	e, ex := explain(Record{Body: "user 42 not found\nmore", CodeFunction: "Users.find(int)", SeverityNumber: 17})
+	if ex.Rule != RuleMessage || ex.Template != "user <*> not found" || ex.CodeFunction != "Users.find" {
+		t.Fatalf("message: %+v", ex)
+	}
+	if g, _ := explain(Record{Body: "user 7 not found"}); e == g {
+		t.Fatal("message: code.function did not count")
+	}
+	// A plain message and an exception message with the same text differ.
+	if h, _ := explain(Record{Body: "bad value 7"}); h == c {
+		t.Fatal("rule kinds are not separated")
+	}
+}
+
+func TestIsError(t *testing.T) {
+	f := func(sev int32, exc, want bool) {
+		t.Helper()
+		if got := IsError(sev, exc); got != want {
+			t.Errorf("IsError(%d, %v) = %v", sev, exc, got)
+		}
+	}
+	f(0, false, false)
+	f(9, false, false)
+	f(16, false, false)
+	f(17, false, true)
+	f(24, false, true)
+	f(9, true, true)
+	if !(&Record{ExceptionMessage: "x"}).HasException() || (&Record{Body: "x"}).HasException() {
+		t.Error("HasException")
+	}
+}
+
+func TestFingerprintDoesNotAllocate(t *testing.T) {
+	var f Fingerprinter
+	r := Record{Body: "2024-01-02T03:04:05Z ERROR [main] app.Db: connect to 10.0.0.1:5432 refused after 3 attempts (user=bob)"}
+	f.Fingerprint(&r)
+	if n := testing.AllocsPerRun(100, func() { f.Fingerprint(&r) }); n != 0 {
+		t.Errorf("Fingerprint allocates %v times per call; want 0", n)
+	}
+	line := "Dec 10 06:55:48 LabSZ sshd[24200]: Failed password for invalid user webmaster from 173.234.31.186 port 38926 ssh2"
+	if n := testing.AllocsPerRun(100, func() { f.Message(line) }); n != 0 {
+		t.Errorf("Message allocates %v times per call; want 0", n)
+	}
+}
+
+func TestRuleString(t *testing.T) {
+	got := []string{RuleOverride.String(), RuleStack.String(), RuleException.String(), RuleMessage.String(), Rule(0).String()}
+	if strings.Join(got, ",") != "override,stack,exception,message,unknown" {
+		t.Fatal(got)
+	}
+}
