@@ -7,8 +7,12 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/talus-logs/talus/api"
 )
@@ -67,6 +71,91 @@ func TestZeroTimestampStoredAtObservedTime(t *testing.T) {
 	runPipeline(t, talusBin, otelcolBin, "otlp_grpc", false, w)
 }
 
+// TestTalusRestartUnderLoad SIGTERMs Talus while the collector is exporting
+// to it, and restarts it on the same data directory and ports while the
+// stream goes on. What Talus acknowledged before stopping must survive; what
+// it did not must be retried by the collector's exporter; in the end every
+// record is there exactly once.
+func TestTalusRestartUnderLoad(t *testing.T) {
+	talusBin := requireBinary(t, "TALUS_BIN", "talus")
+	otelcolBin := requireBinary(t, "OTELCOL_BIN", "OpenTelemetry Collector (deploy/otelcol/build.sh --print-path)")
+	now := time.Now()
+	w := newWorkload(recordsPerRun, resourcesPerRun, now.Add(-30*time.Minute), now.Add(-time.Minute), false)
+	dir := t.TempDir()
+	s := startTalus(t, talusBin, t.TempDir(), dir)
+	// A 20 ms batch timeout keeps exports to Talus flowing during the stream.
+	c := startCollector(t, otelcolBin, "otlp_grpc", s, dir, 20*time.Millisecond)
+	snd, err := newGRPCSender(c.grpcAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snd.close()
+
+	// The stream: 100 batches of 20 records, one every 30 ms (3 s in all),
+	// so it spans the restart. accepted counts batches the collector took.
+	const streamBatch, streamEvery = 20, 30 * time.Millisecond
+	batches := w.batches(streamBatch)
+	var accepted atomic.Int64
+	streamDone := make(chan error, 1)
+	go func() {
+		tick := time.NewTicker(streamEvery)
+		defer tick.Stop()
+		for i, ld := range batches {
+			<-tick.C
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			err := snd.send(ctx, ld)
+			cancel()
+			if err != nil {
+				streamDone <- fmt.Errorf("send batch %d into the collector: %w", i, err)
+				return
+			}
+			accepted.Add(1)
+		}
+		streamDone <- nil
+	}()
+
+	// Stop Talus once it has stored part of the stream.
+	first := api.LogsQuery{Query: w.selector(), Start: now.Add(-time.Hour), End: now.Add(5 * time.Minute), Limit: 1}
+	s.waitUntil(t, "serving the first streamed record", readyTimeout, func(ctx context.Context) error {
+		resp, err := s.client.Logs(ctx, first)
+		if err == nil && len(resp.Logs) == 0 {
+			err = fmt.Errorf("no record yet")
+		}
+		return err
+	})
+	before := accepted.Load()
+	if err := s.stop(); err != nil {
+		t.Errorf("talus under load: %v", err)
+	}
+	stopped := accepted.Load()
+	s.start(t, dir)
+	restarted := accepted.Load()
+	t.Logf("batches accepted by the collector: %d before SIGTERM, %d until Talus exited, %d until it was ready again, %d after",
+		before, stopped-before, restarted-stopped, int64(len(batches))-restarted)
+	if before == int64(len(batches)) {
+		t.Logf("the stream ended before the restart: this run tested restart and retry, not a restart mid-stream")
+	}
+
+	timer := time.NewTimer(time.Minute)
+	defer timer.Stop()
+	select {
+	case err := <-streamDone:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-timer.C:
+		t.Fatalf("the stream into the collector did not finish within a minute (%d of %d batches accepted)", accepted.Load(), len(batches))
+	}
+
+	q := api.LogsQuery{Query: w.selector(), Start: time.Now().Add(-time.Hour), End: time.Now().Add(5 * time.Minute)}
+	waitVisible(t, s, w, q)
+	checkQueries(t, s, w, q)
+	if err := c.stop(); err != nil {
+		t.Errorf("collector: %v", err)
+	}
+	logExporterTrouble(t, c.process)
+}
+
 // runPipeline is the whole round trip for one workload: start Talus and a
 // collector exporting with exporter, send w, check every query, stop the
 // collector, restart Talus on the same data directory and check again.
@@ -74,7 +163,7 @@ func runPipeline(t *testing.T, talusBin, otelcolBin, exporter string, viaGRPC bo
 	t.Helper()
 	dir := t.TempDir()
 	s := startTalus(t, talusBin, t.TempDir(), dir)
-	c := startCollector(t, otelcolBin, exporter, s, dir)
+	c := startCollector(t, otelcolBin, exporter, s, dir, 0)
 
 	var snd sender = &httpSender{url: "http://" + c.httpAddr + "/v1/logs"}
 	if viaGRPC {
@@ -86,13 +175,9 @@ func runPipeline(t *testing.T, talusBin, otelcolBin, exporter string, viaGRPC bo
 	}
 	defer snd.close()
 	sendStart := time.Now()
-	for i, ld := range w.batches(sendBatch) {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err := snd.send(ctx, ld)
-		cancel()
-		if err != nil {
-			t.Fatalf("send batch %d into the collector: %v", i, err)
-		}
+	batches := w.batches(sendBatch)
+	for i, ld := range batches {
+		sendOrFail(t, snd, fmt.Sprintf("batch %d", i), ld)
 	}
 	t.Logf("run %s: %d records accepted by the collector in %v", w.run, len(w.records), time.Since(sendStart).Round(time.Millisecond))
 
@@ -100,6 +185,21 @@ func runPipeline(t *testing.T, talusBin, otelcolBin, exporter string, viaGRPC bo
 	q := api.LogsQuery{Query: w.selector(), Start: time.Now().Add(-time.Hour), End: time.Now().Add(5 * time.Minute)}
 	waitVisible(t, s, w, q)
 	t.Logf("run %s: all %d records visible %v after the first send", w.run, len(w.records), time.Since(sendStart).Round(time.Millisecond))
+
+	// At-least-once delivery: once stored, the first and last batches arrive
+	// again in a later request, as when an exporter retries after losing
+	// Talus's acknowledgement. They must overwrite, not duplicate. A marker
+	// record in the same request (its own e2e.run) shows when it was written:
+	// the batch processor never splits a request (send_batch_max_size 0).
+	again := plog.NewLogs()
+	for _, b := range []plog.Logs{batches[0], batches[len(batches)-1]} {
+		for i := 0; i < b.ResourceLogs().Len(); i++ {
+			b.ResourceLogs().At(i).CopyTo(again.ResourceLogs().AppendEmpty())
+		}
+	}
+	marker := appendMarker(again, w.run+"-redelivery")
+	sendOrFail(t, snd, "redelivery", again)
+	waitMarker(t, s, marker, q)
 	checkQueries(t, s, w, q)
 
 	if err := c.stop(); err != nil {
@@ -114,6 +214,40 @@ func runPipeline(t *testing.T, talusBin, otelcolBin, exporter string, viaGRPC bo
 	s.start(t, dir)
 	t.Run("after_restart", func(t *testing.T) {
 		checkQueries(t, s, w, q)
+	})
+}
+
+func sendOrFail(t *testing.T, snd sender, what string, ld plog.Logs) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := snd.send(ctx, ld); err != nil {
+		t.Fatalf("send %s into the collector: %v", what, err)
+	}
+}
+
+// appendMarker adds one record under a resource with e2e.run=run to ld and
+// returns the selector that finds it.
+func appendMarker(ld plog.Logs, run string) string {
+	rl := ld.ResourceLogs().AppendEmpty()
+	rl.Resource().Attributes().PutStr("service.name", "e2e-marker")
+	rl.Resource().Attributes().PutStr("e2e.run", run)
+	lr := rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+	lr.SetTimestamp(pcommon.NewTimestampFromTime(time.Now()))
+	lr.Body().SetStr("marker " + run)
+	return fmt.Sprintf(`{e2e.run=%q}`, run)
+}
+
+// waitMarker polls until the marker record matching selector is stored.
+func waitMarker(t *testing.T, s *talus, selector string, q api.LogsQuery) {
+	t.Helper()
+	q.Query, q.Limit = selector, 10
+	s.waitUntil(t, "serving marker "+selector, visibleTimeout, func(ctx context.Context) error {
+		resp, err := s.client.Logs(ctx, q)
+		if err == nil && len(resp.Logs) != 1 {
+			err = fmt.Errorf("%d records match %s, want 1", len(resp.Logs), selector)
+		}
+		return err
 	})
 }
 

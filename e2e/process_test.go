@@ -238,8 +238,9 @@ type collector struct {
 
 // collectorConfig is the pipeline the tests run: OTLP in, batch, one exporter
 // (otlp_grpc or otlp_http) to Talus. Internal metrics are off so no fixed
-// port (8888) is bound.
-func collectorConfig(exporter, recvGRPC, recvHTTP string, s *talus) (string, error) {
+// port (8888) is bound. A zero batchTimeout keeps the batch processor's
+// default (200 ms, 8192 records).
+func collectorConfig(exporter, recvGRPC, recvHTTP string, s *talus, batchTimeout time.Duration) (string, error) {
 	var exp string
 	switch exporter {
 	case "otlp_grpc":
@@ -249,6 +250,10 @@ func collectorConfig(exporter, recvGRPC, recvHTTP string, s *talus) (string, err
 	default:
 		return "", fmt.Errorf("unknown exporter %q", exporter)
 	}
+	batch := "{}"
+	if batchTimeout > 0 {
+		batch = fmt.Sprintf("\n    timeout: %s\n    send_batch_size: 100", batchTimeout)
+	}
 	return fmt.Sprintf(`receivers:
   otlp:
     protocols:
@@ -257,7 +262,7 @@ func collectorConfig(exporter, recvGRPC, recvHTTP string, s *talus) (string, err
       http:
         endpoint: %s
 processors:
-  batch: {}
+  batch: %s
 exporters:
 %sservice:
   telemetry:
@@ -270,16 +275,16 @@ exporters:
       receivers: [otlp]
       processors: [batch]
       exporters: [%s]
-`, recvGRPC, recvHTTP, exp, exporter), nil
+`, recvGRPC, recvHTTP, batch, exp, exporter), nil
 }
 
 // startCollector writes a config exporting to s with exporter and starts the
 // collector, waiting until its OTLP/HTTP receiver accepts an empty request.
-func startCollector(t *testing.T, bin, exporter string, s *talus, dir string) *collector {
+func startCollector(t *testing.T, bin, exporter string, s *talus, dir string, batchTimeout time.Duration) *collector {
 	t.Helper()
 	a := freeAddrs(t, 2)
 	c := &collector{grpcAddr: a[0], httpAddr: a[1]}
-	cfg, err := collectorConfig(exporter, c.grpcAddr, c.httpAddr, s)
+	cfg, err := collectorConfig(exporter, c.grpcAddr, c.httpAddr, s, batchTimeout)
 	if err != nil {
 		t.Fatal(err)
 	}
