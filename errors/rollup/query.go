@@ -1,0 +1,449 @@
+package rollup
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/talus-logs/talus/api"
+	"github.com/talus-logs/talus/errors/fingerprint"
+	"github.com/talus-logs/talus/kv"
+	"github.com/talus-logs/talus/storage"
+	"github.com/talus-logs/talus/storage/selector"
+)
+
+// Backend answers the error endpoints from the counters (api.ErrorsBackend).
+// It is safe for concurrent use.
+type Backend struct {
+	store *storage.Store
+	fps   sync.Pool // *scratch, for Fingerprint
+}
+
+var _ api.ErrorsBackend = (*Backend)(nil)
+
+// NewBackend returns the query side over store, whose KV must merge
+// storage.TableErrors with Mergers.
+func NewBackend(store *storage.Store) *Backend {
+	b := &Backend{store: store}
+	b.fps.New = func() any { return new(scratch) }
+	return b
+}
+
+// Query limits.
+const (
+	// MaxBuckets bounds the trend points of one group; a smaller step over a
+	// longer range is refused (400) rather than answered slowly.
+	MaxBuckets = 11000
+	// MaxServicesShown bounds the services listed in a group, most errors first.
+	MaxServicesShown = 16
+	// defaultBuckets is the number of trend points a request without a step aims at.
+	defaultBuckets = 100
+)
+
+// niceSteps are the default steps, smallest first.
+var niceSteps = []time.Duration{time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute,
+	15 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour,
+	12 * time.Hour, 24 * time.Hour}
+
+// DefaultStep returns the step used when a request names none: the smallest
+// of 1m, 2m, 5m, 10m, 15m, 30m, 1h, 2h, 3h, 6h, 12h, 24h that gives at most
+// 100 points over the range (24h beyond that).
+func DefaultStep(start, end int64) time.Duration {
+	span := end - start
+	for _, s := range niceSteps {
+		if span/int64(s) < defaultBuckets {
+			return s
+		}
+	}
+	return 24 * time.Hour
+}
+
+// Top implements api.ErrorsBackend.
+func (b *Backend) Top(ctx context.Context, r api.ErrorsRequest) ([]api.ErrorGroup, error) {
+	q, err := b.newQuery(r)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := q.count(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(groups, func(x, y *group) int {
+		if c := cmp.Compare(y.count, x.count); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.fp.Hash, y.fp.Hash)
+	})
+	if r.Limit > 0 && len(groups) > r.Limit {
+		groups = groups[:r.Limit]
+	}
+	out := make([]api.ErrorGroup, 0, len(groups))
+	for _, g := range groups {
+		if err := q.detail(ctx, g); err != nil {
+			return nil, err
+		}
+		out = append(out, q.render(g))
+	}
+	return out, nil
+}
+
+// Group implements api.ErrorsBackend. A malformed fingerprint is a bad
+// query (storage.ErrBadQuery, answered 400).
+func (b *Backend) Group(ctx context.Context, fp string, r api.ErrorsRequest) (*api.ErrorGroup, error) {
+	f, err := fingerprint.Parse(fp)
+	if err != nil {
+		return nil, fmt.Errorf("%w: fingerprint %q: %v", storage.ErrBadQuery, fp, err)
+	}
+	q, err := b.newQuery(r)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := q.count(ctx, &f)
+	if err != nil || len(groups) == 0 {
+		return nil, err
+	}
+	g := groups[0]
+	if err := q.detail(ctx, g); err != nil {
+		return nil, err
+	}
+	eg := q.render(g)
+	return &eg, nil
+}
+
+// Fingerprint implements api.ErrorsBackend: the fingerprint text of a stored
+// error entry, recomputed from its body, attributes and resource as the
+// hook computed it at ingest; "" for an entry that is not an error.
+func (b *Backend) Fingerprint(e *storage.Entry) string {
+	s := b.fps.Get().(*scratch)
+	defer b.fps.Put(s)
+	if !fromEntry(&s.rec, e) {
+		return ""
+	}
+	return s.f.Fingerprint(&s.rec).String()
+}
+
+// query is one Top or Group call.
+type query struct {
+	r        api.ErrorsRequest
+	kv       kv.Store
+	epochDur int64
+	step     int64
+	origin   int64 // start of the first trend bucket
+	buckets  int
+	lower    []byte // the counter keys of the epochs overlapping [Start, End]
+	upper    []byte
+	services serviceFilter
+	epochs   []int64 // epochs with counters, newest first (filled by count)
+}
+
+func (b *Backend) newQuery(r api.ErrorsRequest) (*query, error) {
+	if r.Start > r.End {
+		return nil, fmt.Errorf("%w: start after end", storage.ErrBadQuery)
+	}
+	sf, err := newServiceFilter(r.Selector)
+	if err != nil {
+		return nil, err
+	}
+	step := r.Step
+	if step == 0 {
+		step = DefaultStep(r.Start, r.End)
+	}
+	if step < time.Minute || step%time.Minute != 0 {
+		return nil, fmt.Errorf("%w: step %s must be a whole number of minutes", storage.ErrBadQuery, step)
+	}
+	q := &query{r: r, kv: b.store.KV(), epochDur: int64(b.store.EpochDuration()), step: int64(step), services: sf}
+	q.origin = floorDiv(r.Start, q.step) * q.step
+	n := (r.End-q.origin)/q.step + 1
+	if n > MaxBuckets {
+		return nil, fmt.Errorf("%w: step %s gives %d trend points over the range; use a step of at least %s",
+			storage.ErrBadQuery, step, n, time.Duration((r.End-r.Start)/MaxBuckets+1).Round(time.Minute)+time.Minute)
+	}
+	q.buckets = int(n)
+	q.lower = storage.AppendEpochPrefix(nil, storage.TableErrors, r.Instance, b.store.EpochStart(r.End))
+	q.upper = kv.PrefixEnd(storage.AppendEpochPrefix(nil, storage.TableErrors, r.Instance, b.store.EpochStart(r.Start)))
+	return q, nil
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// group is one fingerprint's counters summed over the request.
+type group struct {
+	fp          fingerprint.Fingerprint
+	count       uint64
+	first, last int64
+	services    map[string]uint64
+	// Filled by detail:
+	trend         []uint64
+	sample        *Sample
+	sampleService string
+}
+
+// inRange sums what one counter holds within [Start, End] at minute
+// resolution: the minutes that overlap the range count. first and last are
+// exact when they fall in the range, else narrowed to the counted minutes.
+func (q *query) inRange(epoch int64, h *header, fn func(minuteStart int64, c uint64)) (count uint64, first, last int64) {
+	lo, hi := q.r.Start, q.r.End
+	if fn == nil && epoch >= lo && epoch+q.epochDur-1 <= hi {
+		return h.count, h.first, h.last
+	}
+	first, last = hi+1, lo-1
+	h.forTrend(func(minute uint32, c uint64) {
+		ms := epoch + int64(minute)*int64(time.Minute)
+		if ms+int64(time.Minute) <= lo || ms > hi {
+			return
+		}
+		count += c
+		first = min(first, ms)
+		last = max(last, ms+int64(time.Minute)-1)
+		if fn != nil {
+			fn(ms, c)
+		}
+	})
+	if count == 0 {
+		return 0, 0, 0
+	}
+	if h.first >= lo && h.first <= hi {
+		first = h.first
+	} else {
+		first = max(first, lo)
+	}
+	if h.last >= lo && h.last <= hi {
+		last = h.last
+	} else {
+		last = min(last, hi)
+	}
+	return count, first, last
+}
+
+// count sums the counters of every fingerprint (or only of only, when not
+// nil) over the range.
+func (q *query) count(ctx context.Context, only *fingerprint.Fingerprint) ([]*group, error) {
+	it, err := q.kv.NewIter(&kv.IterOptions{LowerBound: q.lower, UpperBound: q.upper})
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	pl := epochPrefixLen(q.r.Instance)
+	byFP := make(map[fingerprint.Fingerprint]*group)
+	var order []*group
+	var fpKey []byte
+	lastEpoch := int64(0)
+	ok := it.First()
+	for n := 0; ok; n++ {
+		if n%4096 == 4095 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		k := it.Key()
+		if len(k) < pl {
+			return nil, fmt.Errorf("counter key %x: too short", k)
+		}
+		epoch := epochOf(k, q.r.Instance)
+		if len(q.epochs) == 0 || epoch != lastEpoch {
+			q.epochs = append(q.epochs, epoch)
+			lastEpoch = epoch
+			if only != nil {
+				// Jump to the fingerprint within this epoch.
+				fpKey = only.AppendBinary(append(fpKey[:0], k[:pl]...))
+				if bytes.Compare(k, fpKey) < 0 {
+					ok = it.SeekGE(fpKey)
+					continue
+				}
+			}
+		}
+		fp, service, err := keySuffix(k[pl:])
+		if err != nil {
+			return nil, err
+		}
+		if only != nil && fp != *only {
+			// Past the fingerprint in this epoch: jump to the next epoch.
+			next := kv.PrefixEnd(k[:pl])
+			if next == nil {
+				break
+			}
+			ok = it.SeekGE(next)
+			continue
+		}
+		if !q.services.match(service) {
+			ok = it.Next()
+			continue
+		}
+		h, err := parseHeader(it.Value())
+		if err != nil {
+			return nil, fmt.Errorf("counter %x: %w", k, err)
+		}
+		c, first, last := q.inRange(epoch, &h, nil)
+		if c > 0 {
+			g := byFP[fp]
+			if g == nil {
+				g = &group{fp: fp, first: first, last: last, services: make(map[string]uint64, 1)}
+				byFP[fp] = g
+				order = append(order, g)
+			}
+			g.count += c
+			g.first, g.last = min(g.first, first), max(g.last, last)
+			g.services[string(service)] += c
+		}
+		ok = it.Next()
+	}
+	if err := it.Error(); err != nil {
+		return nil, err
+	}
+	return order, nil
+}
+
+// detail fills a group's trend and sample, seeking to the fingerprint in
+// each epoch that has counters.
+func (q *query) detail(ctx context.Context, g *group) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	it, err := q.kv.NewIter(&kv.IterOptions{LowerBound: q.lower, UpperBound: q.upper})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	g.trend = make([]uint64, q.buckets)
+	pl := epochPrefixLen(q.r.Instance)
+	var prefix []byte
+	for _, epoch := range q.epochs {
+		prefix = g.fp.AppendBinary(storage.AppendEpochPrefix(prefix[:0], storage.TableErrors, q.r.Instance, epoch))
+		for ok := it.SeekGE(prefix); ok && bytes.HasPrefix(it.Key(), prefix); ok = it.Next() {
+			service := it.Key()[pl+fingerprint.BinaryLen:]
+			if !q.services.match(service) {
+				continue
+			}
+			h, err := parseHeader(it.Value())
+			if err != nil {
+				return fmt.Errorf("counter %x: %w", it.Key(), err)
+			}
+			c, _, _ := q.inRange(epoch, &h, func(ms int64, c uint64) {
+				g.trend[(ms-q.origin)/q.step] += c
+			})
+			if c > 0 && h.sample != nil && q.betterSample(g, h.sample, service) {
+				g.sample = decodeSample(h.sample)
+				g.sampleService = string(service)
+			}
+		}
+		if err := it.Error(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// betterSample reports whether a counter's sample should replace the
+// group's: a sample inside the range beats one outside it (a range that cuts
+// an epoch may exclude the epoch's first error), then the earlier one wins,
+// then the smaller service name, so that the choice is deterministic.
+func (q *query) betterSample(g *group, sample, service []byte) bool {
+	if g.sample == nil {
+		return true
+	}
+	st, gt := sampleTime(sample), g.sample.Time
+	in := func(t int64) bool { return t >= q.r.Start && t <= q.r.End }
+	if in(st) != in(gt) {
+		return in(st)
+	}
+	return st < gt || st == gt && string(service) < g.sampleService
+}
+
+func (q *query) render(g *group) api.ErrorGroup {
+	eg := api.ErrorGroup{
+		Fingerprint:       g.fp.String(),
+		Count:             g.count,
+		FirstSeenUnixNano: strconv.FormatInt(g.first, 10),
+		LastSeenUnixNano:  strconv.FormatInt(g.last, 10),
+		Services:          make([]string, 0, min(len(g.services), MaxServicesShown)),
+		Trend:             make([]api.TrendPoint, len(g.trend)),
+	}
+	if s := g.sample; s != nil {
+		eg.Message, eg.ExceptionType, eg.Template = s.Message, s.ExceptionType, s.Template
+		if s.HasTraceID {
+			eg.SampleTraceID = hex.EncodeToString(s.TraceID[:])
+		}
+	}
+	type sc struct {
+		name string
+		n    uint64
+	}
+	svcs := make([]sc, 0, len(g.services))
+	for name, n := range g.services {
+		svcs = append(svcs, sc{name, n})
+	}
+	slices.SortFunc(svcs, func(a, b sc) int {
+		if c := cmp.Compare(b.n, a.n); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.name, b.name)
+	})
+	for i, s := range svcs {
+		if i == MaxServicesShown {
+			break
+		}
+		if s.name != "" {
+			eg.Services = append(eg.Services, s.name)
+		}
+	}
+	for i, c := range g.trend {
+		eg.Trend[i] = api.TrendPoint{TimeUnixNano: strconv.FormatInt(q.origin+int64(i)*q.step, 10), Count: c}
+	}
+	return eg
+}
+
+// serviceFilter is a selector reduced to its service.name matchers; nil
+// matches every service.
+type serviceFilter []*selector.Matcher
+
+// ErrUnsupportedSelector marks a selector the counters cannot answer: they
+// are kept per service.name, so only service.name matchers narrow them. It
+// is also a storage.ErrBadQuery (answered 400).
+var ErrUnsupportedSelector = fmt.Errorf("%w: error counters are kept per service.name; only service.name matchers can narrow them", storage.ErrBadQuery)
+
+func newServiceFilter(sel *selector.Query) (serviceFilter, error) {
+	if sel == nil {
+		return nil, nil
+	}
+	var errs []error
+	for _, m := range sel.Matchers {
+		if m.Name != attrServiceName {
+			errs = append(errs, fmt.Errorf("%w (not %s)", ErrUnsupportedSelector, m.Name))
+		}
+	}
+	if len(sel.LineFilters) > 0 || len(sel.Severity) > 0 {
+		errs = append(errs, fmt.Errorf("%w (line and severity filters do not apply to counters)", ErrUnsupportedSelector))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return serviceFilter(sel.Matchers), nil
+}
+
+func (f serviceFilter) match(service []byte) bool {
+	for _, m := range f {
+		if m.Type == selector.MatchEqual {
+			if string(service) != m.Value {
+				return false
+			}
+			continue
+		}
+		if !m.Matches(string(service)) {
+			return false
+		}
+	}
+	return true
+}
