@@ -44,13 +44,16 @@ type fakeNet struct {
 	// maxDelay is the largest delivery delay in steps; messages with
 	// different delays overtake each other.
 	maxDelay int
-	// sent counts messages handed to the network.
-	sent int
+	// sent counts messages handed to the network, snapshots the
+	// snapshots among them.
+	sent, snapshots int
 }
 
 type inflight struct {
 	at  int64
 	env envelope
+	// snap holds the header and body of a snapshot (env is its MsgSnap).
+	snap *[2][]byte
 }
 
 type netEndpoint struct {
@@ -62,10 +65,23 @@ func (e netEndpoint) send(envs []envelope) {
 	f := e.net
 	for _, env := range envs {
 		f.sent++
-		if f.cut[[2]uint64{env.FromNode, env.ToNode}] {
+		lost := f.cut[[2]uint64{env.FromNode, env.ToNode}] || (f.dropPct > 0 && f.h.rng.IntN(100) < f.dropPct)
+		if isSnapshotMsg(env) {
+			f.snapshots++
+			if lost {
+				f.h.nodes[e.id].reportSnapshot(env.GroupID, env.Msg.GetTo(), false)
+				continue
+			}
+			var hdr []byte
+			var body bytes.Buffer
+			err := f.h.nodes[e.id].writeSnapshot(env, "", func(b []byte) error { hdr = b; return nil }, &body)
+			if err != nil {
+				f.h.t.Fatalf("writing snapshot: %v", err)
+			}
+			f.queue = append(f.queue, inflight{at: f.h.now + int64(f.h.rng.IntN(f.maxDelay+1)), env: env, snap: &[2][]byte{hdr, body.Bytes()}})
 			continue
 		}
-		if f.dropPct > 0 && f.h.rng.IntN(100) < f.dropPct {
+		if lost {
 			continue
 		}
 		env.Msg = proto.CloneOf(env.Msg)
@@ -73,9 +89,18 @@ func (e netEndpoint) send(envs []envelope) {
 	}
 }
 
+func (e netEndpoint) nodes() []uint64 { return append([]uint64(nil), e.net.h.ids...) }
+
 func (netEndpoint) close() error { return nil }
 
 func newHarness(t testing.TB, seed uint64, nodes int, tweak func(*Config)) *harness {
+	return newHarnessBootstrap(t, seed, nodes, nodes, tweak)
+}
+
+// newHarnessBootstrap starts nodes nodes of which the first bootstrap form
+// the initial cluster; the others start empty and are added by the
+// replicate queue.
+func newHarnessBootstrap(t testing.TB, seed uint64, nodes, bootstrap int, tweak func(*Config)) *harness {
 	h := &harness{
 		t:     t,
 		rng:   rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
@@ -90,6 +115,7 @@ func newHarness(t testing.TB, seed uint64, nodes int, tweak func(*Config)) *harn
 			LogTruncateEntries: 200,
 			CacheSize:          4 << 20,
 			GroupMemTableSize:  1 << 20,
+			SnapshotRate:       1 << 40,
 			manual:             true,
 		},
 	}
@@ -103,8 +129,10 @@ func newHarness(t testing.TB, seed uint64, nodes int, tweak func(*Config)) *harn
 	for _, id := range h.ids {
 		h.fs[id] = vfs.NewCrashableMem()
 		n := h.open(id)
-		if err := n.bootstrapCluster(h.ids); err != nil {
-			t.Fatal(err)
+		if int(id) <= bootstrap {
+			if err := n.bootstrapCluster(h.ids[:bootstrap]); err != nil {
+				t.Fatal(err)
+			}
 		}
 		h.nodes[id] = n
 	}
@@ -139,8 +167,23 @@ func (h *harness) step() {
 	}
 	h.net.queue = kept
 	for _, m := range due {
-		if n := h.nodes[m.env.ToNode]; n != nil {
+		n := h.nodes[m.env.ToNode]
+		if m.snap != nil {
+			ok := n != nil && n.receiveSnapshot(m.snap[0], bytes.NewReader(m.snap[1])) == nil
+			if src := h.nodes[m.env.FromNode]; src != nil {
+				src.reportSnapshot(m.env.GroupID, m.env.Msg.GetTo(), ok)
+			}
+			continue
+		}
+		if n != nil {
 			n.receive([]envelope{m.env})
+		}
+	}
+	if h.now%20 == 0 {
+		for _, id := range h.ids {
+			if n := h.nodes[id]; n != nil {
+				n.replicateOnce()
+			}
 		}
 	}
 	for _, id := range h.ids {
@@ -248,6 +291,24 @@ func (h *harness) stepUntil(max int, what string, cond func() bool) {
 	}
 }
 
+// voters returns the voters of gid in the descriptor node id holds.
+func (h *harness) voters(id, gid uint64) []uint64 {
+	var out []uint64
+	if n := h.nodes[id]; n != nil {
+		if r := n.replica(gid); r != nil {
+			if d := r.desc.Load(); d != nil {
+				for _, rd := range d.Replicas {
+					if !rd.Learner {
+						out = append(out, rd.NodeID)
+					}
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
 // proposeOps proposes a cmdBatch body built by add to gid through node id.
 func (h *harness) proposeOps(id, gid uint64, ops []byte) *future {
 	n := h.nodes[id]
@@ -276,9 +337,9 @@ func (h *harness) write(id, gid uint64, ops []byte, maxSteps int) error {
 // readLocal reads a user key from node id's replica of gid.
 func (h *harness) readLocal(id, gid uint64, key []byte) (string, bool) {
 	r := h.nodes[id].replica(gid)
-	r.dbMu.RLock()
-	defer r.dbMu.RUnlock()
-	v, closer, err := r.db.Get(append([]byte{userKeyPrefix}, key...))
+	g := r.acquireDB()
+	defer g.release()
+	v, closer, err := g.db.Get(append([]byte{userKeyPrefix}, key...))
 	if err == pebble.ErrNotFound {
 		return "", false
 	} else if err != nil {
@@ -291,9 +352,9 @@ func (h *harness) readLocal(id, gid uint64, key []byte) (string, bool) {
 // dump returns a group's user data on node id.
 func (h *harness) dump(id, gid uint64) string {
 	r := h.nodes[id].replica(gid)
-	r.dbMu.RLock()
-	defer r.dbMu.RUnlock()
-	it, err := r.db.NewIter(&pebble.IterOptions{LowerBound: []byte{userKeyPrefix}, UpperBound: userKeysEnd})
+	g := r.acquireDB()
+	defer g.release()
+	it, err := g.db.NewIter(&pebble.IterOptions{LowerBound: []byte{userKeyPrefix}, UpperBound: userKeysEnd})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -308,7 +369,7 @@ func (h *harness) dump(id, gid uint64) string {
 // groupIDs returns the data groups, sorted.
 func (h *harness) groupIDs() []uint64 {
 	var out []uint64
-	for _, d := range initialDescriptors(&h.cfg, h.ids) {
+	for _, d := range initialDescriptors(&h.cfg, h.ids[:1]) {
 		out = append(out, d.GroupID)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
@@ -330,6 +391,9 @@ func (h *harness) converge(max int) {
 			var data string
 			for i, id := range h.ids {
 				r := h.nodes[id].replica(gid)
+				if r == nil {
+					return false
+				}
 				r.mu.Lock()
 				a, c := r.applied, r.ls.hs.GetCommit()
 				r.mu.Unlock()

@@ -11,7 +11,8 @@ import (
 // parts carry userKeyPrefix, which Key strips.
 type rangeIter struct {
 	parts   []*pebble.Iterator
-	cur     int // part of the current position, -1 if none
+	dbs     []*groupDB // the Pebbles of parts, released on Close
+	cur     int        // part of the current position, -1 if none
 	scratch []byte
 	err     error
 }
@@ -139,6 +140,9 @@ func (it *rangeIter) Close() error {
 	for _, p := range it.parts {
 		errs = append(errs, p.Close())
 	}
-	it.parts = nil
+	for _, g := range it.dbs {
+		g.release()
+	}
+	it.parts, it.dbs = nil, nil
 	return errors.Join(errs...)
 }

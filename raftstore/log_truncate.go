@@ -22,9 +22,7 @@ func (r *replica) maybeTruncate() error {
 	if r.applied < r.ls.truncIndex+threshold {
 		return nil
 	}
-	r.dbMu.RLock()
-	err := r.db.LogData(nil, pebble.Sync)
-	r.dbMu.RUnlock()
+	err := r.g.db.LogData(nil, pebble.Sync)
 	if err != nil {
 		return fmt.Errorf("cannot sync group %d: %w", r.groupID, err)
 	}

@@ -44,3 +44,9 @@ func (raftLogger) Panic(v ...interface{}) { panic(fmt.Sprint(v...)) }
 func (raftLogger) Panicf(f string, v ...interface{}) {
 	panic(fmt.Sprintf(f, v...))
 }
+
+// logf reports a problem the node works around (it never stops serving
+// because of it).
+func (n *node) logf(format string, args ...interface{}) {
+	fmt.Fprintf(os.Stderr, "raftstore: node %d: "+format+"\n", append([]interface{}{n.id}, args...)...)
+}

@@ -38,6 +38,12 @@ type node struct {
 	// by mu.
 	dir []*RangeDescriptor
 
+	// snapMu guards outSnaps, the checkpoints kept for sending.
+	snapMu   sync.Mutex
+	outSnaps map[snapKey]*outSnap
+	// createMu serializes creating and destroying replicas.
+	createMu sync.Mutex
+
 	idSeq   atomic.Uint64
 	stopped atomic.Bool
 	stopc   chan struct{}
@@ -56,6 +62,8 @@ func openNode(cfg Config) (*node, error) {
 		groups: map[uint64]*replica{},
 		sched:  newScheduler(cfg.Workers),
 		stopc:  make(chan struct{}),
+
+		outSnaps: map[snapKey]*outSnap{},
 	}
 	// Proposal and read ids: random high bits per incarnation, so that ids
 	// in a log replayed after a restart never match new ones.
@@ -68,6 +76,9 @@ func openNode(cfg Config) (*node, error) {
 		if err := syncDir(fs, d); err != nil {
 			return nil, err
 		}
+	}
+	if err := n.cleanSnapshotDirs(); err != nil {
+		return nil, err
 	}
 	n.cache = pebble.NewCache(cfg.CacheSize)
 	n.merger = groupMerger(cfg)
@@ -91,9 +102,26 @@ func openNode(cfg Config) (*node, error) {
 		n.closeStorage()
 		return nil, err
 	}
-	if cfg.transport != nil {
+	switch {
+	case cfg.transport != nil:
 		n.trans = cfg.transport
-	} else {
+	case cfg.RaftAddr != "":
+		t, err := newGRPCTransport(n, cfg.RaftAddr)
+		if err != nil {
+			n.closeStorage()
+			return nil, err
+		}
+		n.trans = t
+		addrs, err := n.loadAddrs()
+		if err != nil {
+			t.close()
+			n.closeStorage()
+			return nil, err
+		}
+		for id, a := range addrs {
+			t.setAddr(id, a)
+		}
+	default:
 		n.trans = loopbackTransport{n: n}
 	}
 	return n, nil
@@ -208,12 +236,28 @@ func (n *node) loadGroups() error {
 	if err := it.Close(); err != nil {
 		return err
 	}
+	used := map[string]bool{}
 	for _, e := range ents {
 		r, err := n.openReplica(e.gid, e.rid, e.dir)
 		if err != nil {
 			return err
 		}
 		n.addReplica(r)
+		used[e.dir] = true
+	}
+	// Directories no registry entry names are leftovers: a snapshot renamed
+	// in but never committed, or a removed replica.
+	fs := n.cfg.FS
+	names, err := fs.List(fs.PathJoin(n.cfg.DataDir, groupsDirname))
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		if !used[name] {
+			if err := fs.RemoveAll(fs.PathJoin(n.cfg.DataDir, groupsDirname, name)); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -352,10 +396,9 @@ func (n *node) receive(envs []envelope) {
 	for _, e := range envs {
 		r := n.replica(e.GroupID)
 		if r == nil {
-			// Replica creation for messages to unknown groups comes with
-			// membership changes (snapshot.go).
-			n.maybeCreateReplica(e)
-			continue
+			if r = n.maybeCreateReplica(e); r == nil {
+				continue
+			}
 		}
 		m := e.Msg
 		r.enqueue(func(in *inbox) { in.msgs = append(in.msgs, m) })
@@ -365,15 +408,20 @@ func (n *node) receive(envs []envelope) {
 	}
 }
 
-// tick advances every group's clock by one tick.
-func (n *node) tick() {
+// replicas returns the replicas on this node, in no particular order.
+func (n *node) replicas() []*replica {
 	n.mu.RLock()
+	defer n.mu.RUnlock()
 	rs := make([]*replica, 0, len(n.groups))
 	for _, r := range n.groups {
 		rs = append(rs, r)
 	}
-	n.mu.RUnlock()
-	for _, r := range rs {
+	return rs
+}
+
+// tick advances every group's clock by one tick.
+func (n *node) tick() {
+	for _, r := range n.replicas() {
 		r.enqueue(func(in *inbox) { in.ticks++ })
 	}
 }
@@ -438,7 +486,10 @@ func (n *node) processGroups(ids []uint64) error {
 			unlockAll(0)
 			return err
 		}
-		sync = sync || ws[i].rd.MustSync
+		// A snapshot switches the group's Pebble directory: that must be
+		// durable before the old directory goes (raft does not set
+		// MustSync for a snapshot alone).
+		sync = sync || ws[i].rd.MustSync || !raft.IsEmptySnap(ws[i].rd.Snapshot)
 	}
 	opts := pebble.NoSync
 	if sync {
@@ -467,8 +518,11 @@ func (n *node) processGroups(ids []uint64) error {
 			return err
 		}
 		more := w.r.rn.HasReady() || len(w.r.unissuedReads) > 0
+		removed := w.r.removed
 		w.r.mu.Unlock()
-		if more {
+		if removed {
+			defer n.destroyReplica(w.r)
+		} else if more {
 			n.sched.mark(w.r.groupID)
 		}
 	}
@@ -557,12 +611,7 @@ func (n *node) closeStorage() error {
 	var errs []error
 	n.mu.Lock()
 	for _, r := range n.groups {
-		r.dbMu.Lock()
-		if r.db != nil {
-			errs = append(errs, r.db.Close())
-			r.db = nil
-		}
-		r.dbMu.Unlock()
+		r.swapDB(nil, false)
 	}
 	n.mu.Unlock()
 	if n.logdb != nil {

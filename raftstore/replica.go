@@ -46,12 +46,17 @@ type replica struct {
 	unissuedReads  []*readRequest
 	readWaiting    []*readRequest // read index known, waiting for apply
 	lastLdr        uint64
+	// pendingSnap is a received snapshot's Pebble between staging and
+	// installing.
+	pendingSnap *groupDB
+	// removed is set once this replica applied its own removal.
+	removed bool
 
-	// dbMu guards db against being swapped (snapshot application) while
-	// read; readers hold it shared.
-	dbMu  sync.RWMutex
-	db    *pebble.DB
-	dbDir string
+	// dbMu guards g, the group's current Pebble, which a snapshot swaps.
+	// The worker (holding mu) uses g directly; other goroutines go through
+	// acquireDB.
+	dbMu sync.RWMutex
+	g    *groupDB
 
 	desc     atomic.Pointer[RangeDescriptor]
 	leader   atomic.Uint64 // leader replica id, 0 if unknown
@@ -67,6 +72,12 @@ type inbox struct {
 	reads []*readRequest
 	// campaign asks the replica to start an election now.
 	campaign bool
+	// snapStatus reports how sending snapshots ended.
+	snapStatus []snapStatus
+	// unreachable lists replica ids messages could not be sent to.
+	unreachable []uint64
+	// confChanges are membership changes to propose.
+	confChanges []*pb.ConfChangeV2
 }
 
 // raftConfig returns the etcd raft configuration of a replica.
@@ -92,7 +103,7 @@ func (n *node) raftConfig(id uint64, ls *logStorage, applied uint64) *raft.Confi
 // openReplica opens group gid from the raft-log engine's registry.
 func (n *node) openReplica(gid, replicaID uint64, dbDir string) (*replica, error) {
 	r := &replica{
-		n: n, groupID: gid, replicaID: replicaID, dbDir: dbDir,
+		n: n, groupID: gid, replicaID: replicaID,
 		proposals:   map[uint64]*proposal{},
 		propByIndex: map[uint64]*proposal{},
 		readBatches: map[uint64]*readBatch{},
@@ -102,7 +113,7 @@ func (n *node) openReplica(gid, replicaID uint64, dbDir string) (*replica, error
 	if err != nil {
 		return nil, err
 	}
-	r.db = db
+	r.g = newGroupDB(n, db, dbDir)
 	if err := r.loadLocalState(); err != nil {
 		db.Close()
 		return nil, err
@@ -139,7 +150,8 @@ func (n *node) openReplica(gid, replicaID uint64, dbDir string) (*replica, error
 // created for an incoming snapshot has none yet.
 func (r *replica) loadLocalState() error {
 	r.confState = &pb.ConfState{}
-	v, closer, err := r.db.Get(localAppliedKey)
+	db := r.g.db
+	v, closer, err := db.Get(localAppliedKey)
 	if errors.Is(err, pebble.ErrNotFound) {
 		return nil
 	} else if err != nil {
@@ -151,7 +163,7 @@ func (r *replica) loadLocalState() error {
 	}
 	r.applied, r.appliedTerm = binary.BigEndian.Uint64(v), binary.BigEndian.Uint64(v[8:])
 	closer.Close()
-	if v, closer, err = r.db.Get(localConfStateKey); err != nil {
+	if v, closer, err = db.Get(localConfStateKey); err != nil {
 		return fmt.Errorf("group %d has an applied index but no conf state: %v: %w", r.groupID, err, ErrCorruption)
 	}
 	err = proto.Unmarshal(v, r.confState)
@@ -159,7 +171,7 @@ func (r *replica) loadLocalState() error {
 	if err != nil {
 		return fmt.Errorf("cannot decode conf state of group %d: %v: %w", r.groupID, err, ErrCorruption)
 	}
-	if v, closer, err = r.db.Get(localDescriptorKey); err != nil {
+	if v, closer, err = db.Get(localDescriptorKey); err != nil {
 		return fmt.Errorf("group %d has an applied index but no descriptor: %v: %w", r.groupID, err, ErrCorruption)
 	}
 	d, err := decodeDescriptor(v)
@@ -193,6 +205,19 @@ func (r *replica) drainInbox() {
 
 	if in.campaign {
 		_ = r.rn.Campaign()
+	}
+	for _, id := range in.unreachable {
+		r.rn.ReportUnreachable(id)
+	}
+	for _, st := range in.snapStatus {
+		if st.ok {
+			r.rn.ReportSnapshot(st.to, raft.SnapshotFinish)
+		} else {
+			r.rn.ReportSnapshot(st.to, raft.SnapshotFailure)
+		}
+	}
+	for _, cc := range in.confChanges {
+		_ = r.rn.ProposeConfChange(cc)
 	}
 	for i := 0; i < in.ticks; i++ {
 		r.rn.Tick()
@@ -267,7 +292,7 @@ func (r *replica) reissueReads() {
 // stage writes the persistent part of rd into the raft-log batch b.
 func (r *replica) stage(b *pebble.Batch, rd *raft.Ready) error {
 	if !raft.IsEmptySnap(rd.Snapshot) {
-		if err := r.applySnapshot(b, rd.Snapshot); err != nil {
+		if err := r.stageSnapshotApply(b, rd.Snapshot); err != nil {
 			return err
 		}
 	}
@@ -301,6 +326,11 @@ func (r *replica) stage(b *pebble.Batch, rd *raft.Ready) error {
 // caller sends the messages and then calls Advance.
 func (r *replica) afterPersist(rd *raft.Ready) ([]envelope, error) {
 	r.ls.commitStaged()
+	if r.pendingSnap != nil {
+		if err := r.installSnapshot(); err != nil {
+			return nil, err
+		}
+	}
 	if rd.SoftState != nil {
 		ld := rd.SoftState.Lead
 		r.leader.Store(ld)
@@ -371,10 +401,7 @@ func (r *replica) nodeOf(id uint64) uint64 {
 // applyEntries applies committed entries to the group's Pebble in one batch,
 // together with the new applied index.
 func (r *replica) applyEntries(ents []*pb.Entry) error {
-	r.dbMu.RLock()
-	db := r.db
-	r.dbMu.RUnlock()
-	b := db.NewBatch()
+	b := r.g.db.NewBatch()
 	defer b.Close()
 	var done []*proposal
 	var key []byte
@@ -492,6 +519,7 @@ func (r *replica) applyConfChange(b *pebble.Batch, e *pb.Entry) error {
 		next = d
 	}
 	r.confState = r.rn.ApplyConfChange(cc)
+	r.removed = !confStateHas(r.confState, r.replicaID)
 	v, err := proto.Marshal(r.confState)
 	if err != nil {
 		return err
@@ -546,4 +574,16 @@ func (r *replica) failPending(err error) {
 	for _, q := range in.reads {
 		q.fut.complete(0, err)
 	}
+}
+
+// confStateHas reports whether replica id is a member of cs.
+func confStateHas(cs *pb.ConfState, id uint64) bool {
+	for _, ids := range [][]uint64{cs.GetVoters(), cs.GetLearners(), cs.GetVotersOutgoing(), cs.GetLearnersNext()} {
+		for _, x := range ids {
+			if x == id {
+				return true
+			}
+		}
+	}
+	return false
 }

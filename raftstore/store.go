@@ -208,13 +208,13 @@ func (s *Store) Get(key []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.dbMu.RLock()
-	defer r.dbMu.RUnlock()
-	if r.db == nil {
+	g := r.acquireDB()
+	if g == nil {
 		return nil, kv.ErrClosed
 	}
+	defer g.release()
 	pk := append([]byte{userKeyPrefix}, key...)
-	v, closer, err := r.db.Get(pk)
+	v, closer, err := g.db.Get(pk)
 	if errors.Is(err, pebble.ErrNotFound) {
 		return nil, kv.ErrNotFound
 	} else if err != nil {
@@ -249,19 +249,19 @@ func (s *Store) NewIter(o *kv.IterOptions) (kv.Iterator, error) {
 		if e := minEnd(hi, d.EndKey); e != nil {
 			phi = append([]byte{userKeyPrefix}, e...)
 		}
-		r.dbMu.RLock()
-		if r.db == nil {
-			r.dbMu.RUnlock()
+		g := r.acquireDB()
+		if g == nil {
 			it.Close()
 			return nil, kv.ErrClosed
 		}
-		pit, err := r.db.NewIter(&pebble.IterOptions{LowerBound: plo, UpperBound: phi})
-		r.dbMu.RUnlock()
+		pit, err := g.db.NewIter(&pebble.IterOptions{LowerBound: plo, UpperBound: phi})
 		if err != nil {
+			g.release()
 			it.Close()
 			return nil, err
 		}
 		it.parts = append(it.parts, pit)
+		it.dbs = append(it.dbs, g)
 	}
 	return it, nil
 }
@@ -300,11 +300,10 @@ func (s *Store) DiskUsage() uint64 {
 		total += n.logdb.Metrics().DiskSpaceUsage()
 	}
 	for _, r := range n.groups {
-		r.dbMu.RLock()
-		if r.db != nil {
-			total += r.db.Metrics().DiskSpaceUsage()
+		if g := r.acquireDB(); g != nil {
+			total += g.db.Metrics().DiskSpaceUsage()
+			g.release()
 		}
-		r.dbMu.RUnlock()
 	}
 	return total
 }

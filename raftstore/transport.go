@@ -18,6 +18,8 @@ type envelope struct {
 // node.receive.
 type transport interface {
 	send(envs []envelope)
+	// nodes returns the ids of the nodes this one knows (itself included).
+	nodes() []uint64
 	close() error
 }
 
@@ -36,5 +38,7 @@ func (t loopbackTransport) send(envs []envelope) {
 		t.n.receive(local)
 	}
 }
+
+func (t loopbackTransport) nodes() []uint64 { return []uint64{t.n.id} }
 
 func (loopbackTransport) close() error { return nil }

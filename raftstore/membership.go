@@ -1,0 +1,110 @@
+package raftstore
+
+import (
+	"sort"
+
+	"go.etcd.io/raft/v3"
+	pb "go.etcd.io/raft/v3/raftpb"
+	"go.etcd.io/raft/v3/tracker"
+)
+
+// Membership. The leader of each group runs the replicate queue: while the
+// group has fewer voters than Config.ReplicationFactor and a known node
+// holds no replica, it adds one there as a learner (a ConfChangeV2 carrying
+// the next descriptor, with a fresh replica id from NextReplicaID; ids are
+// never reused). The learner is created empty on its node by the leader's
+// first message and receives a snapshot. Once it has caught up with the
+// commit index, the leader promotes it to voter with a second ConfChangeV2.
+// One change per group is in flight at a time: a change proposed against a
+// descriptor generation that moved on is refused at apply.
+
+// replicateOnce runs one pass of the replicate queue over the groups this
+// node leads.
+func (n *node) replicateOnce() {
+	nodes := n.trans.nodes()
+	sort.Slice(nodes, func(i, j int) bool { return nodes[i] < nodes[j] })
+	for _, r := range n.replicas() {
+		if !r.isLead.Load() {
+			continue
+		}
+		d := r.desc.Load()
+		if d == nil {
+			continue
+		}
+		r.mu.Lock()
+		if r.removed {
+			r.mu.Unlock()
+			continue
+		}
+		st := r.rn.Status()
+		r.mu.Unlock()
+		if st.RaftState != raft.StateLeader {
+			continue
+		}
+		if cc := n.nextMembershipChange(d, st, nodes); cc != nil {
+			r.enqueue(func(in *inbox) { in.confChanges = append(in.confChanges, cc) })
+		}
+	}
+}
+
+// nextMembershipChange returns the change the replicate queue proposes for
+// a group with descriptor d, or nil.
+func (n *node) nextMembershipChange(d *RangeDescriptor, st raft.Status, nodes []uint64) *pb.ConfChangeV2 {
+	voters := 0
+	for _, rd := range d.Replicas {
+		if rd.Learner {
+			pr, ok := st.Progress[rd.ReplicaID]
+			if !ok || pr.State != tracker.StateReplicate || pr.Match < st.GetCommit() {
+				return nil // wait for the learner to catch up
+			}
+			next := d.clone()
+			next.Generation++
+			for i := range next.Replicas {
+				if next.Replicas[i].ReplicaID == rd.ReplicaID {
+					next.Replicas[i].Learner = false
+				}
+			}
+			return confChange(pb.ConfChangeAddNode, rd.ReplicaID, next)
+		}
+		voters++
+	}
+	if voters >= n.cfg.ReplicationFactor {
+		return nil
+	}
+	for _, id := range nodes {
+		if _, ok := d.replicaOnNode(id); ok {
+			continue
+		}
+		next := d.clone()
+		next.Generation++
+		rid := next.NextReplicaID
+		next.NextReplicaID++
+		next.Replicas = append(next.Replicas, ReplicaDescriptor{NodeID: id, ReplicaID: rid, Learner: true})
+		return confChange(pb.ConfChangeAddLearnerNode, rid, next)
+	}
+	return nil
+}
+
+// removeChange returns the change removing node's replica from d, or nil.
+func removeChange(d *RangeDescriptor, node uint64) *pb.ConfChangeV2 {
+	rd, ok := d.replicaOnNode(node)
+	if !ok {
+		return nil
+	}
+	next := d.clone()
+	next.Generation++
+	next.Replicas = next.Replicas[:0]
+	for _, x := range d.Replicas {
+		if x.NodeID != node {
+			next.Replicas = append(next.Replicas, x)
+		}
+	}
+	return confChange(pb.ConfChangeRemoveNode, rd.ReplicaID, next)
+}
+
+func confChange(t pb.ConfChangeType, rid uint64, next *RangeDescriptor) *pb.ConfChangeV2 {
+	return &pb.ConfChangeV2{
+		Changes: []*pb.ConfChangeSingle{{Type: t.Enum(), NodeId: &rid}},
+		Context: encodeDescriptor(next),
+	}
+}

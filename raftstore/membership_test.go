@@ -1,0 +1,114 @@
+package raftstore
+
+import (
+	"fmt"
+	"testing"
+)
+
+// TestJoinByLearnerSnapshotPromote: a one-node cluster with data grows to
+// three voters per group: the leader adds each new node as a learner, the
+// learner gets a snapshot (the bootstrap log is truncated), catches up and
+// is promoted. Writes go on during the changes and end up everywhere.
+func TestJoinByLearnerSnapshotPromote(t *testing.T) {
+	h := newHarnessBootstrap(t, 7, 3, 1, nil)
+	defer h.close()
+	for _, gid := range h.groupIDs() {
+		h.stepUntil(100, "the first node leads", func() bool { return h.leaderOf(gid) == 1 })
+	}
+	for i := 0; i < 20; i++ {
+		if err := h.write(1, 2, setOp(fmt.Sprintf("k%02d", i), "v"), 50); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, gid := range h.groupIDs() {
+		h.stepUntil(2000, "three voters everywhere", func() bool {
+			for _, id := range h.ids {
+				if fmt.Sprint(h.voters(id, gid)) != "[1 2 3]" {
+					return false
+				}
+			}
+			return true
+		})
+	}
+	if h.net.snapshots == 0 {
+		t.Fatal("no snapshot was sent")
+	}
+	t.Logf("three voters after %d steps, %d snapshots", h.now, h.net.snapshots)
+	for i := 20; i < 30; i++ {
+		if err := h.write(h.ids[i%3], 2, setOp(fmt.Sprintf("k%02d", i), "v"), 300); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.converge(500)
+	for _, id := range h.ids {
+		for _, k := range []string{"k00", "k19", "k29"} {
+			if _, ok := h.readLocal(id, 2, []byte(k)); !ok {
+				t.Fatalf("node %d misses %s", id, k)
+			}
+		}
+	}
+}
+
+// TestLaggingFollowerGetsSnapshot: a follower that was down while the leader
+// truncated its log past it catches up by snapshot, and a crash right after
+// installing one loses nothing.
+func TestLaggingFollowerGetsSnapshot(t *testing.T) {
+	h := newHarness(t, 3, 3, func(c *Config) { c.LogTruncateEntries = 10 })
+	defer h.close()
+	const gid = 2
+	h.stepUntil(300, "a leader", func() bool { return h.leaderOf(gid) != 0 })
+	down := h.ids[0]
+	if down == h.leaderOf(gid) {
+		down = h.ids[1]
+	}
+	h.crash(down, 0)
+	up := h.ids[2]
+	if up == down {
+		up = h.ids[0]
+	}
+	for i := 0; i < 80; i++ {
+		if err := h.write(up, gid, setOp(fmt.Sprintf("k%02d", i), "v"), 300); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := h.net.snapshots
+	h.restart(down)
+	h.converge(1000)
+	if h.net.snapshots == before {
+		t.Fatal("the lagging follower caught up without a snapshot; the test did not test snapshots")
+	}
+	t.Logf("caught up by %d snapshots, step %d", h.net.snapshots-before, h.now)
+	h.crash(down, 0)
+	h.converge(1000)
+	if got := h.dump(down, gid); got != h.dump(up, gid) {
+		t.Fatalf("after crash: %s", got)
+	}
+}
+
+// TestRemoveAndReaddNeverReusesReplicaID: a removed replica is destroyed on
+// its node; the replicate queue re-adds the node with a new replica id.
+func TestRemoveAndReaddNeverReusesReplicaID(t *testing.T) {
+	h := newHarness(t, 5, 3, nil)
+	defer h.close()
+	const gid = 2
+	h.stepUntil(300, "a leader", func() bool { return h.leaderOf(gid) != 0 })
+	ld := h.leaderOf(gid)
+	victim := h.ids[0]
+	if victim == ld {
+		victim = h.ids[1]
+	}
+	r := h.nodes[ld].replica(gid)
+	old, _ := r.desc.Load().replicaOnNode(victim)
+	cc := removeChange(r.desc.Load(), victim)
+	r.enqueue(func(in *inbox) { in.confChanges = append(in.confChanges, cc) })
+	h.stepUntil(200, "the victim's replica is destroyed", func() bool { return h.nodes[victim].replica(gid) == nil })
+	h.stepUntil(2000, "the victim is back as a voter", func() bool {
+		rd, ok := h.nodes[ld].replica(gid).desc.Load().replicaOnNode(victim)
+		return ok && !rd.Learner
+	})
+	rd, _ := h.nodes[ld].replica(gid).desc.Load().replicaOnNode(victim)
+	if rd.ReplicaID <= old.ReplicaID {
+		t.Fatalf("replica id %d reused or lowered (was %d)", rd.ReplicaID, old.ReplicaID)
+	}
+	h.converge(500)
+}
