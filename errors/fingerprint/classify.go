@@ -71,8 +71,27 @@ func isVariableToken(s string) bool {
 		return true
 	case dots > 0 && isHostname(s):
 		return true
+	case dots >= 2 && isReverseDNSName(s):
+		return true
+	case isCapsIdent(s) && len(s) >= 5 && strings.IndexByte(s, '_') > 0:
+		// An enum value: CONTAINER_REMOTE_LAUNCH, TA_DIAGNOSTICS_UPDATE.
+		return true
 	}
 	return false
+}
+
+// isReverseDNSName reports whether s is a reverse-DNS name such as a bundle,
+// package or class name (com.apple.quicklook, org.apache.hadoop.Foo). Names of
+// exception and error types are not masked: they are what an error is.
+func isReverseDNSName(s string) bool {
+	if !(strings.HasPrefix(s, "com.") || strings.HasPrefix(s, "org.") || strings.HasPrefix(s, "net.") ||
+		strings.HasPrefix(s, "io.") || strings.HasPrefix(s, "android.") || strings.HasPrefix(s, "edu.")) {
+		return false
+	}
+	if strings.HasSuffix(s, "Exception") || strings.HasSuffix(s, "Error") || strings.HasSuffix(s, "Throwable") {
+		return false
+	}
+	return isIdentLike(s)
 }
 
 // isHostname reports whether s is a lower-case DNS name with a known top-level
@@ -255,6 +274,20 @@ func (m *masker) contextVariable(core string) bool {
 		return false
 	}
 	p0, p1, p2 := m.prev[0], m.prev[1], m.prev[2]
+	if isCapsIdent(core) && len(core) >= 3 {
+		// A state value: "state: RUNNING", "state changed to KILLED",
+		// "LOOKING (n.state)", "LOOKING (my state)".
+		if isStateWord(p0) || isStateWord(p1) || isStateWord(p2) {
+			return true
+		}
+		w, end := wordAt(m.line, m.pos)
+		if isStateWord(w) {
+			return true
+		}
+		if w, _ = wordAt(m.line, end); isStateWord(w) {
+			return true
+		}
+	}
 	switch {
 	case isUserWord(p0):
 		if isUserIntro(p1) {
@@ -279,6 +312,20 @@ func (m *masker) contextVariable(core string) bool {
 		_, c, _ := peel(w)
 		return isCapsIdent(c)
 	case p0 == "to" && p2 == "from" && isCapsIdent(p1) && isCapsIdent(core):
+		return true
+	}
+	return false
+}
+
+// isStateWord reports whether a word names a state ("state", "(n.state),",
+// "Status:").
+func isStateWord(w string) bool {
+	_, core, _ := peel(w)
+	if i := strings.LastIndexByte(core, '.'); i >= 0 {
+		core = core[i+1:]
+	}
+	switch core {
+	case "state", "State", "STATE", "status", "Status":
 		return true
 	}
 	return false

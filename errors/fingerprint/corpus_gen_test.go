@@ -239,6 +239,47 @@ func (g *gen) slot(name string) string {
 		return strings.Join(xs, ", ")
 	case "octq":
 		return `\042` + g.pick("alt", "ac", "ps", "node") + strconv.Itoa(g.n(10)) + `\042`
+	case "zkstate":
+		return g.pick("LOOKING", "FOLLOWING", "LEADING", "OBSERVING")
+	case "enum":
+		return g.pick("CONTAINER_REMOTE_LAUNCH", "CONTAINER_REMOTE_CLEANUP", "TA_CONTAINER_LAUNCHED", "T_ATTEMPT_SUCCEEDED", "JOB_SETUP_COMPLETED")
+	case "bundle":
+		return g.pick("com.apple.quicklook", "com.apple.Safari.SafeBrowsing", "com.apple.photolibraryd", "com.apple.WebKit.Networking", "com.google.Keystone.Agent")
+	case "fqcn":
+		return g.pick("org.apache.hadoop.mapreduce.jobhistory.EventType", "org.apache.hadoop.mapreduce.v2.app.job.event.TaskEventType",
+			"org.apache.hadoop.mapreduce.jobhistory.JobHistoryEventHandler", "org.apache.hadoop.mapreduce.v2.app.rm.RMContainerAllocator")
+	case "objcclass":
+		return g.pick("AVFAudioConverter", "NSTextFieldCell", "WebBookmarkProxy", "SPDocumentProxy")
+	case "wake":
+		return g.pick("ARPT (Network)", "EC.LidOpen (User)", "RTC (Alarm)", "XHC1 (User)")
+	case "maybeuser":
+		if g.chance(0.1) {
+			return ""
+		}
+		return g.pick(genUsers...)
+	case "ipportlist":
+		k := 1 + g.n(3)
+		xs := make([]string, k)
+		for i := range xs {
+			xs[i] = g.ip() + ":50010"
+		}
+		return strings.Join(xs, ", ")
+	case "blklist":
+		k := 1 + g.n(6)
+		xs := make([]string, k)
+		for i := range xs {
+			xs[i] = g.slot("blk")
+		}
+		return strings.Join(xs, " ")
+	case "csiid":
+		return fmt.Sprintf("%08x@2016/%d/%d:%02d:%02d:%02d.%03d", g.n(1<<20), 1+g.n(12), 1+g.n(28), g.n(24), g.n(60), g.n(60), g.n(1000))
+	case "stacklist":
+		k := 3 + g.n(5)
+		xs := make([]string, k)
+		for i := range xs {
+			xs[i] = "@0x" + g.hex(8+g.n(4))
+		}
+		return strings.Join(xs, " ")
 	case "hostorempty":
 		if g.chance(0.4) {
 			return ""
@@ -464,6 +505,34 @@ var systemTemplates = []string{
 	"GC pause {dur} (young), heap {size} -> {size}",
 	"Out of memory: Kill process {pid} ({proc}) score {int} or sacrifice child",
 	"Changing view acls to: {user}",
+	"Notification: {small} (n.leader), {hexid} (n.zxid), {hex} (n.round), {zkstate} (n.state), {small} (n.sid), {hex} (n.peerEpoch), {zkstate} (my state)",
+	"Processing the event EventType: {enum} for container {container} taskAttempt {attempt}",
+	"Endpoint has been activated through legacy launch(3) APIs. Please switch to XPC or bootstrap_check_in(): {bundle}",
+	"Registering class {fqcn} for class {fqcn}",
+	"{hostport} open through proxy {hostport} SOCKS5",
+	"Before Scheduling: PendingReds:{small} ScheduledMaps:{small} ScheduledReds:{small} AssignedMaps:{small} AssignedReds:{small} CompletedMaps:{small} CompletedReds:{small} ContAlloc:{small} ContRel:{small} HostLocal:{small} RackLocal:{small}",
+	"Address change detected. Old: {hostd}/{ip}:{port} New: {hostd}:{port}",
+	"Retrying connect to server: {hostd}:{port}. Already tried {small} time(s); retry policy is RetryUpToMaximumCountWithFixedSleep(maxRetries={small}, sleepTime={int} MILLISECONDS)",
+	"Final resource view: name={host} phys_ram={int}MB used_ram={int}MB phys_disk={int}GB used_disk={int}GB total_vcpus={small} used_vcpus={small} pci_stats=[]",
+	"[instance: {uuid}] Attempting claim: memory {int} MB, disk {int} GB, vcpus {small} CPU",
+	"Class {objcclass} is implemented in both {path} and {path}. One of the two will be used.",
+	"message repeated {small} times: [ Failed password for {user} from {ip} port {port} ssh2]",
+	"Bad protocol version identification {squoted} from {ip} port {port}",
+	"Starting thread to transfer block {blk} to {ipportlist}",
+	"BLOCK* ask {ipport} to delete {blklist}",
+	"syslogd {ver}: restart.",
+	"Memory: {int}k/{int}k available ({int}k kernel code, {int}k reserved, {int}k data, {int}k init, {int}k highmem)",
+	"ANONYMOUS FTP LOGIN FROM {ip}, (anonymous)",
+	"Authentication failed from {ip} ({ip}): Permission denied in replay cache code",
+	"{csiid} WcpInitialize (wcp.dll version {ver}) called (stack {stacklist})",
+	"release:lock={int}, flg={hex}, tag=\"{tag}\", name={pkg}, ws=null, uid={int}, pid={pid}",
+	"ciod: Error loading {path}: invalid or missing program image, Exec format error",
+	"Lustre mount FAILED : {hostd} : block_id : location",
+	"Told master about block broadcast_{small}_piece{small}",
+	"[client {ip}] script not found or unable to stat: {path}",
+	"{bundle}: connection invalidated",
+	"Wake reason: {wake}",
+	"Failed none for invalid user {maybeuser} from {ip} port {port} ssh2",
 }
 
 // appTemplates imitate application error logs (the main use of the fingerprint).
@@ -544,6 +613,10 @@ var nearMissPairs = [][2]string{
 	{"Node {hostd} joined the cluster", "Node {hostd} left the cluster"},
 	{"Writing checkpoint {int} to {path}", "Reading checkpoint {int} from {path}"},
 	{"index {qword} is read-only", "index {qword} is write-only"},
+	{"{hostport} open through proxy {hostport} HTTPS", "{hostport} open directly {hostport} HTTPS"},
+	{"Node {hostd} state changed to {caps} by admin", "Node {hostd} state restored to {caps} by admin"},
+	{"Error reading config {path}", "Warning reading config {path}"},
+	{"EventType: {enum} dispatched", "EventType: {enum} dropped"},
 }
 
 // labelRegistry gives one label to one template text across corpus files, so

@@ -68,6 +68,9 @@ func headerLen(line string) int {
 	if level {
 		return afterLevel(line, pos)
 	}
+	if n := epochHeaderLen(line); n > 0 {
+		return n
+	}
 	if !timeSeen {
 		return 0
 	}
@@ -94,6 +97,38 @@ func headerLen(line string) int {
 		p = e
 	}
 	return end
+}
+
+// epochHeaderLen handles records whose header has an id, a few fields, then an
+// epoch and a flag ("134681 node-246 unix.hw state_change.unavailable
+// 1077804742 1 <content>"): the line starts with a digit-bearing word, and a
+// 10-digit number followed by a one- or two-digit number appears as the third
+// to seventh word.
+func epochHeaderLen(line string) int {
+	s, e := headerWordAt(line, 0)
+	if s >= len(line) || !hasDigit(line[s:e]) {
+		return 0
+	}
+	for k := 1; k < 7; k++ {
+		s, e = headerWordAt(line, e)
+		if s >= len(line) {
+			return 0
+		}
+		if k >= 2 && e-s == 10 && allDigits(line[s:e]) {
+			fs, fe := headerWordAt(line, e)
+			if fs < len(line) && fe-fs <= 2 && allDigits(line[fs:fe]) {
+				return fe
+			}
+			return 0
+		}
+	}
+	return 0
+}
+
+// nextWord returns the word after pos.
+func nextWord(line string, pos int) string {
+	s, e := headerWordAt(line, pos)
+	return line[s:e]
 }
 
 // afterLevel skips what follows a level: bracketed threads/contexts, "-" and "|"
@@ -210,6 +245,9 @@ func isHeaderish(w string, consumed int, line string, end int) bool {
 	case w == "-" || w == "|" || w == "--":
 		return true
 	case isMonthOrDay(strings.TrimRight(w, ",")):
+		return true
+	case consumed == 0 && isCapsIdent(w) && allDigits(nextWord(line, end)):
+		// An alert label before an epoch: "KERNDTLB 1118536327 ...", "VAPI 1131566461 ...".
 		return true
 	case isCapsIdent(w) || w == "NULL":
 		// A label: only when a level word follows shortly.

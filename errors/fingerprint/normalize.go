@@ -273,6 +273,14 @@ func (m *masker) word(w string) {
 		m.keyValue(lead, core, eq, trail)
 		return
 	}
+	if i := gluedValue(core); i > 0 {
+		// "onExtend:1514038530000", "CurrentState:112": keep the name.
+		m.pushPrev(core)
+		m.emit(lead, false, core[:i+1], "")
+		m.dst = append(m.dst, Placeholder...)
+		m.dst = appendPunct(m.dst, trail)
+		return
+	}
 	masked := isVariableToken(core) || m.contextVariable(core)
 	if !masked {
 		switch {
@@ -289,6 +297,22 @@ func (m *masker) word(w string) {
 	}
 	m.pushPrev(core)
 	m.emit(lead, masked, core, trail)
+}
+
+// gluedValue returns the index of the ':' in "name:value" when name is a plain
+// identifier (letters, '_') and value carries a digit and is not a path, URL,
+// MAC or IPv6 address (no '/', '\\' or further ':'); 0 otherwise.
+func gluedValue(core string) int {
+	i := strings.IndexByte(core, ':')
+	if i <= 0 || i+1 >= len(core) || !hasDigit(core[i+1:]) || strings.ContainsAny(core[i+1:], `/\:`) {
+		return 0
+	}
+	for j := 0; j < i; j++ {
+		if c := core[j]; !isLetter(c) && c != '_' {
+			return 0
+		}
+	}
+	return i
 }
 
 // lastQuote returns the quote character that ends lead, or 0.
