@@ -13,7 +13,7 @@
 #   deploy/otelcol/build.sh               build if needed; progress on stderr, path on stdout
 #   deploy/otelcol/build.sh --print-path  the same, but stdout holds only the binary path
 #
-# A cold build (nothing cached) takes about 4 minutes on 2 cores and ~700 MB of
+# A cold build (nothing cached) takes 2.5–4 minutes on 2 cores and ~700 MB of
 # RAM; see README.md. Concurrent invocations serialize on a lock file.
 set -euo pipefail
 
@@ -84,7 +84,7 @@ fi
 work=$(mktemp -d "$cache/otelcol-build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cp "$manifest" "$work/builder-config.yaml"
-log "building the collector from $manifest in $work (cold: ~4 min on 2 cores)"
+log "building the collector from $manifest in $work (cold: 2.5–4 min on 2 cores)"
 # output_path in the manifest is relative, so the generated sources land in $work.
 (cd "$work" && "$gobin/builder" --config="$work/builder-config.yaml") >&2
 built=$work/otelcol-talus-build/otelcol-talus
