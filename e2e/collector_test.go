@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -53,7 +54,29 @@ func TestCollectorToTalus(t *testing.T) {
 			// 49 minutes of records ending a minute ago: with 1 h epochs most
 			// runs cross an epoch boundary.
 			w := newWorkload(recordsPerRun, resourcesPerRun, now.Add(-50*time.Minute), now.Add(-time.Minute), false)
-			runPipeline(t, talusBin, otelcolBin, tc.exporter, tc.viaGRPC, w)
+			runPipeline(t, talusBin, tc.viaGRPC, w, func(s *talus, dir string) *collector {
+				return startCollector(t, otelcolBin, tc.exporter, s, dir, 0)
+			})
+		})
+	}
+}
+
+// TestExampleConfigs runs the pipelines users copy from deploy/otelcol,
+// unedited, with only their documented environment overrides, against Talus.
+func TestExampleConfigs(t *testing.T) {
+	talusBin := requireBinary(t, "TALUS_BIN", "talus")
+	otelcolBin := requireBinary(t, "OTELCOL_BIN", "OpenTelemetry Collector (deploy/otelcol/build.sh --print-path)")
+	for _, name := range []string{"collector-to-talus.yaml", "collector-to-talus-http.yaml"} {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := filepath.Abs(filepath.Join("..", "deploy", "otelcol", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := time.Now()
+			w := newWorkload(500, 3, now.Add(-10*time.Minute), now.Add(-time.Second), false)
+			runPipeline(t, talusBin, false, w, func(s *talus, dir string) *collector {
+				return startExampleCollector(t, otelcolBin, cfg, s, dir)
+			})
 		})
 	}
 }
@@ -68,7 +91,9 @@ func TestZeroTimestampStoredAtObservedTime(t *testing.T) {
 	otelcolBin := requireBinary(t, "OTELCOL_BIN", "OpenTelemetry Collector (deploy/otelcol/build.sh --print-path)")
 	now := time.Now()
 	w := newWorkload(300, 2, now.Add(-2*time.Minute), now, true)
-	runPipeline(t, talusBin, otelcolBin, "otlp_grpc", false, w)
+	runPipeline(t, talusBin, false, w, func(s *talus, dir string) *collector {
+		return startCollector(t, otelcolBin, "otlp_grpc", s, dir, 0)
+	})
 }
 
 // TestTalusRestartUnderLoad SIGTERMs Talus while the collector is exporting
@@ -157,13 +182,13 @@ func TestTalusRestartUnderLoad(t *testing.T) {
 }
 
 // runPipeline is the whole round trip for one workload: start Talus and a
-// collector exporting with exporter, send w, check every query, stop the
+// collector (startCollector) exporting to it, send w, check every query, stop the
 // collector, restart Talus on the same data directory and check again.
-func runPipeline(t *testing.T, talusBin, otelcolBin, exporter string, viaGRPC bool, w *workload) {
+func runPipeline(t *testing.T, talusBin string, viaGRPC bool, w *workload, startCollector func(s *talus, dir string) *collector) {
 	t.Helper()
 	dir := t.TempDir()
 	s := startTalus(t, talusBin, t.TempDir(), dir)
-	c := startCollector(t, otelcolBin, exporter, s, dir, 0)
+	c := startCollector(s, dir)
 
 	var snd sender = &httpSender{url: "http://" + c.httpAddr + "/v1/logs"}
 	if viaGRPC {

@@ -88,15 +88,18 @@ type process struct {
 // startProcess starts bin with args, appending its output to logPath. The
 // process is killed when the test ends if it is still running, and the tail
 // of its log is printed if the test failed.
-func startProcess(t *testing.T, name, logPath, bin string, args ...string) *process {
+func startProcess(t *testing.T, name, logPath string, env []string, bin string, args ...string) *process {
 	t.Helper()
 	f, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		t.Fatalf("open %s log: %v", name, err)
 	}
 	defer f.Close()
-	fmt.Fprintf(f, "=== %s: %s %s\n", time.Now().UTC().Format(time.RFC3339Nano), bin, strings.Join(args, " "))
+	fmt.Fprintf(f, "=== %s: %s %s %s\n", time.Now().UTC().Format(time.RFC3339Nano), strings.Join(env, " "), bin, strings.Join(args, " "))
 	cmd := exec.Command(bin, args...)
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	cmd.Stdout = f
 	cmd.Stderr = f
 	cmd.SysProcAttr = childSysProcAttr()
@@ -218,7 +221,7 @@ func (s *talus) start(t *testing.T, logDir string) {
 	t.Helper()
 	s.starts++
 	name := fmt.Sprintf("talus#%d", s.starts)
-	s.process = startProcess(t, name, filepath.Join(logDir, name+".log"), s.bin, "server",
+	s.process = startProcess(t, name, filepath.Join(logDir, name+".log"), nil, s.bin, "server",
 		"--data-dir", s.dataDir,
 		"--otlp-grpc-addr", s.otlpGRPCAddr,
 		"--otlp-http-addr", s.otlpHTTPAddr,
@@ -279,12 +282,11 @@ exporters:
 }
 
 // startCollector writes a config exporting to s with exporter and starts the
-// collector, waiting until its OTLP/HTTP receiver accepts an empty request.
+// collector on it.
 func startCollector(t *testing.T, bin, exporter string, s *talus, dir string, batchTimeout time.Duration) *collector {
 	t.Helper()
 	a := freeAddrs(t, 2)
-	c := &collector{grpcAddr: a[0], httpAddr: a[1]}
-	cfg, err := collectorConfig(exporter, c.grpcAddr, c.httpAddr, s, batchTimeout)
+	cfg, err := collectorConfig(exporter, a[0], a[1], s, batchTimeout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,14 +294,38 @@ func startCollector(t *testing.T, bin, exporter string, s *talus, dir string, ba
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c.process = startProcess(t, "otelcol", filepath.Join(dir, "otelcol.log"), bin, "--config="+cfgPath)
+	return runCollector(t, bin, cfgPath, nil, a[0], a[1], dir)
+}
+
+// startExampleCollector starts the collector on one of the example configs
+// users copy (deploy/otelcol/*.yaml), unedited: only the environment
+// variables the file documents point it at fresh ports and at s.
+func startExampleCollector(t *testing.T, bin, cfgPath string, s *talus, dir string) *collector {
+	t.Helper()
+	a := freeAddrs(t, 2)
+	env := []string{
+		"OTELCOL_OTLP_GRPC_ENDPOINT=" + a[0],
+		"OTELCOL_OTLP_HTTP_ENDPOINT=" + a[1],
+		"TALUS_OTLP_GRPC_ENDPOINT=" + s.otlpGRPCAddr,
+		"TALUS_OTLP_HTTP_ENDPOINT=http://" + s.otlpHTTPAddr,
+	}
+	return runCollector(t, bin, cfgPath, env, a[0], a[1], dir)
+}
+
+// runCollector starts the collector on cfgPath, whose OTLP receiver listens
+// on grpcAddr and httpAddr, and waits until the HTTP side accepts an empty
+// request.
+func runCollector(t *testing.T, bin, cfgPath string, env []string, grpcAddr, httpAddr, dir string) *collector {
+	t.Helper()
+	c := &collector{grpcAddr: grpcAddr, httpAddr: httpAddr}
+	c.process = startProcess(t, "otelcol", filepath.Join(dir, "otelcol.log"), env, bin, "--config="+cfgPath)
 	start := time.Now()
 	h := &httpSender{url: "http://" + c.httpAddr + "/v1/logs"}
 	c.waitUntil(t, "accepting OTLP/HTTP", readyTimeout, func(ctx context.Context) error {
 		return h.post(ctx, nil)
 	})
-	t.Logf("collector ready after %v (receiver gRPC %s, HTTP %s; exporter %s)",
-		time.Since(start).Round(time.Millisecond), c.grpcAddr, c.httpAddr, exporter)
+	t.Logf("collector ready after %v (receiver gRPC %s, HTTP %s; config %s)",
+		time.Since(start).Round(time.Millisecond), c.grpcAddr, c.httpAddr, cfgPath)
 	return c
 }
 
