@@ -91,6 +91,9 @@ func isReverseDNSName(s string) bool {
 	if strings.HasSuffix(s, "Exception") || strings.HasSuffix(s, "Error") || strings.HasSuffix(s, "Throwable") {
 		return false
 	}
+	if i := strings.IndexByte(s, ':'); i > 0 {
+		s = s[:i] // an Android process: com.tencent.mm:push
+	}
 	return isIdentLike(s)
 }
 

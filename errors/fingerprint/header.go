@@ -66,7 +66,7 @@ func headerLen(line string) int {
 		}
 	}
 	if level {
-		return afterLevel(line, pos)
+		return afterLevel(line, pos, consumed == 0)
 	}
 	if n := epochHeaderLen(line); n > 0 {
 		return n
@@ -134,8 +134,11 @@ func nextWord(line string, pos int) string {
 // afterLevel skips what follows a level: bracketed threads/contexts, "-" and "|"
 // separators, and one logger/component name (ending with ':', or followed by a
 // bracket or "-"). A "-" after a thread or logger ends the header: what follows
-// is the message, even if its first word ends with ':'.
-func afterLevel(line string, pos int) int {
+// is the message, even if its first word ends with ':'. bare says the level
+// started the line (an error body such as "ERROR Database: connection lost"):
+// then only a technical name (x.y.Z, a$b, a_b, a/b, a[1]) is taken for a
+// logger, a plain word is the message.
+func afterLevel(line string, pos int, bare bool) int {
 	end := pos
 	took := false // a thread or logger was taken
 	for steps := 0; steps < 5; steps++ {
@@ -155,6 +158,9 @@ func afterLevel(line string, pos int) int {
 			pos, end, took = e, e, true
 			continue
 		case len(w) > 1 && w[len(w)-1] == ':' && isComponentWord(w[:len(w)-1]):
+			if bare && !strings.ContainsAny(w[:len(w)-1], "._$/[(") {
+				return end
+			}
 			return e
 		case isComponentWord(w):
 			ns, ne := headerWordAt(line, e)

@@ -299,12 +299,13 @@ func (m *masker) word(w string) {
 	m.emit(lead, masked, core, trail)
 }
 
-// gluedValue returns the index of the ':' in "name:value" when name is a plain
-// identifier (letters, '_') and value carries a digit and is not a path, URL,
-// MAC or IPv6 address (no '/', '\\' or further ':'); 0 otherwise.
+// gluedValue returns the index of the ':' in "name:value" (a value glued to
+// its name, like key=value) when name is a plain identifier of two or more
+// letters or '_' and value is not a path, URL, MAC, IPv6 or C++ scope (no '/',
+// '\\' or further ':'); 0 otherwise. "onExtend:1514038530000", "type:create".
 func gluedValue(core string) int {
 	i := strings.IndexByte(core, ':')
-	if i <= 0 || i+1 >= len(core) || !hasDigit(core[i+1:]) || strings.ContainsAny(core[i+1:], `/\:`) {
+	if i < 2 || i+1 >= len(core) || strings.ContainsAny(core[i+1:], `/\:`) {
 		return 0
 	}
 	for j := 0; j < i; j++ {
