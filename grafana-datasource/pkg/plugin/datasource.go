@@ -68,7 +68,7 @@ func (d *Datasource) Dispose() {
 	d.client.HTTP.CloseIdleConnections()
 }
 
-// CheckHealth calls /readyz.
+// CheckHealth calls /readyz, then /api/v1/labels to check the token and the instance.
 func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
 	if err := d.client.Health(ctx); err != nil {
 		msg := fmt.Sprintf("Talus at %s is not ready: %v", d.settings.URL, err)
@@ -77,6 +77,12 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 			msg = fmt.Sprintf("Talus at %s refused the token (%d): %s", d.settings.URL, se.StatusCode, se.Message)
 		}
 		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: msg}, nil
+	}
+	// /readyz takes no token and no instance; one cheap query checks both.
+	now := d.now()
+	if _, err := d.client.Labels(ctx, now.Add(-time.Minute), now); err != nil {
+		return &backend.CheckHealthResult{Status: backend.HealthStatusError,
+			Message: fmt.Sprintf("Talus at %s is ready but refused a query (check the token and the instance): %v", d.settings.URL, err)}, nil
 	}
 	msg := "Talus is ready"
 	if d.settings.Instance != "" {

@@ -230,12 +230,12 @@ func TestQueryErrors(t *testing.T) {
 			t.Errorf("%s: error %v status %d, want %q %d", tc.model, dr.Error, dr.Status, tc.want, tc.status)
 		}
 	}
-	f.status, f.statusMsg = 400, `parse error at 1:5: unexpected "}"`
+	f.fail(400, `parse error at 1:5: unexpected "}"`)
 	dr := run(t, d, base.Add(-time.Hour), base, time.Second, `{"query":"{a=}"}`)
 	if dr.Error == nil || dr.Error.Error() != `Talus: parse error at 1:5: unexpected "}"` || dr.Status != backend.StatusBadRequest {
 		t.Errorf("API 400: error %v status %d", dr.Error, dr.Status)
 	}
-	f.status, f.statusMsg = 503, "not leader"
+	f.fail(503, "not leader")
 	dr = run(t, d, base.Add(-time.Hour), base, time.Second, `{"queryType":"topErrors"}`)
 	if dr.Error == nil || dr.Status != backend.StatusBadGateway {
 		t.Errorf("API 503: error %v status %d, want bad gateway", dr.Error, dr.Status)
@@ -259,10 +259,15 @@ func TestCheckHealth(t *testing.T) {
 	if p := f.lastRequest("/readyz").URL.Path; p != "/readyz" {
 		t.Errorf("health path %s", p)
 	}
-	f.status, f.statusMsg = 503, "raft groups without leader: 3"
+	f.fail(503, "raft groups without leader: 3")
 	check(backend.HealthStatusError, "raft groups without leader: 3")
-	f.status, f.statusMsg = 401, "bad token"
+	f.fail(401, "bad token")
 	check(backend.HealthStatusError, "refused the token (401)")
+	// Ready, but the instance header is refused by the query API.
+	f.mu.Lock()
+	f.status, f.labelsStatus = 0, 400
+	f.mu.Unlock()
+	check(backend.HealthStatusError, "ready but refused a query")
 	f.srv.Close()
 	check(backend.HealthStatusError, "is not ready")
 }

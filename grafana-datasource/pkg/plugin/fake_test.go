@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,6 +36,8 @@ type fakeTalus struct {
 	// {"error": statusMsg}.
 	status    int
 	statusMsg string
+	// labelsStatus, when not 0, is the status of /api/v1/labels only.
+	labelsStatus int
 	// requests are the paths with queries, in order.
 	requests []*http.Request
 }
@@ -67,6 +70,13 @@ func (f *fakeTalus) add(es ...api.LogEntry) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.logs = append(f.logs, es...)
+}
+
+// fail makes every later request answer status with {"error": msg}.
+func (f *fakeTalus) fail(status int, msg string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.status, f.statusMsg = status, msg
 }
 
 func (f *fakeTalus) seen() []*http.Request {
@@ -107,6 +117,8 @@ func (f *fakeTalus) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 	case p == "/api/v1/logs":
 		f.serveLogs(w, q, start, end)
+	case p == "/api/v1/labels" && f.labelsStatus != 0:
+		writeJSON(w, f.labelsStatus, api.ErrorResponse{Error: "X-Talus-Instance header: bad instance", Status: f.labelsStatus})
 	case p == "/api/v1/labels":
 		b, _ := os.ReadFile("testdata/api/labels.json")
 		w.Write(b)
@@ -256,4 +268,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// sortEntriesNewestFirst orders entries as the API does: time descending, ties by id.
+func sortEntriesNewestFirst(es []api.LogEntry) {
+	sort.SliceStable(es, func(i, j int) bool {
+		ti, _ := parseUnixNano(es[i].TimeUnixNano)
+		tj, _ := parseUnixNano(es[j].TimeUnixNano)
+		if ti != tj {
+			return ti > tj
+		}
+		return es[i].ID > es[j].ID
+	})
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -220,17 +219,4 @@ func flattenAttributes(m map[string]any) map[string]string {
 		}
 	}
 	return out
-}
-
-// sortEntriesNewestFirst orders entries by time descending, ties by id, so
-// merged pages have one order.
-func sortEntriesNewestFirst(es []api.LogEntry) {
-	sort.SliceStable(es, func(i, j int) bool {
-		ti, _ := parseUnixNano(es[i].TimeUnixNano)
-		tj, _ := parseUnixNano(es[j].TimeUnixNano)
-		if ti != tj {
-			return ti > tj
-		}
-		return es[i].ID > es[j].ID
-	})
 }

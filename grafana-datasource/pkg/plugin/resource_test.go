@@ -51,6 +51,6 @@ func TestResources(t *testing.T) {
 	}
 	check("label/none/values", "label/none/values", 200, `[]`)
 	check("labels", "labels?start=yesterday", 400, `{"error":"start \"yesterday\" is not Unix milliseconds","status":400}`)
-	f.status, f.statusMsg = 401, "no token"
+	f.fail(401, "no token")
 	check("labels", "labels", 401, `{"error":"talus api: 401 no token","status":401}`)
 }
