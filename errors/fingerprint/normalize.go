@@ -1,6 +1,9 @@
 package fingerprint
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // Placeholder replaces every masked variable token in a template.
 const Placeholder = "<*>"
@@ -40,16 +43,16 @@ func AppendTemplate(dst []byte, msg string) []byte {
 	if line != "" && line[0] == '{' {
 		if msg, errText, ok := structuredMessage(line); ok {
 			m.runStructured(msg, errText)
-			return m.dst
+			return collapseRepeats(m.dst, m.base)
 		}
 	}
 	line = line[headerLen(line):]
 	if msg, errText, ok := structuredMessage(line); ok {
 		m.runStructured(msg, errText)
-		return m.dst
+		return collapseRepeats(m.dst, m.base)
 	}
 	m.run(line)
-	return m.dst
+	return collapseRepeats(m.dst, m.base)
 }
 
 // runStructured templates "msg: err" from a structured line's fields.
@@ -62,6 +65,76 @@ func (m *masker) runStructured(msg, errText string) {
 		m.run(errText)
 	}
 }
+
+// maxRepeatWords bounds the templates collapseRepeats looks at (in words).
+const maxRepeatWords = 256
+
+// collapseRepeats removes immediate repetitions of a unit of one to three
+// words that holds a placeholder, so that a list of a varying number of
+// "value label" pairs gives one template: "<*> <ok> <*> <ok> <*> <ok>" becomes
+// "<*> <ok>". Templates of more than maxRepeatWords words are left as they are.
+func collapseRepeats(dst []byte, base int) []byte {
+	t := dst[base:]
+	if bytes.Count(t, placeholderBytes) < 2 {
+		return dst
+	}
+	var bounds [maxRepeatWords + 1]int32 // word i is t[bounds[i]:bounds[i+1]-1]
+	n := 0
+	bounds[0] = 0
+	for i := 0; i < len(t); i++ {
+		if t[i] == ' ' {
+			n++
+			if n >= maxRepeatWords {
+				return dst
+			}
+			bounds[n] = int32(i + 1)
+		}
+	}
+	n++
+	bounds[n] = int32(len(t) + 1)
+	word := func(i int16) []byte { return t[bounds[i] : bounds[i+1]-1] }
+	// seq[:m] are the kept words; each new word may complete a repeat of the
+	// unit before it, which is then dropped.
+	changed := false
+	var seq [maxRepeatWords]int16
+	m := 0
+	for i := 0; i < n; i++ {
+		seq[m] = int16(i)
+		m++
+		for k := 1; k <= 3; k++ {
+			if m < 2*k {
+				continue
+			}
+			same, hasPh := true, false
+			for j := 0; j < k; j++ {
+				a, b := word(seq[m-2*k+j]), word(seq[m-k+j])
+				if !bytes.Equal(a, b) {
+					same = false
+					break
+				}
+				hasPh = hasPh || bytes.Contains(a, placeholderBytes)
+			}
+			if same && hasPh {
+				m -= k // drop the repeat
+				changed = true
+				break
+			}
+		}
+	}
+	if !changed {
+		return dst
+	}
+	out := dst[:base]
+	for j := 0; j < m; j++ {
+		if j > 0 {
+			out = append(out, ' ')
+		}
+		out = append(out, word(seq[j])...) // copies forward within dst: never overtakes
+	}
+	return out
+}
+
+var placeholderBytes = []byte(Placeholder)
 
 // firstLine returns the first non-blank line of s without surrounding spaces.
 func firstLine(s string) string {
