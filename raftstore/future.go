@@ -40,8 +40,9 @@ type proposal struct {
 	// index and term are where the entry landed in this replica's log, once
 	// seen in a Ready (0 before).
 	index, term uint64
-	// tick is the group tick at which the proposal entered raft.
-	tick uint64
+	// tick is the group tick at which the proposal entered raft, and
+	// proposedTick the last time it was handed to raft.
+	tick, proposedTick uint64
 }
 
 // readRequest is a linearizable read waiting for its read index to be

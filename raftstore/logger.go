@@ -16,20 +16,17 @@ func (quietLogger) Fatalf(format string, args ...interface{}) {
 	panic(fmt.Sprintf("pebble: "+format, args...))
 }
 
-// raftLogger drops etcd raft's debug and info messages and prints warnings
-// errors: a warning is routine here (a partitioned leader stepping down). Panics stay panics: raft calls them on broken invariants.
+// raftLogger drops etcd raft's debug, info and warning messages (a warning
+// is routine here: a partitioned leader stepping down) and prints errors.
+// Panics stay panics: raft calls them on broken invariants.
 type raftLogger struct{}
 
-func (raftLogger) Debug(...interface{})          {}
-func (raftLogger) Debugf(string, ...interface{}) {}
-func (raftLogger) Info(...interface{})           {}
-func (raftLogger) Infof(string, ...interface{})  {}
-func (raftLogger) Warning(v ...interface{}) {
-	fmt.Fprintln(os.Stderr, append([]interface{}{"raft:"}, v...)...)
-}
-func (raftLogger) Warningf(f string, v ...interface{}) {
-	fmt.Fprintf(os.Stderr, "raft: "+f+"\n", v...)
-}
+func (raftLogger) Debug(...interface{})            {}
+func (raftLogger) Debugf(string, ...interface{})   {}
+func (raftLogger) Info(...interface{})             {}
+func (raftLogger) Infof(string, ...interface{})    {}
+func (raftLogger) Warning(...interface{})          {}
+func (raftLogger) Warningf(string, ...interface{}) {}
 func (raftLogger) Error(v ...interface{}) {
 	fmt.Fprintln(os.Stderr, append([]interface{}{"raft:"}, v...)...)
 }

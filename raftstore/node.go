@@ -552,6 +552,9 @@ func (n *node) runAll(maxRounds int) bool {
 	return any
 }
 
+// replicateEveryTicks is how often the replicate queue runs (membership.go).
+const replicateEveryTicks = 5
+
 // start launches the workers and the ticker.
 func (n *node) start() {
 	for i := range n.sched.shards {
@@ -575,12 +578,15 @@ func (n *node) start() {
 		defer n.wg.Done()
 		t := time.NewTicker(n.cfg.TickInterval)
 		defer t.Stop()
-		for {
+		for ticks := 1; ; ticks++ {
 			select {
 			case <-n.stopc:
 				return
 			case <-t.C:
 				n.tick()
+				if ticks%replicateEveryTicks == 0 {
+					n.replicateOnce()
+				}
 			}
 		}
 	}()

@@ -234,7 +234,7 @@ func (r *replica) drainInbox() {
 			p.fut.complete(0, fmt.Errorf("group %d: %v: %w", r.groupID, err, ErrProposalDropped))
 			continue
 		}
-		p.tick = r.tick
+		p.tick, p.proposedTick = r.tick, r.tick
 		r.proposals[p.id] = p
 	}
 	r.unissuedReads = append(r.unissuedReads, in.reads...)
@@ -257,25 +257,47 @@ func (r *replica) issueRead(reqs []*readRequest) {
 // before it is failed (proposals) or reissued (reads).
 func (r *replica) timeoutTicks() uint64 { return uint64(4 * r.n.cfg.ElectionTicks) }
 
-// onTick expires stale proposals and reissues stale reads.
+// onTick expires stale proposals, proposes again those that may have been
+// lost (forwarded to a leader that went away, or overwritten in this log),
+// and reissues stale reads. Proposing a command again is safe: apply skips
+// a proposal id it already applied (see dedupe.go).
 func (r *replica) onTick() {
 	limit := r.timeoutTicks()
-	if r.tick%uint64(r.n.cfg.ElectionTicks) != 0 {
-		return
-	}
 	for id, p := range r.proposals {
-		if r.tick-p.tick >= 2*limit {
+		switch {
+		case r.tick-p.tick >= 2*limit:
 			p.fut.complete(0, fmt.Errorf("group %d: proposal not applied after %d ticks: %w", r.groupID, r.tick-p.tick, ErrAmbiguousResult))
 			delete(r.proposals, id)
 			if r.propByIndex[p.index] == p {
 				delete(r.propByIndex, p.index)
 			}
+		case p.index == 0 && r.tick-p.proposedTick >= uint64(r.n.cfg.ElectionTicks):
+			r.repropose(p)
 		}
+	}
+	if r.tick%uint64(r.n.cfg.ElectionTicks) != 0 {
+		return
 	}
 	for id, b := range r.readBatches {
 		if r.tick-b.tick >= limit {
 			delete(r.readBatches, id)
 			r.unissuedReads = append(r.unissuedReads, b.reqs...)
+		}
+	}
+}
+
+// repropose hands a pending proposal to raft again.
+func (r *replica) repropose(p *proposal) {
+	p.proposedTick = r.tick
+	_ = r.rn.Propose(p.data) // if dropped, the next tick tries again
+}
+
+// reproposeUnplaced proposes again every pending proposal not seen in this
+// replica's log, after a leader change.
+func (r *replica) reproposeUnplaced() {
+	for _, p := range r.proposals {
+		if p.index == 0 {
+			r.repropose(p)
 		}
 	}
 }
@@ -304,21 +326,30 @@ func (r *replica) stage(b *pebble.Batch, rd *raft.Ready) error {
 			return err
 		}
 	}
-	// Learn where our proposals landed.
+	// Learn where our proposals landed, and which ones an overwriting
+	// leader removed from this log.
 	for _, e := range rd.Entries {
-		if e.GetType() != pb.EntryNormal || len(e.GetData()) < commandHeaderLen {
-			continue
+		var id uint64
+		if e.GetType() == pb.EntryNormal && len(e.GetData()) >= commandHeaderLen {
+			_, id, _, _ = decodeCommandHeader(e.GetData())
 		}
-		_, id, _, err := decodeCommandHeader(e.GetData())
-		if err != nil {
-			continue
-		}
-		if p := r.proposals[id]; p != nil {
+		r.placeEntry(e.GetIndex(), id)
+		if p := r.proposals[id]; id != 0 && p != nil {
 			p.index, p.term = e.GetIndex(), e.GetTerm()
 			r.propByIndex[p.index] = p
 		}
 	}
 	return nil
+}
+
+// placeEntry notes that the entry at index carries proposal id (0: none).
+// A pending proposal that sat at that index is no longer in this log; it is
+// proposed again on the next tick.
+func (r *replica) placeEntry(index, id uint64) {
+	if p := r.propByIndex[index]; p != nil && p.id != id {
+		delete(r.propByIndex, index)
+		p.index, p.proposedTick = 0, 0
+	}
 }
 
 // afterPersist runs the rest of the Ready once it is durable: messages are
@@ -338,6 +369,9 @@ func (r *replica) afterPersist(rd *raft.Ready) ([]envelope, error) {
 		if ld != r.lastLdr {
 			r.lastLdr = ld
 			r.reissueReads()
+			if ld != 0 {
+				r.reproposeUnplaced()
+			}
 		}
 	}
 	envs := make([]envelope, 0, len(rd.Messages))
@@ -403,6 +437,7 @@ func (r *replica) nodeOf(id uint64) uint64 {
 func (r *replica) applyEntries(ents []*pb.Entry) error {
 	b := r.g.db.NewBatch()
 	defer b.Close()
+	dd := newDeduper(r.g.db, r.applied)
 	var done []*proposal
 	var key []byte
 	for _, e := range ents {
@@ -419,7 +454,11 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 			if err != nil {
 				return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
 			}
-			if kind == cmdBatch {
+			dup, err := dd.seen(b, id, idx)
+			if err != nil {
+				return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
+			}
+			if kind == cmdBatch && !dup {
 				if key, err = applyBatchBody(b, body, key); err != nil {
 					return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
 				}
@@ -428,13 +467,8 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 				delete(r.proposals, id)
 				done = append(done, p)
 			}
-			if p := r.propByIndex[idx]; p != nil {
-				delete(r.propByIndex, idx)
-				if p.id != id {
-					delete(r.proposals, p.id)
-					p.fut.complete(0, fmt.Errorf("group %d: another entry committed at index %d: %w", r.groupID, idx, ErrProposalDropped))
-				}
-			}
+			r.placeEntry(idx, id)
+			delete(r.propByIndex, idx)
 		case pb.EntryConfChange, pb.EntryConfChangeV2:
 			if err := r.applyConfChange(b, e); err != nil {
 				return err

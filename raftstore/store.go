@@ -2,6 +2,7 @@ package raftstore
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -47,8 +48,31 @@ func Open(cfg Config) (*Store, error) {
 	if !cfg.manual {
 		n.start()
 	}
+	if empty && len(cfg.Join) > 0 {
+		t, ok := n.trans.(*grpcTransport)
+		if !ok {
+			_ = n.stop()
+			return nil, errNoNetwork
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := t.join(ctx, cfg.Join)
+		cancel()
+		if err != nil {
+			_ = n.stop()
+			return nil, fmt.Errorf("raftstore: cannot join the cluster: %w", err)
+		}
+	}
 	n.campaignSoleVoters()
 	return &Store{n: n}, nil
+}
+
+// RaftAddr returns the address the raft transport listens on ("" without
+// network); with RaftAddr ":0" in the Config it names the chosen port.
+func (s *Store) RaftAddr() string {
+	if t, ok := s.n.trans.(*grpcTransport); ok {
+		return t.addr
+	}
+	return ""
 }
 
 // initialDescriptors returns the descriptors of the groups a new cluster

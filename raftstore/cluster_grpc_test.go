@@ -1,0 +1,113 @@
+package raftstore
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+
+	"github.com/talus-logs/talus/kv"
+)
+
+func grpcConfig(id uint64, join []string) Config {
+	return Config{
+		NodeID:         id,
+		DataDir:        "d",
+		FS:             vfs.NewMem(),
+		RaftAddr:       "127.0.0.1:0",
+		Join:           join,
+		Merger:         appendMerger,
+		InitialSplits:  [][]byte{[]byte("m")},
+		TickInterval:   5 * time.Millisecond,
+		ElectionTicks:  20,
+		HeartbeatTicks: 2,
+		CacheSize:      8 << 20,
+	}
+}
+
+// waitFor polls cond until it holds or the deadline passes. The cluster
+// runs on real timers here, so there is no logical clock to step.
+func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", d, what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// fullyReplicated reports whether every group s holds has three voters.
+func fullyReplicated(s *Store, groups int) bool {
+	st := s.Status()
+	if len(st.Groups) != groups {
+		return false
+	}
+	for _, g := range st.Groups {
+		voters := 0
+		for _, r := range g.Replicas {
+			if !r.Learner {
+				voters++
+			}
+		}
+		if voters != 3 {
+			return false
+		}
+	}
+	return true
+}
+
+// TestGRPCClusterSurvivesLosingANode forms a 3-node cluster over gRPC on
+// 127.0.0.1 by joining, replicates writes, loses a node and keeps serving
+// linearizable reads and writes on the other two.
+func TestGRPCClusterSurvivesLosingANode(t *testing.T) {
+	s1 := mustOpen(t, grpcConfig(1, nil))
+	stores := []*Store{s1}
+	defer func() {
+		for _, s := range stores {
+			if s != nil {
+				s.Close()
+			}
+		}
+	}()
+	commit(t, s1, func(b kv.Batch) { _ = b.Set([]byte("a"), []byte("1")); _ = b.Set([]byte("x"), []byte("1")) })
+	for id := uint64(2); id <= 3; id++ {
+		stores = append(stores, mustOpen(t, grpcConfig(id, []string{s1.RaftAddr()})))
+	}
+	for _, s := range stores {
+		waitFor(t, 20*time.Second, fmt.Sprintf("node %d to hold 2 groups with 3 voters", s.n.id), func() bool { return fullyReplicated(s, 2) })
+	}
+	commit(t, stores[1], func(b kv.Batch) { _ = b.Merge([]byte("a"), []byte("2")); _ = b.Merge([]byte("x"), []byte("2")) })
+	for _, s := range stores {
+		for _, k := range []string{"a", "x"} {
+			if v, err := s.Get([]byte(k)); err != nil || string(v) != "12" {
+				t.Fatalf("node %d: %s = %q, %v", s.n.id, k, v, err)
+			}
+		}
+	}
+	st := stores[0].Status()
+	if len(st.Nodes) != 3 || st.Groups[0].LeaderNode == 0 {
+		t.Fatalf("status: %+v", st)
+	}
+
+	// Lose node 1 (it led every group at first).
+	if err := stores[0].Close(); err != nil {
+		t.Fatal(err)
+	}
+	stores[0] = nil
+	commit(t, stores[2], func(b kv.Batch) { _ = b.Merge([]byte("a"), []byte("3")); _ = b.Set([]byte("z"), []byte("9")) })
+	for _, s := range stores[1:] {
+		if v, err := s.Get([]byte("a")); err != nil || string(v) != "123" {
+			t.Fatalf("node %d after losing node 1: a = %q, %v", s.n.id, v, err)
+		}
+		if got := scan(t, s, nil); got != "a=123 x=12 z=9 " {
+			t.Fatalf("node %d scan: %q", s.n.id, got)
+		}
+	}
+	if _, err := stores[1].Get([]byte("nope")); !errors.Is(err, kv.ErrNotFound) {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,109 @@
+package raftstore
+
+import (
+	"sort"
+
+	"go.etcd.io/raft/v3"
+)
+
+// Status is a snapshot of what this node knows about the cluster, for
+// `talus cluster status`. It reflects this node's view: groups it holds a
+// replica of, and the nodes it has addresses for.
+type Status struct {
+	NodeID   uint64
+	RaftAddr string // "" for a single node without network
+	Nodes    []NodeStatus
+	Groups   []GroupStatus
+}
+
+// NodeStatus is one known node.
+type NodeStatus struct {
+	NodeID uint64
+	Addr   string
+}
+
+// GroupStatus is this node's view of one group.
+type GroupStatus struct {
+	GroupID  uint64
+	StartKey []byte
+	EndKey   []byte // empty: end of the key space
+	// Generation of the descriptor (grows with every membership change).
+	Generation uint64
+	// LeaderNode is the node of the leader this replica knows, 0 if none.
+	LeaderNode uint64
+	// IsLeader is true when this node's replica leads.
+	IsLeader bool
+	Term     uint64
+	// CommitIndex and AppliedIndex are this replica's.
+	CommitIndex  uint64
+	AppliedIndex uint64
+	// Bytes is the disk usage of this replica's Pebble.
+	Bytes    uint64
+	Replicas []ReplicaStatus
+}
+
+// ReplicaStatus is one replica of a group.
+type ReplicaStatus struct {
+	NodeID    uint64
+	ReplicaID uint64
+	Learner   bool
+	// Match is the highest log index known replicated there; only the
+	// leader knows it (0 elsewhere).
+	Match uint64
+	// Lag is how many entries the replica is behind the leader's last
+	// index (leader's view; 0 elsewhere).
+	Lag uint64
+}
+
+// Status returns this node's view of the cluster. It is safe to call
+// concurrently with everything else.
+func (s *Store) Status() Status {
+	n := s.n
+	st := Status{NodeID: n.id}
+	if t, ok := n.trans.(*grpcTransport); ok {
+		st.RaftAddr = t.addr
+		for id, a := range t.knownAddrs() {
+			st.Nodes = append(st.Nodes, NodeStatus{NodeID: id, Addr: a})
+		}
+	} else {
+		st.Nodes = []NodeStatus{{NodeID: n.id}}
+	}
+	sort.Slice(st.Nodes, func(i, j int) bool { return st.Nodes[i].NodeID < st.Nodes[j].NodeID })
+	for _, r := range n.replicas() {
+		st.Groups = append(st.Groups, r.status())
+	}
+	sort.Slice(st.Groups, func(i, j int) bool { return st.Groups[i].GroupID < st.Groups[j].GroupID })
+	return st
+}
+
+func (r *replica) status() GroupStatus {
+	gs := GroupStatus{GroupID: r.groupID}
+	d := r.desc.Load()
+	r.mu.Lock()
+	rs := r.rn.Status()
+	gs.AppliedIndex = r.applied
+	last := r.ls.lastIndex
+	r.mu.Unlock()
+	gs.Term, gs.CommitIndex = rs.GetTerm(), rs.GetCommit()
+	gs.IsLeader = rs.RaftState == raft.StateLeader
+	if g := r.acquireDB(); g != nil {
+		gs.Bytes = g.db.Metrics().DiskSpaceUsage()
+		g.release()
+	}
+	if d == nil {
+		return gs
+	}
+	gs.StartKey, gs.EndKey, gs.Generation = d.StartKey, d.EndKey, d.Generation
+	gs.LeaderNode = d.nodeOfReplica(rs.Lead)
+	for _, rd := range d.Replicas {
+		x := ReplicaStatus{NodeID: rd.NodeID, ReplicaID: rd.ReplicaID, Learner: rd.Learner}
+		if pr, ok := rs.Progress[rd.ReplicaID]; ok {
+			x.Match = pr.Match
+			if last > pr.Match {
+				x.Lag = last - pr.Match
+			}
+		}
+		gs.Replicas = append(gs.Replicas, x)
+	}
+	return gs
+}
