@@ -432,7 +432,7 @@ func (m *masker) emptyCore(w, lead, trail string) {
 		return
 	}
 	m.pushPrev("")
-	m.emit("", false, lead+trail, "")
+	m.emit(lead, false, "", trail)
 }
 
 func pairCloses(open, close byte) bool {

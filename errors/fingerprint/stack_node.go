@@ -5,7 +5,8 @@ import "strings"
 // nodeSystemMarks mark Node.js frames outside the application. Part of v1.
 var nodeSystemMarks = []string{"node_modules", "node:", "internal/", "<anonymous>", "native"}
 
-// parseNode parses a V8 stack (Node.js, browsers):
+// parseNode parses a V8 stack (Node.js, Chrome), or a Firefox/Safari one
+// ("fn@url:line:col" lines):
 //
 //	TypeError: Cannot read properties of undefined (reading 'id')
 //	    at UserService.find (/app/src/user.js:10:15)
@@ -27,6 +28,11 @@ func parseNode(st *stack, text string) {
 			if outer {
 				parseNodeFrame(st, line[3:])
 			}
+		case outer && !strings.HasPrefix(line, "[") && strings.IndexByte(line, '@') >= 0 && endsWithLineCol(line):
+			// Firefox and Safari: "fn@https://host/app.js:10:5", "@debugger eval code:1:1"
+			header = false
+			at := strings.IndexByte(line, '@')
+			parseNodeFrame(st, line[:at]+" ("+line[at+1:]+")")
 		case strings.HasPrefix(line, "[cause]: "), strings.HasPrefix(line, "Caused by: "):
 			header = false
 			outer = false
@@ -73,7 +79,7 @@ func parseNodeFrame(st *stack, s string) {
 		loc = loc[:i]
 	}
 	st.frames = append(st.frames, frame{
-		module:   baseName(loc),
+		module:   stripHashSegments(baseName(loc)),
 		function: fn,
 		sep:      ':',
 		inApp:    inApp,
@@ -87,4 +93,42 @@ func allDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// stripHashSegments drops the content hashes bundlers put in file names:
+// "app.3f2a1b.js" and "chunk-5HX2BMJK.js" become "app.js" and "chunk.js". A
+// hash is a '.'- or '-'-separated segment of six or more letters and digits
+// with at least one digit, not the last segment (the extension).
+func stripHashSegments(name string) string {
+	isHash := func(seg string) bool {
+		if len(seg) < 6 || !hasDigit(seg) {
+			return false
+		}
+		for i := 0; i < len(seg); i++ {
+			if !isLetter(seg[i]) && !isDigit(seg[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	var b []byte
+	start := 0
+	for i := 0; i <= len(name); i++ {
+		if i < len(name) && name[i] != '.' && name[i] != '-' {
+			continue
+		}
+		seg := name[start:i]
+		if i < len(name) && start > 0 && isHash(seg) {
+			if b == nil {
+				b = append(b, name[:start-1]...)
+			}
+		} else if b != nil {
+			b = append(b, name[start-1:i]...)
+		}
+		start = i + 1
+	}
+	if b == nil {
+		return name
+	}
+	return string(b)
 }

@@ -115,6 +115,9 @@ exit status 2`
 	f("nodejs", node, "node", "TypeError < Error", "user.js:UserService.find | index.js | router.mjs:Router")
 	f("", node, "node", "TypeError < Error", "user.js:UserService.find | index.js | router.mjs:Router")
 
+	// Firefox/Safari frames.
+	f("webjs", "TypeError: x is undefined\nrender@https://cdn.example.com/app.3f2a1b.js:10:5\n@https://cdn.example.com/vendor.js:1:100\n", "node", "TypeError", "app.js:render | vendor.js")
+
 	// .NET: inner exceptions and async state machines.
 	dotnet := `System.InvalidOperationException: Save failed ---> System.IO.IOException: Disk full
    at App.Storage.Disk.Write(Byte[] data) in /src/App/Storage/Disk.cs:line 12
@@ -145,6 +148,22 @@ exit status 2`
 
 	// A wrong telemetry.sdk.language falls back to sniffing.
 	f("java", py, "python", "app.errors.DatabaseError < ConnectionRefusedError", "db.py:<lambda> | api.py:handler")
+}
+
+func TestStripHashSegments(t *testing.T) {
+	f := func(in, want string) {
+		t.Helper()
+		if got := stripHashSegments(in); got != want {
+			t.Errorf("stripHashSegments(%q) = %q; want %q", in, got, want)
+		}
+	}
+	f("app.js", "app.js")
+	f("app.3f2a1b.js", "app.js")
+	f("chunk-5HX2BMJK.js", "chunk.js")
+	f("main.a1b2c3d4.chunk.js", "main.chunk.js")
+	f("vendor-2024.js", "vendor-2024.js")
+	f("abc123def.js", "abc123def.js")
+	f("", "")
 }
 
 func TestStackTypeAttribute(t *testing.T) {
