@@ -37,8 +37,7 @@ const (
 // talus server, reads them back through the query API, restarts the server
 // and reads them again.
 func TestCollectorToTalus(t *testing.T) {
-	talusBin := requireBinary(t, "TALUS_BIN", "talus")
-	otelcolBin := requireBinary(t, "OTELCOL_BIN", "OpenTelemetry Collector (deploy/otelcol/build.sh --print-path)")
+	talusBin, otelcolBin := requireBinaries(t)
 
 	for _, tc := range []struct {
 		exporter string
@@ -64,8 +63,7 @@ func TestCollectorToTalus(t *testing.T) {
 // TestExampleConfigs runs the pipelines users copy from deploy/otelcol,
 // unedited, with only their documented environment overrides, against Talus.
 func TestExampleConfigs(t *testing.T) {
-	talusBin := requireBinary(t, "TALUS_BIN", "talus")
-	otelcolBin := requireBinary(t, "OTELCOL_BIN", "OpenTelemetry Collector (deploy/otelcol/build.sh --print-path)")
+	talusBin, otelcolBin := requireBinaries(t)
 	for _, name := range []string{"collector-to-talus.yaml", "collector-to-talus-http.yaml"} {
 		t.Run(name, func(t *testing.T) {
 			cfg, err := filepath.Abs(filepath.Join("..", "deploy", "otelcol", name))
@@ -87,8 +85,7 @@ func TestExampleConfigs(t *testing.T) {
 // Talus must store them at their observed time, so they show up in a query
 // over the last hour, newest first.
 func TestZeroTimestampStoredAtObservedTime(t *testing.T) {
-	talusBin := requireBinary(t, "TALUS_BIN", "talus")
-	otelcolBin := requireBinary(t, "OTELCOL_BIN", "OpenTelemetry Collector (deploy/otelcol/build.sh --print-path)")
+	talusBin, otelcolBin := requireBinaries(t)
 	now := time.Now()
 	w := newWorkload(300, 2, now.Add(-2*time.Minute), now, true)
 	runPipeline(t, talusBin, false, w, func(s *talus, dir string) *collector {
@@ -102,8 +99,7 @@ func TestZeroTimestampStoredAtObservedTime(t *testing.T) {
 // it did not must be retried by the collector's exporter; in the end every
 // record is there exactly once.
 func TestTalusRestartUnderLoad(t *testing.T) {
-	talusBin := requireBinary(t, "TALUS_BIN", "talus")
-	otelcolBin := requireBinary(t, "OTELCOL_BIN", "OpenTelemetry Collector (deploy/otelcol/build.sh --print-path)")
+	talusBin, otelcolBin := requireBinaries(t)
 	now := time.Now()
 	w := newWorkload(recordsPerRun, resourcesPerRun, now.Add(-30*time.Minute), now.Add(-time.Minute), false)
 	dir := t.TempDir()

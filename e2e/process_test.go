@@ -51,6 +51,13 @@ func requireBinary(t *testing.T, env, what string) string {
 	return path
 }
 
+// requireBinaries returns TALUS_BIN and OTELCOL_BIN.
+func requireBinaries(t *testing.T) (talusBin, otelcolBin string) {
+	t.Helper()
+	return requireBinary(t, "TALUS_BIN", "talus"),
+		requireBinary(t, "OTELCOL_BIN", "OpenTelemetry Collector (deploy/otelcol/build.sh --print-path)")
+}
+
 // freeAddrs returns n distinct 127.0.0.1:port addresses that were free a
 // moment ago. All listeners are held until every port is picked, so the
 // kernel cannot hand out the same port twice.
