@@ -39,6 +39,11 @@ esac
 
 log() { echo "otelcol: $*" >&2; }
 
+# An absolute cache path: the builder runs from a directory inside it, and
+# callers (make test-e2e) need a path that works from anywhere.
+mkdir -p "$cache"
+cache=$(cd "$cache" && pwd -P)
+
 command -v "$GO" >/dev/null || {
 	log "'$GO' not found on PATH; install Go $(sed -n 's/^go //p' "$here/../../go.mod") or set GO="
 	exit 1
@@ -60,7 +65,6 @@ if [[ -x $bin ]]; then
 	exit 0
 fi
 
-mkdir -p "$cache"
 # One build at a time per manifest hash: a second caller waits, then finds the binary.
 exec 9>"$cache/otelcol-$hash.lock"
 if command -v flock >/dev/null; then
