@@ -169,16 +169,29 @@ func fingerprintJSONLine(fp *fingerprint.Fingerprinter, dst, line []byte, explai
 		dst = append(dst, ex.Rule.String()...)
 		dst = append(dst, '\t')
 		if ex.CodeFunction != "" && ex.Rule != fingerprint.RuleStack {
-			dst = append(dst, ex.CodeFunction...)
+			dst = appendOneLine(dst, ex.CodeFunction)
 			dst = append(dst, ": "...)
 		}
 		if ex.Rule == fingerprint.RuleException && len(ex.ExceptionTypes) > 0 {
-			dst = append(dst, ex.ExceptionTypes[0]...)
+			dst = appendOneLine(dst, ex.ExceptionTypes[0])
 			dst = append(dst, ": "...)
 		}
-		dst = append(dst, strings.ReplaceAll(ex.Template, "\t", " ")...)
+		dst = appendOneLine(dst, ex.Template)
 	}
 	return dst, true
+}
+
+// appendOneLine appends s with tabs and line breaks turned into spaces, so that
+// each input line gives exactly one tab-separated output line.
+func appendOneLine(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\t' || c == '\n' || c == '\r' {
+			c = ' '
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // recordFromOTLP maps the decoded record onto a fingerprint.Record.

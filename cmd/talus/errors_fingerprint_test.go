@@ -71,7 +71,7 @@ func TestErrorsFingerprintJSON(t *testing.T) {
 		`{"key":"exception.type","value":{"stringValue":"java.lang.IllegalStateException"}},` +
 		`{"key":"exception.stacktrace","value":{"stringValue":"` + javaStack + `"}}],` +
 		`"resource":{"attributes":[{"key":"telemetry.sdk.language","value":{"stringValue":"java"}}]}}` + "\n" +
-		`{"severityNumber":"SEVERITY_NUMBER_ERROR","body":{"stringValue":"x"},"attributes":[{"key":"error.fingerprint","value":{"stringValue":"my-key"}}]}` + "\n" +
+		`{"severityNumber":"SEVERITY_NUMBER_ERROR","body":{"stringValue":"x"},"attributes":[{"key":"error.fingerprint","value":{"stringValue":"my-key\n\tpart 2"}}]}` + "\n" +
 		`{"body":{"stringValue":"user 42 not found"},"attributes":[{"key":"code.function","value":{"stringValue":"Users.find"}}]}` + "\n" +
 		`not json` + "\n" +
 		`{"body":{"stringValue":"x"},"attributes":[{"key":"exception.type","value":{"stringValue":"ValueError"}},{"key":"exception.message","value":{"stringValue":"bad 7"}}],"resource":[{"key":"telemetry.sdk.language","value":{"stringValue":"python"}}]}` + "\n"
@@ -85,7 +85,7 @@ func TestErrorsFingerprintJSON(t *testing.T) {
 	}
 	want := []string{
 		"\tstack\tjava.lang.IllegalStateException @ com.shop.Orders.load",
-		"\toverride\tmy-key",
+		"\toverride\tmy-key  part 2",
 		"\tmessage\tUsers.find: user <*> not found",
 		"-",
 		"\texception\tValueError: bad <*>",

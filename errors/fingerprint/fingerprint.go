@@ -295,9 +295,12 @@ func (f *Fingerprinter) compute(r *Record, explain bool) (Fingerprint, Explanati
 	return Fingerprint{Version: Version, Hash: hash64(f.enc)}, ex
 }
 
-// normalizeCodeFunction trims code.function and drops anything after an opening
-// parenthesis (argument lists some SDKs include).
+// normalizeCodeFunction trims code.function to its first line and drops
+// anything after an opening parenthesis (argument lists some SDKs include).
 func normalizeCodeFunction(s string) string {
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i]
+	}
 	s = strings.TrimSpace(s)
 	if i := strings.IndexByte(s, '('); i > 0 {
 		s = s[:i]

@@ -18,22 +18,21 @@ const maxLineBytes = 4096
 const maxQuoteBytes = 256
 
 // AppendTemplate appends the normalized template of msg to dst and returns the
-// extended slice. The template is built from the first non-empty line of msg
-// (at most maxLineBytes of it), without its header (timestamp, level, component,
-// see headerLen), with variable tokens masked as Placeholder and whitespace
-// collapsed to single spaces.
+// extended slice. The template is built from the first non-blank line of msg
+// (at most maxLineBytes of it): the message and error fields of a JSON or logfmt
+// line, or the line without its header (timestamp, level, logger, host, program;
+// see headerLen). Variable tokens are replaced by Placeholder, whitespace becomes
+// single spaces, and placeholders that touch merge into one.
 //
-// A token is masked when it carries a digit (numbers, hex, UUIDs, IPs, ports,
-// dates, times, durations, ids such as blk_-42 or job_1445_0020, sizes such as
-// 12MB), is a URL, an e-mail or user@host, a path (/a/b, ./a, C:\a, a/b/c,
-// dir/file.ext), a hostname with a known top-level domain, an IPv6 address, a
-// hex string of 8+ letters a-f, a quoted single value ('x y', "x"), a value
-// after '=' (key=value, key= value, key = value), a month or weekday name next to
-// a date, the name after "for user"/"invalid user"/"user X from", the name in
-// "for X from", or an upper-case state in "from A to B". Adjacent placeholders
-// collapse into one, so a variable that spans several words (a date, a list)
-// yields one placeholder whatever its length. Empty (), [], {}, "" and ” count
-// as holding a variable.
+// A token is variable when it carries a digit (numbers, hex, UUIDs, IPs, ports,
+// dates, times, durations, sizes, ids such as blk_-42 or job_1445_0020), is a
+// URL, an e-mail or user@host, a path, a hostname with a known top-level domain,
+// a reverse-DNS name, an IPv6 address, hex of 8+ letters, an UPPER_SNAKE enum
+// value, a quoted value, the value of key=value or name:value, or when its
+// neighbours say so: a month or weekday before a number, a user name ("for user
+// X", "invalid user X", "user X from", "for X from"), a state ("from A to B",
+// "state X"), a unit after a number ("12 MB", "<1 sec"). docs/fingerprint.md
+// lists the rules; all of them are part of v1.
 func AppendTemplate(dst []byte, msg string) []byte {
 	line := firstLine(msg)
 	if len(line) > maxLineBytes {
@@ -297,7 +296,7 @@ func (m *masker) mergePoint(allowComma bool) int {
 
 // appendToLast glues punctuation to the last emitted word.
 func (m *masker) appendToLast(s string) {
-	m.dst = append(m.dst, s...)
+	m.dst = appendPunct(m.dst, s)
 }
 
 func (m *masker) word(w string) {

@@ -209,8 +209,12 @@ func sameType(a, b string) bool {
 	return strings.HasSuffix(a, b) && (a[len(a)-len(b)-1] == '.' || a[len(a)-len(b)-1] == ':')
 }
 
-// normalizeTypeName trims a type name and drops generated-class suffixes.
+// normalizeTypeName trims a type name to its first line and drops
+// generated-class suffixes.
 func normalizeTypeName(t string) string {
+	if i := strings.IndexAny(t, "\r\n"); i >= 0 {
+		t = t[:i]
+	}
 	t = strings.TrimSpace(t)
 	t = strings.TrimSuffix(t, ":")
 	if i := strings.Index(t, "$$"); i > 0 {
