@@ -82,10 +82,11 @@ func isVariableToken(s string) bool {
 
 // isReverseDNSName reports whether s is a reverse-DNS name such as a bundle,
 // package or class name (com.apple.quicklook, org.apache.hadoop.Foo). Names of
-// exception and error types are not masked: they are what an error is.
+// exception and error types are not masked: they are what an error is; nor are
+// android.* names, which are platform constants (android.intent.action.SCREEN_ON).
 func isReverseDNSName(s string) bool {
 	if !(strings.HasPrefix(s, "com.") || strings.HasPrefix(s, "org.") || strings.HasPrefix(s, "net.") ||
-		strings.HasPrefix(s, "io.") || strings.HasPrefix(s, "android.") || strings.HasPrefix(s, "edu.")) {
+		strings.HasPrefix(s, "io.") || strings.HasPrefix(s, "edu.")) {
 		return false
 	}
 	if strings.HasSuffix(s, "Exception") || strings.HasSuffix(s, "Error") || strings.HasSuffix(s, "Throwable") {

@@ -193,13 +193,17 @@ func (m *masker) run(line string) {
 		}
 		m.word(line[start:m.pos])
 	}
-	// Drop sentence punctuation at the very end: "done." and "done" are one template.
+	// Drop sentence punctuation at the very end: "done." and "done" are one
+	// template (and so are "retry shortly ..." and "retry shortly").
 	for n := len(m.dst); n > m.base; n-- {
 		c := m.dst[n-1]
-		if c != '.' && c != ',' && c != ';' && c != ':' && c != '!' {
+		if c != '.' && c != ',' && c != ';' && c != ':' && c != '!' && c != ' ' {
 			break
 		}
 		m.dst = m.dst[:n-1]
+	}
+	if m.lastStart > len(m.dst) {
+		m.lastStart = -1
 	}
 }
 
@@ -374,11 +378,15 @@ func (m *masker) word(w string) {
 // gluedValue returns the index of the ':' in "name:value" (a value glued to
 // its name, like key=value) when name is a plain identifier of two or more
 // letters or '_' and value is not a path, URL, MAC, IPv6 or C++ scope (no '/',
-// '\\' or further ':'); 0 otherwise. "onExtend:1514038530000", "type:create".
+// '\\' or further ':') nor a dotted name without digits; 0 otherwise.
+// "onExtend:1514038530000", "type:create".
 func gluedValue(core string) int {
 	i := strings.IndexByte(core, ':')
 	if i < 2 || i+1 >= len(core) || strings.ContainsAny(core[i+1:], `/\:`) {
 		return 0
+	}
+	if !hasDigit(core[i+1:]) && strings.IndexByte(core[i+1:], '.') >= 0 {
+		return 0 // a dotted constant: action:android.intent.action.SCREEN_ON
 	}
 	for j := 0; j < i; j++ {
 		if c := core[j]; !isLetter(c) && c != '_' {

@@ -24,6 +24,9 @@ func TestAppendTemplate(t *testing.T) {
 	f("\n\nafter blank lines", "after blank lines")
 	f("done.", "done")
 	f("done!!", "done")
+	f("retry shortly ...", "retry shortly")
+	f("onReceive action: android.intent.action.SCREEN_ON", "onReceive action: android.intent.action.SCREEN_ON")
+	f("processHandleBroadcastAction action:android.intent.action.SCREEN_OFF", "processHandleBroadcastAction action:android.intent.action.SCREEN_OFF")
 
 	// Numbers and digit-bearing tokens.
 	f("retry 3 of 5", "retry <*> of <*>")
