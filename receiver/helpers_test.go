@@ -44,12 +44,14 @@ type testEnv struct {
 	grpcAddr string // host:port
 	httpURL  string // http://host:port, POST LogsPath to it
 	calls    *callLog
+	// page is the page size all and query read with; 0 means 1000.
+	page int
 }
 
 func newEnv(t *testing.T, o envOptions) *testEnv {
 	t.Helper()
 	kvs, err := pebblekv.Open(t.TempDir(), &pebblekv.Options{
-		Merger: kv.MergerByTable(storage.Mergers()), CacheSize: 8 << 20, MemTableSize: 16 << 20,
+		Merger: kv.MergerByTable(storage.Mergers()), MemTableSize: 16 << 20,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -206,7 +208,10 @@ func (e *testEnv) query(instance, q string, limit int) []storage.Entry {
 	if err != nil {
 		e.t.Fatalf("parse %s: %v", q, err)
 	}
-	page := 1000
+	page := e.page
+	if page == 0 {
+		page = 1000
+	}
 	if limit > 0 && limit < page {
 		page = limit
 	}
@@ -402,9 +407,14 @@ func postTo(t testing.TB, url, method, contentType, encoding string, body []byte
 }
 
 func gzipBytes(t testing.TB, b []byte) []byte {
+	return compressWith(t, func(w io.Writer) io.WriteCloser { return gzip.NewWriter(w) }, b)
+}
+
+// compressWith compresses b with the writer newWriter returns.
+func compressWith(t testing.TB, newWriter func(io.Writer) io.WriteCloser, b []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
+	zw := newWriter(&buf)
 	if _, err := zw.Write(b); err != nil {
 		t.Fatal(err)
 	}

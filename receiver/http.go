@@ -185,6 +185,10 @@ func (r *Receiver) readBody(req *http.Request, buf *bytes.Buffer) *httpError {
 		if errors.As(err, &mbe) {
 			return tooBig
 		}
+		// zstd enforces the limit itself (WithDecoderMaxMemory).
+		if errors.Is(err, zstd.ErrDecoderSizeExceeded) {
+			return tooBig
+		}
 		if errors.Is(err, context.Canceled) {
 			return &httpError{http.StatusBadRequest, codes.Canceled, "request canceled"}
 		}
@@ -204,7 +208,9 @@ func badBody(err error) *httpError {
 // writeHTTPError answers with a google.rpc.Status in the request's encoding,
 // as the OTLP specification asks.
 func writeHTTPError(w http.ResponseWriter, ct string, e *httpError) {
-	st := &spb.Status{Code: int32(e.code), Message: e.msg}
+	// Decoder errors may quote the body's bytes; a message that is not
+	// UTF-8 would make both marshalers fail and leave the answer empty.
+	st := &spb.Status{Code: int32(e.code), Message: strings.ToValidUTF8(e.msg, "\uFFFD")}
 	var body []byte
 	if ct == contentProtobuf {
 		body, _ = proto.Marshal(st)
