@@ -231,22 +231,34 @@ func isUserVerb(s string) bool {
 	return len(s) > 3 && strings.HasSuffix(s, "ed")
 }
 
-func isUserWord(s string) bool {
-	switch s {
-	case "user", "User", "USER", "username", "Username", "login", "Login":
+// isNamingNoun reports whether s is a noun that is usually followed by the
+// name of an instance: "user root", "container api in pod ...", "on branch main".
+func isNamingNoun(s string) bool {
+	var buf [16]byte
+	switch string(asciiLower(&buf, s)) {
+	case "user", "username", "login", "player", "account", "container", "pod", "branch", "table",
+		"database", "db", "queue", "topic", "bucket", "volume", "namespace", "project", "tenant",
+		"cluster", "repository", "repo", "role", "group", "channel":
 		return true
 	}
 	return false
 }
 
-// isUserIntro reports whether s, before "user", marks the next word as a name.
-func isUserIntro(s string) bool {
+// isNameIntro reports whether s, before a naming noun, marks the word after
+// the noun as a name: "for user X", "invalid user X", "on branch X".
+func isNameIntro(s string) bool {
 	var buf [16]byte
 	switch string(asciiLower(&buf, s)) {
-	case "for", "invalid", "illegal", "unknown", "new", "as", "of", "by", "bad", "disallowed":
+	case "for", "invalid", "illegal", "unknown", "new", "as", "of", "by", "bad", "disallowed", "on", "in", "to":
 		return true
 	}
 	return false
+}
+
+// isVerbForm reports whether s looks like a verb form rather than a name:
+// "user created", "table dropping".
+func isVerbForm(s string) bool {
+	return len(s) > 4 && (strings.HasSuffix(s, "ed") || strings.HasSuffix(s, "ing"))
 }
 
 // isMonthOrDay reports whether s is an English month or weekday name in the
@@ -293,8 +305,8 @@ func (m *masker) contextVariable(core string) bool {
 		}
 	}
 	switch {
-	case isUserWord(p0):
-		if isUserIntro(p1) {
+	case isNamingNoun(p0) && !m.prevPunct && !isVerbForm(core):
+		if isNameIntro(p1) {
 			return true
 		}
 		w, _ := wordAt(m.line, m.pos)

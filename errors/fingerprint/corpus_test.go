@@ -17,9 +17,12 @@ var updateCorpus = flag.Bool("update-corpus", false, "rewrite testdata/corpus fr
 const corpusDir = "testdata/corpus"
 
 // The quality bars. A change that drops below them fails the build.
+// heldout.tsv estimates generalization (its templates were written after the
+// rules and not tuned on one by one), so it has its own, lower bar.
 const (
 	minOverallGroupingAccuracy = 0.95
 	minFileGroupingAccuracy    = 0.90
+	minHeldoutGroupingAccuracy = 0.80
 )
 
 // TestCorpusFilesUpToDate checks that testdata/corpus is what the generator
@@ -207,8 +210,12 @@ func TestCorpusAccuracy(t *testing.T) {
 		}
 		s := scoreGrouping(items)
 		t.Logf("%-14s %v", e.Name(), s)
-		if s.accuracy < minFileGroupingAccuracy {
-			t.Errorf("%s: grouping accuracy %.4f < %.2f", e.Name(), s.accuracy, minFileGroupingAccuracy)
+		bar := minFileGroupingAccuracy
+		if e.Name() == "heldout.tsv" {
+			bar = minHeldoutGroupingAccuracy
+		}
+		if s.accuracy < bar {
+			t.Errorf("%s: grouping accuracy %.4f < %.2f", e.Name(), s.accuracy, bar)
 		}
 		reportMistakes(t, e.Name(), items)
 		// Labels are global: a template used by two files is one true group.

@@ -171,6 +171,8 @@ type masker struct {
 	lastStart int    // dst offset of the last emitted word, -1 if none
 	value     valueMode
 	prev      [3]string // cores of the previous three words, most recent first
+	prevPunct bool      // the previous word ended with punctuation ("db:", "user,")
+	curPunct  bool      // the current word ends with punctuation
 }
 
 func isSpace(c byte) bool {
@@ -180,6 +182,7 @@ func isSpace(c byte) bool {
 // run templates line, appending to what is already in m.dst.
 func (m *masker) run(line string) {
 	m.line, m.pos, m.value = line, 0, valueNone
+	m.prev, m.prevPunct = [3]string{}, false
 	for {
 		for m.pos < len(line) && isSpace(line[m.pos]) {
 			m.pos++
@@ -217,6 +220,7 @@ func (m *masker) nextCore() string {
 
 func (m *masker) pushPrev(core string) {
 	m.prev[2], m.prev[1], m.prev[0] = m.prev[1], m.prev[0], core
+	m.prevPunct = m.curPunct
 }
 
 // isOpener and isCloser define the punctuation peeled off the ends of a word.
@@ -305,6 +309,7 @@ func (m *masker) appendToLast(s string) {
 
 func (m *masker) word(w string) {
 	lead, core, trail := peel(w)
+	m.curPunct = trail != ""
 	switch m.value {
 	case valueMask, valueAbsorb:
 		mode := m.value
