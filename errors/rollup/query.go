@@ -71,7 +71,7 @@ func (b *Backend) Top(ctx context.Context, r api.ErrorsRequest) ([]api.ErrorGrou
 	if err != nil {
 		return nil, err
 	}
-	groups, err := q.count(ctx, nil)
+	groups, detailed, err := q.count(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -84,11 +84,13 @@ func (b *Backend) Top(ctx context.Context, r api.ErrorsRequest) ([]api.ErrorGrou
 	if r.Limit > 0 && len(groups) > r.Limit {
 		groups = groups[:r.Limit]
 	}
-	out := make([]api.ErrorGroup, 0, len(groups))
-	for _, g := range groups {
-		if err := q.detail(ctx, g); err != nil {
+	if !detailed {
+		if err := q.detail(ctx, nil, groups); err != nil {
 			return nil, err
 		}
+	}
+	out := make([]api.ErrorGroup, 0, len(groups))
+	for _, g := range groups {
 		out = append(out, q.render(g))
 	}
 	return out, nil
@@ -105,15 +107,11 @@ func (b *Backend) Group(ctx context.Context, fp string, r api.ErrorsRequest) (*a
 	if err != nil {
 		return nil, err
 	}
-	groups, err := q.count(ctx, &f)
+	groups, _, err := q.count(ctx, &f)
 	if err != nil || len(groups) == 0 {
 		return nil, err
 	}
-	g := groups[0]
-	if err := q.detail(ctx, g); err != nil {
-		return nil, err
-	}
-	eg := q.render(g)
+	eg := q.render(groups[0])
 	return &eg, nil
 }
 
@@ -140,7 +138,6 @@ type query struct {
 	lower    []byte // the counter keys of the epochs overlapping [Start, End]
 	upper    []byte
 	services serviceFilter
-	epochs   []int64 // epochs with counters, newest first (filled by count)
 }
 
 func (b *Backend) newQuery(r api.ErrorsRequest) (*query, error) {
@@ -228,49 +225,47 @@ func (q *query) inRange(epoch int64, h *header, fn func(minuteStart int64, c uin
 	return count, first, last
 }
 
-// count sums the counters of every fingerprint (or only of only, when not
-// nil) over the range.
-func (q *query) count(ctx context.Context, only *fingerprint.Fingerprint) ([]*group, error) {
+// scan calls fn for each counter of the range whose service the selector
+// accepts, in key order (epochs newest first, then fingerprint, then
+// service), with the decoded header. With only set it visits that
+// fingerprint alone, seeking to it in each epoch. The service slice is
+// valid only during the call.
+func (q *query) scan(ctx context.Context, only *fingerprint.Fingerprint, fn func(epoch int64, fp fingerprint.Fingerprint, service []byte, h *header)) error {
 	it, err := q.kv.NewIter(&kv.IterOptions{LowerBound: q.lower, UpperBound: q.upper})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer it.Close()
 	pl := epochPrefixLen(q.r.Instance)
-	byFP := make(map[fingerprint.Fingerprint]*group)
-	var order []*group
-	var fpKey []byte
-	lastEpoch := int64(0)
+	var seek []byte
+	lastEpoch, first := int64(0), true
 	ok := it.First()
 	for n := 0; ok; n++ {
 		if n%4096 == 4095 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		k := it.Key()
 		if len(k) < pl {
-			return nil, fmt.Errorf("counter key %x: too short", k)
+			return fmt.Errorf("counter key %x: too short", k)
 		}
 		epoch := epochOf(k, q.r.Instance)
-		if len(q.epochs) == 0 || epoch != lastEpoch {
-			q.epochs = append(q.epochs, epoch)
-			lastEpoch = epoch
-			if only != nil {
-				// Jump to the fingerprint within this epoch.
-				fpKey = only.AppendBinary(append(fpKey[:0], k[:pl]...))
-				if bytes.Compare(k, fpKey) < 0 {
-					ok = it.SeekGE(fpKey)
-					continue
-				}
+		if only != nil && (first || epoch != lastEpoch) {
+			first, lastEpoch = false, epoch
+			// Jump to the fingerprint within this epoch.
+			seek = only.AppendBinary(append(seek[:0], k[:pl]...))
+			if bytes.Compare(k, seek) < 0 {
+				ok = it.SeekGE(seek)
+				continue
 			}
 		}
 		fp, service, err := keySuffix(k[pl:])
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if only != nil && fp != *only {
-			// Past the fingerprint in this epoch: jump to the next epoch.
+			// Past the fingerprint in this epoch: on to the next (older) epoch.
 			next := kv.PrefixEnd(k[:pl])
 			if next == nil {
 				break
@@ -278,72 +273,104 @@ func (q *query) count(ctx context.Context, only *fingerprint.Fingerprint) ([]*gr
 			ok = it.SeekGE(next)
 			continue
 		}
-		if !q.services.match(service) {
-			ok = it.Next()
-			continue
-		}
-		h, err := parseHeader(it.Value())
-		if err != nil {
-			return nil, fmt.Errorf("counter %x: %w", k, err)
-		}
-		c, first, last := q.inRange(epoch, &h, nil)
-		if c > 0 {
-			g := byFP[fp]
-			if g == nil {
-				g = &group{fp: fp, first: first, last: last, services: make(map[string]uint64, 1)}
-				byFP[fp] = g
-				order = append(order, g)
+		if q.services.match(service) {
+			h, err := parseHeader(it.Value())
+			if err != nil {
+				return fmt.Errorf("counter %x: %w", k, err)
 			}
-			g.count += c
-			g.first, g.last = min(g.first, first), max(g.last, last)
-			g.services[string(service)] += c
+			fn(epoch, fp, service, &h)
 		}
 		ok = it.Next()
 	}
-	if err := it.Error(); err != nil {
-		return nil, err
-	}
-	return order, nil
+	return it.Error()
 }
 
-// detail fills a group's trend and sample, seeking to the fingerprint in
-// each epoch that has counters.
-func (q *query) detail(ctx context.Context, g *group) error {
-	if err := ctx.Err(); err != nil {
-		return err
+// maxInlineGroups is the number of groups up to which count also builds
+// every group's trend and sample in its single pass. Past it, count drops
+// them (memory would grow with groups × trend points) and detail fills the
+// top groups in a second pass.
+// It is a variable for tests.
+var maxInlineGroups = 4096
+
+// count sums the counters of every fingerprint (or only of only, when not
+// nil) over the range. It reports whether the groups' trends and samples are
+// filled too (see maxInlineGroups).
+func (q *query) count(ctx context.Context, only *fingerprint.Fingerprint) ([]*group, bool, error) {
+	byFP := make(map[fingerprint.Fingerprint]*group)
+	var order []*group
+	inline := true
+	type point struct {
+		ms int64
+		c  uint64
 	}
-	it, err := q.kv.NewIter(&kv.IterOptions{LowerBound: q.lower, UpperBound: q.upper})
-	if err != nil {
-		return err
-	}
-	defer it.Close()
-	g.trend = make([]uint64, q.buckets)
-	pl := epochPrefixLen(q.r.Instance)
-	var prefix []byte
-	for _, epoch := range q.epochs {
-		prefix = g.fp.AppendBinary(storage.AppendEpochPrefix(prefix[:0], storage.TableErrors, q.r.Instance, epoch))
-		for ok := it.SeekGE(prefix); ok && bytes.HasPrefix(it.Key(), prefix); ok = it.Next() {
-			service := it.Key()[pl+fingerprint.BinaryLen:]
-			if !q.services.match(service) {
-				continue
+	var points []point
+	err := q.scan(ctx, only, func(epoch int64, fp fingerprint.Fingerprint, service []byte, h *header) {
+		points = points[:0]
+		var collect func(ms int64, c uint64)
+		if inline {
+			collect = func(ms int64, c uint64) { points = append(points, point{ms, c}) }
+		}
+		c, first, last := q.inRange(epoch, h, collect)
+		if c == 0 {
+			return
+		}
+		g := byFP[fp]
+		if g == nil {
+			g = &group{fp: fp, first: first, last: last, services: make(map[string]uint64, 1)}
+			byFP[fp] = g
+			order = append(order, g)
+			if inline && len(order) > maxInlineGroups {
+				inline = false
+				for _, g := range order {
+					g.trend, g.sample = nil, nil
+				}
 			}
-			h, err := parseHeader(it.Value())
-			if err != nil {
-				return fmt.Errorf("counter %x: %w", it.Key(), err)
+		}
+		g.count += c
+		g.first, g.last = min(g.first, first), max(g.last, last)
+		if _, ok := g.services[string(service)]; ok {
+			g.services[string(service)] += c
+		} else {
+			g.services[string(service)] = c
+		}
+		if inline {
+			if g.trend == nil {
+				g.trend = make([]uint64, q.buckets)
 			}
-			c, _, _ := q.inRange(epoch, &h, func(ms int64, c uint64) {
-				g.trend[(ms-q.origin)/q.step] += c
-			})
-			if c > 0 && h.sample != nil && q.betterSample(g, h.sample, service) {
+			for _, p := range points {
+				g.trend[(p.ms-q.origin)/q.step] += p.c
+			}
+			if h.sample != nil && q.betterSample(g, h.sample, service) {
 				g.sample = decodeSample(h.sample)
 				g.sampleService = string(service)
 			}
 		}
-		if err := it.Error(); err != nil {
-			return err
-		}
+	})
+	return order, inline, err
+}
+
+// detail fills the trend and sample of groups, in one more pass over the
+// range (sequential: a pass reads each block once, where seeking to every
+// group in every epoch would read blocks again and again).
+func (q *query) detail(ctx context.Context, only *fingerprint.Fingerprint, groups []*group) error {
+	byFP := make(map[fingerprint.Fingerprint]*group, len(groups))
+	for _, g := range groups {
+		g.trend = make([]uint64, q.buckets)
+		byFP[g.fp] = g
 	}
-	return nil
+	return q.scan(ctx, only, func(epoch int64, fp fingerprint.Fingerprint, service []byte, h *header) {
+		g := byFP[fp]
+		if g == nil {
+			return
+		}
+		c, _, _ := q.inRange(epoch, h, func(ms int64, c uint64) {
+			g.trend[(ms-q.origin)/q.step] += c
+		})
+		if c > 0 && h.sample != nil && q.betterSample(g, h.sample, service) {
+			g.sample = decodeSample(h.sample)
+			g.sampleService = string(service)
+		}
+	})
 }
 
 // betterSample reports whether a counter's sample should replace the
