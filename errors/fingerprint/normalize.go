@@ -343,7 +343,7 @@ func (m *masker) word(w string) {
 			m.emit(lead, true, core, trail)
 			return
 		}
-		if end, wordEnd, ok := m.findQuoteEnd(q); ok {
+		if end, wordEnd, ok := m.findQuoteEnd(q, m.pos-len(w)+len(lead)); ok {
 			m.pushPrev(core)
 			m.emit(lead, true, core, m.line[end:wordEnd])
 			m.pos = wordEnd
@@ -463,25 +463,31 @@ func pairCloses(open, close byte) bool {
 	return false
 }
 
-// findQuoteEnd looks, from the current position, for the quote closing a
+// findQuoteEnd looks, from offset from of the line, for the quote closing a
 // quoted phrase opened with q: a matching quote followed by the end of the
-// word's punctuation. It returns the offset of the closing quote, the end of the
-// word holding it, and whether one was found within maxQuoteBytes.
-func (m *masker) findQuoteEnd(q byte) (quote, wordEnd int, ok bool) {
+// line, a space or a character that is not a letter or digit (so the ' in
+// "can't" does not close), with no digit in the rest of its word (which is
+// copied as it is). It returns the offset of the closing quote, the end
+// of the word holding it, and whether one was found within maxQuoteBytes.
+func (m *masker) findQuoteEnd(q byte, from int) (quote, wordEnd int, ok bool) {
 	line := m.line
-	limit := min(len(line), m.pos+maxQuoteBytes)
-	for i := m.pos; i < limit; i++ {
+	limit := min(len(line), from+maxQuoteBytes)
+	for i := from; i < limit; i++ {
 		c := line[i]
 		if q == '"' && c != '"' || q != '"' && c != '\'' && c != '`' {
 			continue
 		}
+		if i+1 < len(line) && (isLetter(line[i+1]) || isDigit(line[i+1])) {
+			continue
+		}
 		j := i + 1
-		for j < len(line) && !isSpace(line[j]) && isCloser(line[j]) {
+		for j < len(line) && !isSpace(line[j]) {
 			j++
 		}
-		if j == len(line) || isSpace(line[j]) {
-			return i, j, true
+		if hasDigit(line[i+1 : j]) {
+			continue // what follows is itself variable ({"a":1}): not a clean end
 		}
+		return i, j, true
 	}
 	return 0, 0, false
 }
@@ -548,7 +554,7 @@ func (m *masker) keyValue(lead, core string, eq int, trail string) {
 		}
 		m.dst = append(m.dst, trail...)
 	case vq > 0 && !closed:
-		if end, wordEnd, ok := m.findQuoteEnd(val[0]); ok {
+		if end, wordEnd, ok := m.findQuoteEnd(val[0], m.pos-len(trail)-len(val)+vq); ok {
 			m.emitKV(lead, key, quote, m.line[end:wordEnd])
 			m.pos = wordEnd
 			return
