@@ -241,6 +241,7 @@ func TestAgainstTalusServer(t *testing.T) {
 		var total uint64
 		for _, g := range want.Errors {
 			total += g.Count
+			t.Logf("error group %s × %d: %q services %v", g.Fingerprint, g.Count, g.Message, g.Services)
 		}
 		// errorTrend total over the same range counts the same errors.
 		tr := p.query(t, from, to, time.Minute, `{"queryType":"errorTrend","groupBy":"total"}`)
