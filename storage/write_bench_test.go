@@ -42,5 +42,5 @@ func processCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-func BenchmarkWrite200Resources(b *testing.B)       { benchmarkWrite(b, 200) }
+func BenchmarkWrite200Resources(b *testing.B)     { benchmarkWrite(b, 200) }
 func BenchmarkWriteMillionResources(b *testing.B) { benchmarkWrite(b, 1_000_000) }
