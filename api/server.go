@@ -52,6 +52,9 @@ type ServerOptions struct {
 	DefaultRange time.Duration
 	// DefaultLimit is the page size when limit is missing; default 100.
 	DefaultLimit int
+	// QueryTimeout bounds one request; default 30 s. A query that runs out
+	// is answered 504.
+	QueryTimeout time.Duration
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Logger receives request failures; nil means slog.Default().
@@ -76,6 +79,9 @@ func NewServer(store *storage.Store, opts ServerOptions) *Server {
 	}
 	if opts.DefaultLimit == 0 {
 		opts.DefaultLimit = 100
+	}
+	if opts.QueryTimeout == 0 {
+		opts.QueryTimeout = 30 * time.Second
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -126,7 +132,9 @@ func badRequest(format string, args ...any) error {
 func (s *Server) handle(pattern, endpoint string, fn func(r *http.Request) (any, error)) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		out, err := fn(r)
+		ctx, cancel := context.WithTimeout(r.Context(), s.opts.QueryTimeout)
+		defer cancel()
+		out, err := fn(r.WithContext(ctx))
 		metrics.QueryDuration.WithLabelValues(endpoint).Observe(time.Since(start).Seconds())
 		if err != nil {
 			status := http.StatusInternalServerError
@@ -136,7 +144,10 @@ func (s *Server) handle(pattern, endpoint string, fn func(r *http.Request) (any,
 				status = ae.status
 			case errors.Is(err, storage.ErrBadQuery):
 				status = http.StatusBadRequest
-			case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+			case errors.Is(err, context.DeadlineExceeded):
+				status = http.StatusGatewayTimeout
+				err = fmt.Errorf("query did not finish within %s: narrow the selector, the line filters or the time range", s.opts.QueryTimeout)
+			case errors.Is(err, context.Canceled):
 				status = http.StatusServiceUnavailable
 			default:
 				s.opts.Logger.Error("query failed", "endpoint", endpoint, "url", r.URL.String(), "err", err)
