@@ -286,14 +286,18 @@ func (m *masker) contextVariable(core string) bool {
 		next := m.nextCore()
 		return hasDigit(next) || isMonthOrDay(next)
 	}
+	p0, p1, p2 := m.prev[0], m.prev[1], m.prev[2]
+	caps := isCapsIdent(core)
+	if !(caps || m.prevNoun[0] || p0 == "for" || p0 == "from" || p0 == "to") {
+		return false // no rule below can apply: skip the word tables
+	}
 	if !isIdentLike(core) || isStopword(core) {
 		return false
 	}
-	p0, p1, p2 := m.prev[0], m.prev[1], m.prev[2]
-	if isCapsIdent(core) && len(core) >= 3 {
+	if caps && len(core) >= 3 {
 		// A state value: "state: RUNNING", "state changed to KILLED",
 		// "LOOKING (n.state)", "LOOKING (my state)".
-		if isStateWord(p0) || isStateWord(p1) || isStateWord(p2) {
+		if m.stateNear > 0 {
 			return true
 		}
 		w, end := wordAt(m.line, m.pos)
@@ -305,7 +309,7 @@ func (m *masker) contextVariable(core string) bool {
 		}
 	}
 	switch {
-	case isNamingNoun(p0) && !m.prevPunct && !isVerbForm(core):
+	case m.prevNoun[0] && !m.prevPunct && !isVerbForm(core):
 		if isNameIntro(p1) {
 			return true
 		}
@@ -319,7 +323,7 @@ func (m *masker) contextVariable(core string) bool {
 		// "password for root from", "failures for admin [preauth]"
 		w, _ := wordAt(m.line, m.pos)
 		return w != "" && w[0] == '[' || m.nextCore() == "from"
-	case p0 == "from" && isCapsIdent(core):
+	case p0 == "from" && caps:
 		w, end := wordAt(m.line, m.pos)
 		if _, c, _ := peel(w); c != "to" {
 			return false
@@ -327,7 +331,7 @@ func (m *masker) contextVariable(core string) bool {
 		w, _ = wordAt(m.line, end)
 		_, c, _ := peel(w)
 		return isCapsIdent(c)
-	case p0 == "to" && p2 == "from" && isCapsIdent(p1) && isCapsIdent(core):
+	case p0 == "to" && p2 == "from" && caps && isCapsIdent(p1):
 		return true
 	}
 	return false
@@ -337,6 +341,11 @@ func (m *masker) contextVariable(core string) bool {
 // "Status:").
 func isStateWord(w string) bool {
 	_, core, _ := peel(w)
+	return isStateCore(core)
+}
+
+// isStateCore is isStateWord for a word without its punctuation.
+func isStateCore(core string) bool {
 	if i := strings.LastIndexByte(core, '.'); i >= 0 {
 		core = core[i+1:]
 	}

@@ -125,6 +125,15 @@ func epochHeaderLen(line string) int {
 	return 0
 }
 
+// trimRightSet removes trailing bytes found in set (strings.TrimRight without
+// building an ASCII set on every call).
+func trimRightSet(w, set string) string {
+	for w != "" && strings.IndexByte(set, w[len(w)-1]) >= 0 {
+		w = w[:len(w)-1]
+	}
+	return w
+}
+
 // nextWord returns the word after pos.
 func nextWord(line string, pos int) string {
 	s, e := headerWordAt(line, pos)
@@ -250,7 +259,7 @@ func isHeaderish(w string, consumed int, line string, end int) bool {
 		return true
 	case w == "-" || w == "|" || w == "--":
 		return true
-	case isMonthOrDay(strings.TrimRight(w, ",")):
+	case isMonthOrDay(trimRightSet(w, ",")):
 		return true
 	case consumed == 0 && isCapsIdent(w) && allDigits(nextWord(line, end)):
 		// An alert label before an epoch: "KERNDTLB 1118536327 ...", "VAPI 1131566461 ...".
@@ -294,7 +303,10 @@ func componentBeforeLevel(w, line string, end, consumed int) bool {
 // that is not an IPv4 address, or a 6-, 8-, 10- or 13-digit number (yymmdd,
 // yyyymmdd, epoch seconds or milliseconds).
 func isTimeWord(w string) bool {
-	w = strings.Trim(w, "[],")
+	for w != "" && w[0] == '[' {
+		w = w[1:]
+	}
+	w = trimRightSet(w, "],")
 	digits, seps, dots := 0, 0, 0
 	for i := 0; i < len(w); i++ {
 		c := w[i]
@@ -342,9 +354,9 @@ func isLevelWord(w string, consumed int) bool {
 	if len(w) >= 3 && (w[0] == '[' || w[0] == '<') {
 		w = w[1:]
 		bracketed = true
-		w = strings.TrimRight(w, "]>:,")
+		w = trimRightSet(w, "]>:,")
 	} else {
-		w = strings.TrimRight(w, ":,")
+		w = trimRightSet(w, ":,")
 	}
 	if len(w) == 1 {
 		switch w[0] {

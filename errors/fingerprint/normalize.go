@@ -172,6 +172,9 @@ type masker struct {
 	value     valueMode
 	prev      [3]string // cores of the previous three words, most recent first
 	prevPunct bool      // the previous word ended with punctuation ("db:", "user,")
+	prevNoun  [2]bool   // the previous two words are naming nouns (isNamingNoun)
+	stateNear int       // how many of the previous three words name a state (isStateCore)
+	stateHist [3]bool   // isStateCore of the previous three words
 	curPunct  bool      // the current word ends with punctuation
 }
 
@@ -182,7 +185,8 @@ func isSpace(c byte) bool {
 // run templates line, appending to what is already in m.dst.
 func (m *masker) run(line string) {
 	m.line, m.pos, m.value = line, 0, valueNone
-	m.prev, m.prevPunct = [3]string{}, false
+	m.prev, m.prevPunct, m.prevNoun = [3]string{}, false, [2]bool{}
+	m.stateNear, m.stateHist = 0, [3]bool{}
 	for {
 		for m.pos < len(line) && isSpace(line[m.pos]) {
 			m.pos++
@@ -218,9 +222,20 @@ func (m *masker) nextCore() string {
 	return core
 }
 
+// pushPrev records core as the previous word, with the properties the
+// context rules ask about, so each word is classified once.
 func (m *masker) pushPrev(core string) {
 	m.prev[2], m.prev[1], m.prev[0] = m.prev[1], m.prev[0], core
 	m.prevPunct = m.curPunct
+	m.prevNoun[1], m.prevNoun[0] = m.prevNoun[0], isNamingNoun(core)
+	st := isStateCore(core)
+	if m.stateHist[2] {
+		m.stateNear--
+	}
+	if st {
+		m.stateNear++
+	}
+	m.stateHist[2], m.stateHist[1], m.stateHist[0] = m.stateHist[1], m.stateHist[0], st
 }
 
 // isOpener and isCloser define the punctuation peeled off the ends of a word.
