@@ -30,8 +30,14 @@ type testStore struct {
 }
 
 func openStore(t testing.TB, now time.Time, retention time.Duration) *testStore {
+	return openStoreCache(t, now, retention, 0)
+}
+
+// openStoreCache is openStore with a block cache of cacheSize bytes (0: the
+// pebblekv default).
+func openStoreCache(t testing.TB, now time.Time, retention time.Duration, cacheSize int64) *testStore {
 	t.Helper()
-	kvs, err := pebblekv.Open(t.TempDir(), &pebblekv.Options{Merger: kv.MergerByTable(allMergers())})
+	kvs, err := pebblekv.Open(t.TempDir(), &pebblekv.Options{Merger: kv.MergerByTable(allMergers()), CacheSize: cacheSize})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -138,6 +138,21 @@ type query struct {
 	lower    []byte // the counter keys of the epochs overlapping [Start, End]
 	upper    []byte
 	services serviceFilter
+	// serviceIDs interns the services met by the query; serviceNames[id]
+	// is the name of id.
+	serviceIDs   map[string]int32
+	serviceNames []string
+}
+
+// serviceID interns a service name; looking up a known one does not allocate.
+func (q *query) serviceID(service []byte) int32 {
+	if id, ok := q.serviceIDs[string(service)]; ok {
+		return id
+	}
+	id := int32(len(q.serviceNames))
+	q.serviceNames = append(q.serviceNames, string(service))
+	q.serviceIDs[q.serviceNames[id]] = id
+	return id
 }
 
 func (b *Backend) newQuery(r api.ErrorsRequest) (*query, error) {
@@ -155,7 +170,8 @@ func (b *Backend) newQuery(r api.ErrorsRequest) (*query, error) {
 	if step < time.Minute || step%time.Minute != 0 {
 		return nil, fmt.Errorf("%w: step %s must be a whole number of minutes", storage.ErrBadQuery, step)
 	}
-	q := &query{r: r, kv: b.store.KV(), epochDur: int64(b.store.EpochDuration()), step: int64(step), services: sf}
+	q := &query{r: r, kv: b.store.KV(), epochDur: int64(b.store.EpochDuration()), step: int64(step), services: sf,
+		serviceIDs: make(map[string]int32)}
 	q.origin = floorDiv(r.Start, q.step) * q.step
 	n := (r.End-q.origin)/q.step + 1
 	if n > MaxBuckets {
@@ -181,11 +197,13 @@ type group struct {
 	fp          fingerprint.Fingerprint
 	count       uint64
 	first, last int64
-	services    map[string]uint64
-	// Filled by detail:
-	trend         []uint64
-	sample        *Sample
-	sampleService string
+	services    map[int32]uint64 // errors per service id (query.serviceID)
+	// Filled by count, or by detail past maxInlineGroups:
+	trend []uint64
+	// sample is the encoded sample chosen so far (a copy), nil when none;
+	// sampleService is the id of its counter's service.
+	sample        []byte
+	sampleService int32
 }
 
 // inRange sums what one counter holds within [Start, End] at minute
@@ -304,11 +322,12 @@ func (q *query) count(ctx context.Context, only *fingerprint.Fingerprint) ([]*gr
 		c  uint64
 	}
 	var points []point
+	collectFn := func(ms int64, c uint64) { points = append(points, point{ms, c}) }
 	err := q.scan(ctx, only, func(epoch int64, fp fingerprint.Fingerprint, service []byte, h *header) {
 		points = points[:0]
 		var collect func(ms int64, c uint64)
 		if inline {
-			collect = func(ms int64, c uint64) { points = append(points, point{ms, c}) }
+			collect = collectFn
 		}
 		c, first, last := q.inRange(epoch, h, collect)
 		if c == 0 {
@@ -316,7 +335,7 @@ func (q *query) count(ctx context.Context, only *fingerprint.Fingerprint) ([]*gr
 		}
 		g := byFP[fp]
 		if g == nil {
-			g = &group{fp: fp, first: first, last: last, services: make(map[string]uint64, 1)}
+			g = &group{fp: fp, first: first, last: last, services: make(map[int32]uint64, 1)}
 			byFP[fp] = g
 			order = append(order, g)
 			if inline && len(order) > maxInlineGroups {
@@ -328,11 +347,7 @@ func (q *query) count(ctx context.Context, only *fingerprint.Fingerprint) ([]*gr
 		}
 		g.count += c
 		g.first, g.last = min(g.first, first), max(g.last, last)
-		if _, ok := g.services[string(service)]; ok {
-			g.services[string(service)] += c
-		} else {
-			g.services[string(service)] = c
-		}
+		g.services[q.serviceID(service)] += c
 		if inline {
 			if g.trend == nil {
 				g.trend = make([]uint64, q.buckets)
@@ -340,9 +355,8 @@ func (q *query) count(ctx context.Context, only *fingerprint.Fingerprint) ([]*gr
 			for _, p := range points {
 				g.trend[(p.ms-q.origin)/q.step] += p.c
 			}
-			if h.sample != nil && q.betterSample(g, h.sample, service) {
-				g.sample = decodeSample(h.sample)
-				g.sampleService = string(service)
+			if h.sample != nil {
+				q.offerSample(g, h.sample, service)
 			}
 		}
 	})
@@ -366,27 +380,34 @@ func (q *query) detail(ctx context.Context, only *fingerprint.Fingerprint, group
 		c, _, _ := q.inRange(epoch, h, func(ms int64, c uint64) {
 			g.trend[(ms-q.origin)/q.step] += c
 		})
-		if c > 0 && h.sample != nil && q.betterSample(g, h.sample, service) {
-			g.sample = decodeSample(h.sample)
-			g.sampleService = string(service)
+		if c > 0 && h.sample != nil {
+			q.offerSample(g, h.sample, service)
 		}
 	})
 }
 
-// betterSample reports whether a counter's sample should replace the
-// group's: a sample inside the range beats one outside it (a range that cuts
-// an epoch may exclude the epoch's first error), then the earlier one wins,
-// then the smaller service name, so that the choice is deterministic.
-func (q *query) betterSample(g *group, sample, service []byte) bool {
-	if g.sample == nil {
-		return true
+// offerSample makes a counter's sample the group's if it is better: a
+// sample inside the range beats one outside it (a range that cuts an epoch
+// may exclude the epoch's first error), then the earlier one wins, then the
+// one of the smaller service name, so that the choice is deterministic.
+func (q *query) offerSample(g *group, sample, service []byte) {
+	id := q.serviceID(service)
+	if g.sample != nil {
+		st, gt := sampleTime(sample), sampleTime(g.sample)
+		in := func(t int64) bool { return t >= q.r.Start && t <= q.r.End }
+		switch {
+		case in(st) != in(gt):
+			if !in(st) {
+				return
+			}
+		case st > gt:
+			return
+		case st == gt && q.serviceNames[id] >= q.serviceNames[g.sampleService]:
+			return
+		}
 	}
-	st, gt := sampleTime(sample), g.sample.Time
-	in := func(t int64) bool { return t >= q.r.Start && t <= q.r.End }
-	if in(st) != in(gt) {
-		return in(st)
-	}
-	return st < gt || st == gt && string(service) < g.sampleService
+	g.sample = append(g.sample[:0], sample...)
+	g.sampleService = id
 }
 
 func (q *query) render(g *group) api.ErrorGroup {
@@ -398,7 +419,8 @@ func (q *query) render(g *group) api.ErrorGroup {
 		Services:          make([]string, 0, min(len(g.services), MaxServicesShown)),
 		Trend:             make([]api.TrendPoint, len(g.trend)),
 	}
-	if s := g.sample; s != nil {
+	if g.sample != nil {
+		s := decodeSample(g.sample)
 		eg.Message, eg.ExceptionType, eg.Template = s.Message, s.ExceptionType, s.Template
 		if s.HasTraceID {
 			eg.SampleTraceID = hex.EncodeToString(s.TraceID[:])
@@ -409,8 +431,8 @@ func (q *query) render(g *group) api.ErrorGroup {
 		n    uint64
 	}
 	svcs := make([]sc, 0, len(g.services))
-	for name, n := range g.services {
-		svcs = append(svcs, sc{name, n})
+	for id, n := range g.services {
+		svcs = append(svcs, sc{q.serviceNames[id], n})
 	}
 	slices.SortFunc(svcs, func(a, b sc) int {
 		if c := cmp.Compare(b.n, a.n); c != 0 {
