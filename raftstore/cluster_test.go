@@ -96,3 +96,46 @@ func TestPartitionMinorityNeverAcknowledges(t *testing.T) {
 		h.close()
 	}
 }
+
+// TestIdleGroupsQuiesceAndWakeOnLeaderLoss: idle groups stop ticking on all
+// replicas (only node pings flow), and losing the leader's node wakes the
+// followers through node liveness so they elect a new leader.
+func TestIdleGroupsQuiesceAndWakeOnLeaderLoss(t *testing.T) {
+	h := newHarness(t, 11, 3, nil)
+	defer h.close()
+	for _, gid := range h.groupIDs() {
+		h.stepUntil(300, "a leader", func() bool { return h.leaderOf(gid) != 0 })
+	}
+	if err := h.write(1, 2, setOp("a", "1"), 300); err != nil {
+		t.Fatal(err)
+	}
+	allQuiesced := func() bool {
+		for _, id := range h.ids {
+			for _, gid := range h.groupIDs() {
+				if r := h.nodes[id].replica(gid); r == nil || !r.quiesced.Load() {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	h.stepUntil(300, "every replica quiesces", allQuiesced)
+	for i := 0; i < 10; i++ {
+		h.step() // let the responses to the quiesce heartbeats drain
+	}
+	sent := h.net.sent
+	for i := 0; i < 100; i++ {
+		h.step()
+	}
+	// 100 steps, 3 nodes, a ping to each of 2 peers every HeartbeatTicks.
+	if got, pings := h.net.sent-sent, 100*3*2/h.cfg.HeartbeatTicks; got > pings || !allQuiesced() {
+		t.Fatalf("idle cluster sent %d messages in 100 steps (pings alone: %d), all quiesced: %v", got, pings, allQuiesced())
+	}
+	old := h.leaderOf(2)
+	h.crash(old, 0)
+	h.stepUntil(500, "a new leader after losing the old one's node", func() bool {
+		ld := h.leaderOf(2)
+		return ld != 0 && ld != old
+	})
+	h.converge(1000)
+}

@@ -249,7 +249,7 @@ func runLinearizability(t *testing.T, seed uint64, steps int, crashes bool) {
 		t.Fatalf("seed %d: only %d operations completed in %d steps", seed, acked, steps)
 	}
 	t.Logf("seed %d: %d operations, %d acknowledged, %d messages, %d snapshots", seed, len(history), acked, h.net.sent, h.net.snapshots)
-	res, info := porcupine.CheckOperationsVerbose(kvModel, history, 30*time.Second)
+	res, info := porcupine.CheckOperationsVerbose(kvModel, history, 5*time.Second)
 	if res == porcupine.Unknown {
 		t.Logf("seed %d: the checker timed out (history too ambiguous); not a violation", seed)
 		return

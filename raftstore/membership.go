@@ -42,6 +42,7 @@ func (n *node) replicateOnce() {
 			continue
 		}
 		if cc := n.nextMembershipChange(d, st, nodes); cc != nil {
+			r.wake()
 			r.enqueue(func(in *inbox) { in.confChanges = append(in.confChanges, cc) })
 		}
 	}

@@ -23,13 +23,15 @@ import (
 // node is one process's raft machinery: the raft-log engine, the replicas it
 // holds, the workers that drive them and the transport.
 type node struct {
-	id     uint64
-	cfg    Config
-	logdb  *pebble.DB
-	cache  *pebble.Cache
-	merger *pebble.Merger
-	trans  transport
-	sched  *scheduler
+	id    uint64
+	cfg   Config
+	logdb *pebble.DB
+	cache *pebble.Cache
+	// compactions schedules the compactions of all group Pebbles.
+	compactions *compactionPool
+	merger      *pebble.Merger
+	trans       transport
+	sched       *scheduler
 
 	mu sync.RWMutex
 	// groups holds the replicas on this node. Guarded by mu.
@@ -43,6 +45,12 @@ type node struct {
 	outSnaps map[snapKey]*outSnap
 	// createMu serializes creating and destroying replicas.
 	createMu sync.Mutex
+
+	// liveMu guards lastHeard: the node tick at which each peer node was
+	// last heard from (quiesce.go).
+	liveMu    sync.Mutex
+	lastHeard map[uint64]uint64
+	ticks     atomic.Uint64
 
 	idSeq   atomic.Uint64
 	stopped atomic.Bool
@@ -63,7 +71,8 @@ func openNode(cfg Config) (*node, error) {
 		sched:  newScheduler(cfg.Workers),
 		stopc:  make(chan struct{}),
 
-		outSnaps: map[snapKey]*outSnap{},
+		outSnaps:  map[snapKey]*outSnap{},
+		lastHeard: map[uint64]uint64{},
 	}
 	// Proposal and read ids: random high bits per incarnation, so that ids
 	// in a log replayed after a restart never match new ones.
@@ -81,6 +90,7 @@ func openNode(cfg Config) (*node, error) {
 		return nil, err
 	}
 	n.cache = pebble.NewCache(cfg.CacheSize)
+	n.compactions = newCompactionPool(2)
 	n.merger = groupMerger(cfg)
 	logdb, err := pebble.Open(fs.PathJoin(cfg.DataDir, raftLogDirname), &pebble.Options{
 		FS:                 fs,
@@ -158,6 +168,7 @@ func (n *node) openGroupPebble(dir string) (*pebble.DB, error) {
 		FormatMajorVersion:          pebble.FormatNewest,
 		Logger:                      quietLogger{},
 	}
+	o.Experimental.CompactionScheduler = n.compactions.newScheduler()
 	db, err := pebble.Open(n.cfg.FS.PathJoin(n.cfg.DataDir, groupsDirname, dir), o)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open group pebble %s: %w", dir, err)
@@ -394,6 +405,12 @@ func (n *node) registerGroup(gid, rid uint64, dir string, hs *pb.HardState, trun
 // receive queues incoming messages for their groups.
 func (n *node) receive(envs []envelope) {
 	for _, e := range envs {
+		if e.FromNode != 0 {
+			n.noteAlive(e.FromNode)
+		}
+		if e.GroupID == 0 {
+			continue // a liveness ping
+		}
 		r := n.replica(e.GroupID)
 		if r == nil {
 			if r = n.maybeCreateReplica(e); r == nil {
@@ -401,7 +418,14 @@ func (n *node) receive(envs []envelope) {
 			}
 		}
 		m := e.Msg
-		r.enqueue(func(in *inbox) { in.msgs = append(in.msgs, m) })
+		if e.Quiesce {
+			r.enqueue(func(in *inbox) { in.msgs = append(in.msgs, m); in.quiesceFrom = m.GetFrom() })
+		} else {
+			if m.GetType() != pb.MsgHeartbeatResp {
+				r.wake()
+			}
+			r.enqueue(func(in *inbox) { in.msgs = append(in.msgs, m) })
+		}
 		if e.FromNode != 0 && m.GetFrom() != 0 {
 			r.notePeer(m.GetFrom(), e.FromNode)
 		}
@@ -419,11 +443,15 @@ func (n *node) replicas() []*replica {
 	return rs
 }
 
-// tick advances every group's clock by one tick.
+// tick advances the clock of every group that is not quiesced by one tick,
+// and runs the node-level liveness check.
 func (n *node) tick() {
 	for _, r := range n.replicas() {
-		r.enqueue(func(in *inbox) { in.ticks++ })
+		if !r.quiesced.Load() {
+			r.enqueue(func(in *inbox) { in.ticks++ })
+		}
 	}
+	n.livenessTick()
 }
 
 // processShard runs one round for the dirty groups of shard i and reports
@@ -517,6 +545,7 @@ func (n *node) processGroups(ids []uint64) error {
 			unlockAll(i)
 			return err
 		}
+		out = append(out, w.r.maybeQuiesce()...)
 		more := w.r.rn.HasReady() || len(w.r.unissuedReads) > 0
 		removed := w.r.removed
 		w.r.mu.Unlock()
@@ -626,6 +655,10 @@ func (n *node) closeStorage() error {
 	if n.cache != nil {
 		n.cache.Unref()
 		n.cache = nil
+	}
+	if n.compactions != nil {
+		n.compactions.stop()
+		n.compactions = nil
 	}
 	return errors.Join(errs...)
 }

@@ -58,6 +58,9 @@ type replica struct {
 	dbMu sync.RWMutex
 	g    *groupDB
 
+	// quiesced is set while the group is idle and not ticked (quiesce.go).
+	quiesced atomic.Bool
+
 	desc     atomic.Pointer[RangeDescriptor]
 	leader   atomic.Uint64 // leader replica id, 0 if unknown
 	isLead   atomic.Bool
@@ -78,6 +81,8 @@ type inbox struct {
 	unreachable []uint64
 	// confChanges are membership changes to propose.
 	confChanges []*pb.ConfChangeV2
+	// quiesceFrom is the replica whose quiesce heartbeat is among msgs.
+	quiesceFrom uint64
 }
 
 // raftConfig returns the etcd raft configuration of a replica.
@@ -228,6 +233,9 @@ func (r *replica) drainInbox() {
 		// Errors are for messages raft does not accept from this peer
 		// (for example a response from a removed replica); drop them.
 		_ = r.rn.Step(m)
+	}
+	if in.quiesceFrom != 0 {
+		r.maybeQuiesceFollower(in.quiesceFrom)
 	}
 	for _, p := range in.props {
 		if err := r.rn.Propose(p.data); err != nil {

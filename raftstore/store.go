@@ -162,6 +162,7 @@ func (n *node) submit(gid uint64, add func(f *future, in *inbox)) *future {
 	case n.stopped.Load():
 		f.complete(0, ErrStopped)
 	default:
+		r.wake()
 		r.enqueue(func(in *inbox) { add(f, in) })
 	}
 	return f

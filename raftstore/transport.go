@@ -5,11 +5,14 @@ import (
 )
 
 // envelope is one raft message of one group, addressed node to node.
+// Group 0 carries the node-level liveness ping (quiesce.go).
 type envelope struct {
 	GroupID  uint64
 	FromNode uint64
 	ToNode   uint64
 	Msg      *pb.Message
+	// Quiesce marks a leader's last heartbeat before its group goes idle.
+	Quiesce bool
 }
 
 // transport carries envelopes between nodes. send must not block on the

@@ -14,7 +14,9 @@ import (
 //	| version (1B) | fromNode uvarint | len(fromAddr) uvarint | fromAddr |
 //	| count uvarint | count × envelope |
 //
-//	envelope: | groupID uvarint | toNode uvarint | len(msg) uvarint | msg (protobuf raftpb.Message) |
+//	envelope: | groupID uvarint | toNode uvarint | flags (1B) | len(msg) uvarint | msg (protobuf raftpb.Message) |
+//
+// flags bit 0: quiesce.
 const frameVersion = 1
 
 // maxFrameEnvelopes bounds the envelopes a decoder accepts in one frame.
@@ -29,6 +31,11 @@ func appendFrame(dst []byte, fromNode uint64, fromAddr string, envs []envelope) 
 	for _, e := range envs {
 		dst = binary.AppendUvarint(dst, e.GroupID)
 		dst = binary.AppendUvarint(dst, e.ToNode)
+		var flags byte
+		if e.Quiesce {
+			flags |= 1
+		}
+		dst = append(dst, flags)
 		n := proto.Size(e.Msg)
 		dst = binary.AppendUvarint(dst, uint64(n))
 		var err error
@@ -69,6 +76,11 @@ func decodeFrame(src []byte) (fromNode uint64, fromAddr string, envs []envelope,
 			return 0, "", nil, fmt.Errorf("bad destination in raft frame")
 		}
 		src = src[k:]
+		if len(src) == 0 {
+			return 0, "", nil, fmt.Errorf("bad flags in raft frame")
+		}
+		e.Quiesce = src[0]&1 != 0
+		src = src[1:]
 		var mb []byte
 		if mb, src, err = decodeBytes(src); err != nil {
 			return 0, "", nil, fmt.Errorf("bad message in raft frame: %w", err)
