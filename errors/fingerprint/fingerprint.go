@@ -218,7 +218,9 @@ type Fingerprinter struct {
 	spans []uint32 // frame text end offsets in fbuf
 }
 
-// Compute returns the v1 fingerprint of r. It is a pure function of r.
+// Compute returns the v1 fingerprint of r. It is a pure function of r and is
+// safe for concurrent use; it allocates fresh buffers on every call, so hot
+// paths should keep a Fingerprinter per goroutine instead.
 func Compute(r *Record) Fingerprint {
 	var f Fingerprinter
 	return f.Fingerprint(r)
@@ -238,7 +240,9 @@ func (f *Fingerprinter) Message(line string) Fingerprint {
 	return Fingerprint{Version: Version, Hash: hash64(f.enc)}
 }
 
-// Template returns the normalized template last computed by f. The returned
+// Template returns the normalized template of the last call on f: the line
+// given to Message, or the message of a record fingerprinted by RuleException
+// or RuleMessage; it is empty after RuleOverride and RuleStack. The returned
 // slice is valid until the next call on f.
 func (f *Fingerprinter) Template() []byte { return f.tmpl }
 
@@ -256,6 +260,7 @@ func (f *Fingerprinter) Explain(r *Record) (Fingerprint, Explanation) {
 func (f *Fingerprinter) compute(r *Record, explain bool) (Fingerprint, Explanation) {
 	var ex Explanation
 	f.enc = f.enc[:0]
+	f.tmpl = f.tmpl[:0]
 	switch {
 	case strings.TrimSpace(r.Fingerprint) != "":
 		v := strings.TrimSpace(r.Fingerprint)
