@@ -137,22 +137,37 @@ func provisioned(t *testing.T) (pluginID, uid string) {
 	return m.ID, d.UID
 }
 
-// substitute replaces dashboard variables with values Grafana could send.
+// substitute replaces dashboard variables with what Grafana sends: with
+// all=true each query variable's custom "All" value (.*) and empty
+// textboxes; else values as the frontend's formatSelectorValue escapes them
+// (src/datasource.ts; its vitest pins these exact strings).
 var variableRE = regexp.MustCompile(`\$\{?(\w+)\}?`)
 
-func substitute(q string, vars map[string]variable) (string, []string) {
+const (
+	// formatted ["checkout", "pay.ments"]: regex-escaped, then string-escaped.
+	multiValueSent = `(checkout|pay\\.ments)`
+	// formatted `say "hi" \ bye`.
+	textValueSent = `say \"hi\" \\ bye`
+)
+
+func substitute(q string, vars map[string]variable, all bool) (string, []string) {
 	var missing []string
 	out := variableRE.ReplaceAllStringFunc(q, func(m string) string {
 		name := variableRE.FindStringSubmatch(m)[1]
 		v, ok := vars[name]
-		if !ok {
+		switch {
+		case !ok:
 			missing = append(missing, name)
 			return m
-		}
-		if v.AllValue != "" {
+		case all && v.AllValue != "":
 			return v.AllValue
+		case all:
+			return ""
+		case v.Type == "query":
+			return multiValueSent
+		default:
+			return textValueSent
 		}
-		return ""
 	})
 	return out, missing
 }
@@ -185,13 +200,15 @@ func checkTargets(t *testing.T, d dashboard, vars map[string]variable, pluginID,
 			if !queryTypes[tg.QueryType] {
 				t.Errorf("%s/%s: queryType %q", d.UID, p.Title, tg.QueryType)
 			}
-			q, missing := substitute(tg.Query, vars)
-			_, missingFP := substitute(tg.Fingerprint, vars)
-			if len(missing)+len(missingFP) > 0 {
-				t.Errorf("%s/%s: undefined variables %v", d.UID, p.Title, append(missing, missingFP...))
-			}
-			if _, err := selector.Parse(q); err != nil {
-				t.Errorf("%s/%s: query %q (as sent: %q) does not parse: %v", d.UID, p.Title, tg.Query, q, err)
+			_, missingFP := substitute(tg.Fingerprint, vars, true)
+			for _, all := range []bool{true, false} {
+				q, missing := substitute(tg.Query, vars, all)
+				if len(missing)+len(missingFP) > 0 {
+					t.Errorf("%s/%s: undefined variables %v", d.UID, p.Title, append(missing, missingFP...))
+				}
+				if _, err := selector.Parse(q); err != nil {
+					t.Errorf("%s/%s: query %q (as sent: %q) does not parse: %v", d.UID, p.Title, tg.Query, q, err)
+				}
 			}
 		}
 	}

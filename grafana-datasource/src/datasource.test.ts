@@ -37,11 +37,14 @@ describe('query', () => {
   });
 
   it('turns multi-value variables into a regex alternation', () => {
-    expect(formatSelectorValue(['checkout', 'pay.ments'])).toBe('(checkout|pay\\.ments)');
+    // Regex-escaped, then escaped for a Go-syntax "..." string: pay\\.ments reads as pay\.ments.
+    expect(formatSelectorValue(['checkout', 'pay.ments'])).toBe(String.raw`(checkout|pay\\.ments)`);
+    expect(formatSelectorValue(['a+b'])).toBe(String.raw`a\\+b`);
     expect(formatSelectorValue('checkout')).toBe('checkout');
+    expect(formatSelectorValue('say "hi" \\ bye')).toBe(String.raw`say \"hi\" \\ bye`);
     const ds = newDataSource();
     const q = ds.applyTemplateVariables({ refId: 'A', query: '{service.name=~"$services"}' }, {});
-    expect(q.query).toBe('{service.name=~"(checkout|pay\\.ments)"}');
+    expect(q.query).toBe(String.raw`{service.name=~"(checkout|pay\\.ments)"}`);
   });
 
   it('live tail subscribes to tail/<hash> with the query model as data', async () => {

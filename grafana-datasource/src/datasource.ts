@@ -244,12 +244,23 @@ function rangeParams(range?: TimeRange): Record<string, string> {
   return { start: String(range.from.valueOf()), end: String(range.to.valueOf()) };
 }
 
-/** Template variable values inside a selector: one value as is, several as a regex alternation. */
+/**
+ * Template variable values go inside double-quoted selector strings (Go
+ * string syntax): a single value is string-escaped; several values (a
+ * multi-value variable, used with =~) become a regex alternation of
+ * regex-escaped values, then string-escaped. Custom "All" values (.*) are
+ * not passed through here by Grafana.
+ */
 export function formatSelectorValue(value: string | string[]): string {
   if (Array.isArray(value)) {
-    return value.length === 1 ? escapeRegex(value[0]) : '(' + value.map(escapeRegex).join('|') + ')';
+    const re = value.length === 1 ? escapeRegex(value[0]) : '(' + value.map(escapeRegex).join('|') + ')';
+    return escapeString(re);
   }
-  return value;
+  return escapeString(String(value));
+}
+
+function escapeString(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 }
 
 function escapeRegex(s: string): string {
