@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/talus-logs/talus/api"
 )
@@ -285,6 +286,10 @@ func runErrorsShow(args []string, stdout, stderr io.Writer) int {
 func oneLine(s string, n int) string {
 	s = strings.ReplaceAll(s, "\n", " ⏎ ")
 	if len(s) > n {
+		// Cut on a rune boundary, so that the output stays valid UTF-8.
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
 		return s[:n] + "…"
 	}
 	return s
