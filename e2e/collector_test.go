@@ -54,7 +54,28 @@ func TestCollectorToTalus(t *testing.T) {
 			// runs cross an epoch boundary.
 			w := newWorkload(recordsPerRun, resourcesPerRun, now.Add(-50*time.Minute), now.Add(-time.Minute), false)
 			runPipeline(t, talusBin, tc.viaGRPC, w, func(s *talus, dir string) *collector {
-				return startCollector(t, otelcolBin, tc.exporter, s, dir, 0)
+				return startCollector(t, otelcolBin, pipeline{exporter: tc.exporter}, s, dir)
+			})
+		})
+	}
+}
+
+// TestExporterSettings runs the exporters with the compressions and
+// encodings Talus documents besides the defaults (gzip, protobuf).
+func TestExporterSettings(t *testing.T) {
+	talusBin, otelcolBin := requireBinaries(t)
+	for _, p := range []pipeline{
+		{exporter: "otlp_grpc", settings: map[string]string{"compression": "zstd"}},
+		{exporter: "otlp_grpc", settings: map[string]string{"compression": "none"}},
+		{exporter: "otlp_http", settings: map[string]string{"compression": "zstd"}},
+		{exporter: "otlp_http", settings: map[string]string{"compression": "deflate"}},
+		{exporter: "otlp_http", settings: map[string]string{"encoding": "json"}},
+	} {
+		t.Run(p.String(), func(t *testing.T) {
+			now := time.Now()
+			w := newWorkload(300, 3, now.Add(-10*time.Minute), now.Add(-time.Second), false)
+			runPipeline(t, talusBin, false, w, func(s *talus, dir string) *collector {
+				return startCollector(t, otelcolBin, p, s, dir)
 			})
 		})
 	}
@@ -89,7 +110,7 @@ func TestZeroTimestampStoredAtObservedTime(t *testing.T) {
 	now := time.Now()
 	w := newWorkload(300, 2, now.Add(-2*time.Minute), now, true)
 	runPipeline(t, talusBin, false, w, func(s *talus, dir string) *collector {
-		return startCollector(t, otelcolBin, "otlp_grpc", s, dir, 0)
+		return startCollector(t, otelcolBin, pipeline{exporter: "otlp_grpc"}, s, dir)
 	})
 }
 
@@ -105,7 +126,7 @@ func TestTalusRestartUnderLoad(t *testing.T) {
 	dir := t.TempDir()
 	s := startTalus(t, talusBin, t.TempDir(), dir)
 	// A 20 ms batch timeout keeps exports to Talus flowing during the stream.
-	c := startCollector(t, otelcolBin, "otlp_grpc", s, dir, 20*time.Millisecond)
+	c := startCollector(t, otelcolBin, pipeline{exporter: "otlp_grpc", batchTimeout: 20 * time.Millisecond}, s, dir)
 	snd, err := newGRPCSender(c.grpcAddr)
 	if err != nil {
 		t.Fatal(err)

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -246,23 +248,46 @@ type collector struct {
 	grpcAddr, httpAddr string
 }
 
-// collectorConfig is the pipeline the tests run: OTLP in, batch, one exporter
-// (otlp_grpc or otlp_http) to Talus. Internal metrics are off so no fixed
-// port (8888) is bound. A zero batchTimeout keeps the batch processor's
-// default (200 ms, 8192 records).
-func collectorConfig(exporter, recvGRPC, recvHTTP string, s *talus, batchTimeout time.Duration) (string, error) {
+// pipeline shapes the collector config the tests generate: OTLP in, batch,
+// one exporter to Talus.
+type pipeline struct {
+	// exporter is otlp_grpc or otlp_http.
+	exporter string
+	// settings are extra scalar settings of the exporter, such as
+	// {"compression": "zstd"} or {"encoding": "json"}.
+	settings map[string]string
+	// batchTimeout, when not zero, replaces the batch processor's default
+	// (200 ms) and caps batches at 100 records.
+	batchTimeout time.Duration
+}
+
+func (p pipeline) String() string {
+	keys := slices.Sorted(maps.Keys(p.settings))
+	name := p.exporter
+	for _, k := range keys {
+		name += "," + k + "=" + p.settings[k]
+	}
+	return name
+}
+
+// config renders p for a receiver on recvGRPC/recvHTTP and Talus s.
+// Internal metrics are off so no fixed port (8888) is bound.
+func (p pipeline) config(recvGRPC, recvHTTP string, s *talus) (string, error) {
 	var exp string
-	switch exporter {
+	switch p.exporter {
 	case "otlp_grpc":
 		exp = fmt.Sprintf("  otlp_grpc:\n    endpoint: %s\n    tls:\n      insecure: true\n", s.otlpGRPCAddr)
 	case "otlp_http":
 		exp = fmt.Sprintf("  otlp_http:\n    endpoint: http://%s\n", s.otlpHTTPAddr)
 	default:
-		return "", fmt.Errorf("unknown exporter %q", exporter)
+		return "", fmt.Errorf("unknown exporter %q", p.exporter)
+	}
+	for _, k := range slices.Sorted(maps.Keys(p.settings)) {
+		exp += fmt.Sprintf("    %s: %s\n", k, p.settings[k])
 	}
 	batch := "{}"
-	if batchTimeout > 0 {
-		batch = fmt.Sprintf("\n    timeout: %s\n    send_batch_size: 100", batchTimeout)
+	if p.batchTimeout > 0 {
+		batch = fmt.Sprintf("\n    timeout: %s\n    send_batch_size: 100", p.batchTimeout)
 	}
 	return fmt.Sprintf(`receivers:
   otlp:
@@ -285,19 +310,19 @@ exporters:
       receivers: [otlp]
       processors: [batch]
       exporters: [%s]
-`, recvGRPC, recvHTTP, batch, exp, exporter), nil
+`, recvGRPC, recvHTTP, batch, exp, p.exporter), nil
 }
 
-// startCollector writes a config exporting to s with exporter and starts the
+// startCollector writes the config of p, exporting to s, and starts the
 // collector on it.
-func startCollector(t *testing.T, bin, exporter string, s *talus, dir string, batchTimeout time.Duration) *collector {
+func startCollector(t *testing.T, bin string, p pipeline, s *talus, dir string) *collector {
 	t.Helper()
 	a := freeAddrs(t, 2)
-	cfg, err := collectorConfig(exporter, a[0], a[1], s, batchTimeout)
+	cfg, err := p.config(a[0], a[1], s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfgPath := filepath.Join(dir, "otelcol-"+exporter+".yaml")
+	cfgPath := filepath.Join(dir, "otelcol-"+p.exporter+".yaml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}

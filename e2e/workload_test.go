@@ -41,15 +41,16 @@ type resourceSpec struct {
 }
 
 type recordSpec struct {
-	seq                int
-	resource           int
-	timestamp          int64 // Unix ns; 0 means "unset", as filelog sends
-	observed           int64 // Unix ns
-	severityNumber     int32
-	severityText, body string
-	traceID            pcommon.TraceID
-	spanID             pcommon.SpanID
-	flags              uint32
+	seq            int
+	resource       int
+	timestamp      int64 // Unix ns; 0 means "unset", as filelog sends
+	observed       int64 // Unix ns
+	severityNumber int32
+	severityText   string
+	body           any // string, or map[string]any for a structured body
+	traceID        pcommon.TraceID
+	spanID         pcommon.SpanID
+	flags          uint32
 }
 
 var severities = []struct {
@@ -98,6 +99,9 @@ func newWorkload(n, nResources int, from, to time.Time, zeroTimestamp bool) *wor
 		copy(rec.traceID[:4], rb[:])
 		binary.BigEndian.PutUint64(rec.traceID[8:], uint64(i)+1)
 		binary.BigEndian.PutUint64(rec.spanID[:], uint64(i)+1)
+		if i%10 == 3 {
+			rec.body = map[string]any{"msg": fmt.Sprintf("structured record %d", i), "seq": int64(i), "ok": i%4 == 3}
+		}
 		if zeroTimestamp {
 			rec.timestamp = 0
 			rec.observed = at
@@ -123,6 +127,7 @@ func (r recordSpec) attributes() map[string]any {
 		"http.status_code": int64(200 + (r.seq%4)*100),
 		"retry":            r.seq%2 == 0,
 		"latency_ms":       float64(r.seq) + 0.25,
+		"tags":             []any{"e2e", fmt.Sprintf("mod5-%d", r.seq%5)},
 	}
 }
 
@@ -164,7 +169,12 @@ func (w *workload) batches(size int) []plog.Logs {
 			lr.SetObservedTimestamp(pcommon.Timestamp(rec.observed))
 			lr.SetSeverityNumber(plog.SeverityNumber(rec.severityNumber))
 			lr.SetSeverityText(rec.severityText)
-			lr.Body().SetStr(rec.body)
+			switch b := rec.body.(type) {
+			case string:
+				lr.Body().SetStr(b)
+			case map[string]any:
+				putAll(lr.Body().SetEmptyMap(), b)
+			}
 			putAll(lr.Attributes(), rec.attributes())
 			lr.SetTraceID(rec.traceID)
 			lr.SetSpanID(rec.spanID)
@@ -186,6 +196,13 @@ func putAll(m pcommon.Map, attrs map[string]any) {
 			m.PutBool(k, v)
 		case float64:
 			m.PutDouble(k, v)
+		case []any:
+			sl := m.PutEmptySlice(k)
+			for _, e := range v {
+				sl.AppendEmpty().SetStr(e.(string))
+			}
+		case map[string]any:
+			putAll(m.PutEmptyMap(k), v)
 		default:
 			panic(fmt.Sprintf("putAll: unsupported %T", v))
 		}
@@ -326,9 +343,24 @@ func entryTime(e api.LogEntry) (int64, error) {
 
 // sameValue reports whether a JSON-decoded value equals a typed OTLP value.
 // Integers may arrive as JSON numbers or as decimal strings (int64 does not
-// fit a JSON number exactly); everything else must match in type and value.
+// fit a JSON number exactly); everything else must match in type and value,
+// slices element by element and maps key by key.
 func sameValue(want, got any) bool {
 	switch w := want.(type) {
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return false
+		}
+		for i := range w {
+			if !sameValue(w[i], g[i]) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		return ok && diffAttrs(w, g) == ""
 	case int64:
 		switch g := got.(type) {
 		case float64:
@@ -382,8 +414,8 @@ func (w *workload) diffEntry(e api.LogEntry, rec recordSpec) string {
 		add("severity = %d %q, want %d %q", e.SeverityNumber, e.SeverityText, rec.severityNumber, rec.severityText)
 	}
 	var body any
-	if err := json.Unmarshal(e.Body, &body); err != nil || body != rec.body {
-		add("body = %s, want %q", e.Body, rec.body)
+	if err := json.Unmarshal(e.Body, &body); err != nil || !sameValue(rec.body, body) {
+		add("body = %s, want %#v", e.Body, rec.body)
 	}
 	if s := diffAttrs(rec.attributes(), e.Attributes); s != "" {
 		add("attributes: %s", s)
