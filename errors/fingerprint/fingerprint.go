@@ -157,6 +157,30 @@ func IsError(severityNumber int32, hasExceptionAttr bool) bool {
 	return severityNumber >= 17 || hasExceptionAttr
 }
 
+// SeverityFromText maps an OTLP SeverityText to a severity number, for records
+// whose SeverityNumber is 0 (unspecified): error/err → 17, fatal, critical,
+// crit, alert, emerg, emergency and panic → 21, warn/warning → 13, info/notice
+// → 9, debug → 5, trace → 1 (case-insensitive); anything else → 0. Use it as
+// IsError(SeverityFromText(text), hasException) when the number is 0.
+func SeverityFromText(text string) int32 {
+	var buf [16]byte
+	switch string(asciiLower(&buf, strings.TrimSpace(text))) {
+	case "error", "err":
+		return 17
+	case "fatal", "critical", "crit", "alert", "emerg", "emergency", "panic":
+		return 21
+	case "warn", "warning":
+		return 13
+	case "info", "notice", "information":
+		return 9
+	case "debug":
+		return 5
+	case "trace":
+		return 1
+	}
+	return 0
+}
+
 // Rule says which rule of the algorithm produced a fingerprint.
 type Rule uint8
 

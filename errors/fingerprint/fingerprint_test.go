@@ -159,6 +159,30 @@ func TestFingerprintDoesNotAllocate(t *testing.T) {
 	}
 }
 
+func TestSeverityFromText(t *testing.T) {
+	f := func(text string, want int32) {
+		t.Helper()
+		if got := SeverityFromText(text); got != want {
+			t.Errorf("SeverityFromText(%q) = %d; want %d", text, got, want)
+		}
+	}
+	f("ERROR", 17)
+	f(" err ", 17)
+	f("Fatal", 21)
+	f("CRIT", 21)
+	f("panic", 21)
+	f("warning", 13)
+	f("Info", 9)
+	f("debug", 5)
+	f("TRACE", 1)
+	f("", 0)
+	f("bogus", 0)
+	f("a-very-long-severity-text", 0)
+	if !IsError(SeverityFromText("critical"), false) || IsError(SeverityFromText("warn"), false) {
+		t.Error("IsError over SeverityFromText")
+	}
+}
+
 func TestRuleString(t *testing.T) {
 	got := []string{RuleOverride.String(), RuleStack.String(), RuleException.String(), RuleMessage.String(), Rule(0).String()}
 	if strings.Join(got, ",") != "override,stack,exception,message,unknown" {
