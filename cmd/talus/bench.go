@@ -98,7 +98,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&c.batch, "batch", 1000, "records per export request")
 	fs.IntVar(&c.senders, "senders", 4, "concurrent senders")
 	fs.IntVar(&c.queries, "queries", 300, "queries per latency figure")
-	fs.IntVar(&c.ceilingRecords, "ceiling-records", 1_000_000, "records written straight into Pebble for the ceiling (0 skips it)")
+	fs.IntVar(&c.ceilingRecords, "ceiling-records", -1, "records written straight into Pebble for the ceiling: -1 all of them, 0 skips the ceiling")
 	fs.IntVar(&c.highCard, "high-cardinality", 0, "also ingest the same number of records from this many distinct resources (e.g. 1000000)")
 	fs.DurationVar(&c.span, "span", 2*time.Hour, "time span the records' timestamps cover, ending now")
 	fs.StringVar(&c.dir, "dir", "", "working directory (default: a new temporary directory, removed afterwards)")
@@ -113,6 +113,9 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	if c.records < c.batch || c.batch < 1 || c.senders < 1 || c.resources < 1 {
 		fmt.Fprintln(stderr, "talus bench: need records >= batch >= 1, senders >= 1, resources >= 1")
 		return 2
+	}
+	if c.ceilingRecords < 0 || c.ceilingRecords > c.records {
+		c.ceilingRecords = c.records
 	}
 	if c.dir == "" {
 		d, err := os.MkdirTemp("", "talus-bench-")
