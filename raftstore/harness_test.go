@@ -32,6 +32,8 @@ type harness struct {
 	cfg   Config // template; NodeID and FS are set per node
 	// broken is set after a node panicked.
 	broken bool
+	// pending holds futures a transcript test waits on.
+	pending []*future
 }
 
 type fakeNet struct {
@@ -150,6 +152,7 @@ func (h *harness) open(id uint64) *node {
 	if err != nil {
 		h.t.Fatalf("open node %d: %v", id, err)
 	}
+	n.idSeq.Store(h.rng.Uint64() &^ (1<<40 - 1)) // deterministic, distinct per incarnation
 	return n
 }
 

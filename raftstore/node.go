@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -51,6 +52,9 @@ type node struct {
 	liveMu    sync.Mutex
 	lastHeard map[uint64]uint64
 	ticks     atomic.Uint64
+
+	// trace, if set (tests), receives the steps of the Ready loop in order.
+	trace func(format string, args ...interface{})
 
 	idSeq   atomic.Uint64
 	stopped atomic.Bool
@@ -277,6 +281,8 @@ func (n *node) addReplica(r *replica) {
 	n.mu.Lock()
 	n.groups[r.groupID] = r
 	n.mu.Unlock()
+	// A reopened replica may have committed entries to apply again.
+	n.sched.mark(r.groupID)
 	if d := r.desc.Load(); d != nil {
 		n.updateDirectory(d)
 	}
@@ -523,6 +529,16 @@ func (n *node) processGroups(ids []uint64) error {
 	if sync {
 		opts = pebble.Sync
 	}
+	if n.trace != nil {
+		for i := range ws {
+			n.traceReady(ws[i].r.groupID, &ws[i].rd)
+		}
+		if b.Empty() {
+			n.trace("commit raft-log batch: nothing to write")
+		} else {
+			n.trace("commit raft-log batch: %d groups, sync=%v", len(ws), sync)
+		}
+	}
 	if !b.Empty() {
 		if err := b.Commit(opts); err != nil {
 			b.Close()
@@ -541,6 +557,9 @@ func (n *node) processGroups(ids []uint64) error {
 			return err
 		}
 		w.r.rn.Advance(w.rd)
+		if n.trace != nil {
+			n.trace("advance g%d", w.r.groupID)
+		}
 		if err := w.r.maybeTruncate(); err != nil {
 			unlockAll(i)
 			return err
@@ -556,9 +575,35 @@ func (n *node) processGroups(ids []uint64) error {
 		}
 	}
 	if len(out) > 0 {
+		if n.trace != nil {
+			for _, e := range out {
+				n.trace("send g%d n%d→n%d %s", e.GroupID, e.FromNode, e.ToNode, raft.DescribeMessage(e.Msg, nil))
+			}
+		}
 		n.trans.send(out)
 	}
 	return nil
+}
+
+// traceReady describes what a Ready asks to persist.
+func (n *node) traceReady(gid uint64, rd *raft.Ready) {
+	var parts []string
+	if rd.HardState != nil && !raft.IsEmptyHardState(rd.HardState) {
+		parts = append(parts, "hs="+raft.DescribeHardState(rd.HardState))
+	}
+	if len(rd.Entries) > 0 {
+		parts = append(parts, fmt.Sprintf("entries=[%d..%d]", rd.Entries[0].GetIndex(), rd.Entries[len(rd.Entries)-1].GetIndex()))
+	}
+	if !raft.IsEmptySnap(rd.Snapshot) {
+		parts = append(parts, fmt.Sprintf("snapshot=%d", rd.Snapshot.GetMetadata().GetIndex()))
+	}
+	if len(rd.CommittedEntries) > 0 {
+		parts = append(parts, fmt.Sprintf("committed=[%d..%d]", rd.CommittedEntries[0].GetIndex(), rd.CommittedEntries[len(rd.CommittedEntries)-1].GetIndex()))
+	}
+	if len(rd.Messages) > 0 {
+		parts = append(parts, fmt.Sprintf("msgs=%d", len(rd.Messages)))
+	}
+	n.trace("ready g%d: %s mustSync=%v", gid, strings.Join(parts, " "), rd.MustSync)
 }
 
 // runAll processes every shard until no group has work left, at most

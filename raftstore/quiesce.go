@@ -73,11 +73,30 @@ func (r *replica) maybeQuiesceFollower(from uint64) {
 // wake unquiesces the group.
 func (r *replica) wake() { r.quiesced.Store(false) }
 
-// noteAlive records that node id was heard from.
+// noteAlive records that node id was heard from. A node heard from for the
+// first time, or again after it was considered down (a restart), wakes the
+// quiesced groups this node leads with a replica there: the leader's
+// heartbeats tell a restarted follower who leads.
 func (n *node) noteAlive(id uint64) {
+	now := n.ticks.Load()
 	n.liveMu.Lock()
-	n.lastHeard[id] = n.ticks.Load()
+	last, known := n.lastHeard[id]
+	n.lastHeard[id] = now
 	n.liveMu.Unlock()
+	if known && last+uint64(n.cfg.ElectionTicks) >= now {
+		return
+	}
+	for _, r := range n.replicas() {
+		if !r.quiesced.Load() || !r.isLead.Load() {
+			continue
+		}
+		if d := r.desc.Load(); d != nil {
+			if _, ok := d.replicaOnNode(id); ok {
+				r.wake()
+				n.sched.mark(r.groupID)
+			}
+		}
+	}
 }
 
 // livenessTick sends this node's pings and wakes quiesced groups that have

@@ -490,6 +490,9 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 	if err := b.Commit(pebble.NoSync); err != nil {
 		return fmt.Errorf("cannot apply to group %d: %w", r.groupID, err)
 	}
+	if r.n.trace != nil {
+		r.n.trace("apply g%d [%d..%d] applied=%d (group pebble, no sync)", r.groupID, ents[0].GetIndex(), ents[len(ents)-1].GetIndex(), r.applied)
+	}
 	r.appliedA.Store(r.applied)
 	for _, p := range done {
 		p.fut.complete(p.index, nil)
