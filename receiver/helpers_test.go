@@ -48,18 +48,31 @@ type testEnv struct {
 	page int
 }
 
-func newEnv(t *testing.T, o envOptions) *testEnv {
-	t.Helper()
-	kvs, err := pebblekv.Open(t.TempDir(), &pebblekv.Options{
+// openStore opens a store on Pebble in a temporary directory, closed when
+// the test ends.
+func openStore(tb testing.TB) *storage.Store {
+	tb.Helper()
+	kvs, err := pebblekv.Open(tb.TempDir(), &pebblekv.Options{
 		Merger: kv.MergerByTable(storage.Mergers()), MemTableSize: 16 << 20,
 	})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
+	tb.Cleanup(func() {
+		if err := kvs.Close(); err != nil {
+			tb.Errorf("close store: %v", err)
+		}
+	})
 	store, err := storage.Open(kvs, storage.Options{})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
+	return store
+}
+
+func newEnv(t *testing.T, o envOptions) *testEnv {
+	t.Helper()
+	store := openStore(t)
 	var w receiver.Writer = store
 	if o.wrap != nil {
 		w = o.wrap(store)
@@ -83,9 +96,6 @@ func newEnv(t *testing.T, o envOptions) *testEnv {
 	t.Cleanup(func() {
 		gs.Stop()
 		_ = hs.Close()
-		if err := kvs.Close(); err != nil {
-			t.Errorf("close store: %v", err)
-		}
 	})
 	return e
 }
