@@ -52,7 +52,7 @@ Flags:
 type benchConfig struct {
 	records, resources, batch, senders, queries, ceilingRecords, highCard int
 	span                                                                  time.Duration
-	dir, output                                                           string
+	dir, output, pprofOut                                                 string
 	keep                                                                  bool
 }
 
@@ -104,6 +104,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.dir, "dir", "", "working directory (default: a new temporary directory, removed afterwards)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the working directory")
 	fs.StringVar(&c.output, "output", "text", "report format: text or json")
+	fs.StringVar(&c.pprofOut, "cpuprofile", "", "write a 10 s CPU profile of the server taken during the main ingest to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -209,11 +210,14 @@ func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, 
 	progress(log, "%s: generated %d requests (%.1f MB gzip'd OTLP) in %s", name, len(bodies), float64(ph.OTLPGzipBytes)/1e6, time.Since(genStart).Round(time.Millisecond))
 
 	dataDir := filepath.Join(c.dir, name)
-	srv, err := startBenchServer(dataDir, log)
+	srv, err := startBenchServer(dataDir, log, c.pprofOut != "")
 	if err != nil {
 		return nil, nil, err
 	}
 	defer srv.kill()
+	if c.pprofOut != "" && wantCeiling {
+		go saveProfile(srv.apiURL, c.pprofOut, log)
+	}
 	cpu0, _ := procCPU(srv.cmd.Process.Pid)
 	progress(log, "%s: ingesting over OTLP/HTTP with %d senders…", name, c.senders)
 	t0 := time.Now()
@@ -252,7 +256,7 @@ func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, 
 	ph.GzipBytesPerRecord = float64(ph.OTLPGzipBytes) / float64(c.records)
 	progress(log, "%s: %.1f bytes/record on disk vs %.1f bytes/record as gzip'd OTLP", name, ph.DiskBytesPerRecord, ph.GzipBytesPerRecord)
 
-	srv, err = startBenchServer(dataDir, log)
+	srv, err = startBenchServer(dataDir, log, false)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -472,7 +476,27 @@ func freeAddr() (string, error) {
 	return l.Addr().String(), nil
 }
 
-func startBenchServer(dataDir string, log io.Writer) (*benchServer, error) {
+func saveProfile(apiURL, path string, log io.Writer) {
+	resp, err := http.Get(apiURL + "/debug/pprof/profile?seconds=10")
+	if err != nil {
+		progress(log, "cpu profile: %v", err)
+		return
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		progress(log, "cpu profile: %v", err)
+		return
+	}
+	defer f.Close()
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		progress(log, "cpu profile: %v", err)
+		return
+	}
+	progress(log, "cpu profile of the server written to %s", path)
+}
+
+func startBenchServer(dataDir string, log io.Writer, pprof bool) (*benchServer, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -484,7 +508,7 @@ func startBenchServer(dataDir string, log io.Writer) (*benchServer, error) {
 		}
 	}
 	cmd := exec.Command(exe, "server", "--data-dir", dataDir, "--otlp-grpc-addr", addrs[0],
-		"--otlp-http-addr", addrs[1], "--http-addr", addrs[2], "--log-level", "warn")
+		"--otlp-http-addr", addrs[1], "--http-addr", addrs[2], "--log-level", "warn", "--pprof="+strconv.FormatBool(pprof))
 	cmd.Stderr = log
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start server: %w", err)

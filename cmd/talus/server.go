@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -47,6 +48,8 @@ type serverConfig struct {
 	LogLevel string `yaml:"log_level"`
 	// ErrorFingerprints counts error records by fingerprint at ingest. Default true.
 	ErrorFingerprints bool `yaml:"error_fingerprints"`
+	// PProf serves Go profiles under /debug/pprof/ on HTTPAddr. Default false.
+	PProf bool `yaml:"pprof"`
 }
 
 func defaultServerConfig() serverConfig {
@@ -67,7 +70,8 @@ Runs a Talus node. With no flags it keeps its data in ./data, receives OTLP
 logs on 127.0.0.1:4317 (gRPC) and 127.0.0.1:4318 (HTTP, POST /v1/logs) and
 serves the query API on 127.0.0.1:7070. A YAML file given with --config sets
 the same options (keys: data_dir, otlp_grpc_addr, otlp_http_addr, http_addr,
-epoch, retention, zone, log_level, error_fingerprints); flags override it.
+epoch, retention, zone, log_level, error_fingerprints, pprof); flags override
+it.
 
 Flags:
 `
@@ -87,6 +91,7 @@ func parseServerConfig(args []string, stderr io.Writer) (serverConfig, error) {
 	zone := fs.String("zone", "", "this node's zone, for resources without cloud.availability_zone or cloud.region")
 	logLevel := fs.String("log-level", cfg.LogLevel, "log level: debug, info, warn, error")
 	errFP := fs.Bool("error-fingerprints", true, "count error records by fingerprint at ingest (serves /api/v1/errors)")
+	pprofOn := fs.Bool("pprof", false, "serve Go profiles under /debug/pprof/ on the query API address")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -125,6 +130,9 @@ func parseServerConfig(args []string, stderr io.Writer) (serverConfig, error) {
 	}
 	if set["error-fingerprints"] {
 		cfg.ErrorFingerprints = *errFP
+	}
+	if set["pprof"] {
+		cfg.PProf = *pprofOn
 	}
 	return cfg, nil
 }
@@ -209,7 +217,15 @@ func serve(cfg serverConfig, log *slog.Logger) error {
 	otlpMux.Handle(receiver.LogsPath, n.recv.HTTPHandler())
 	n.httpOTLP = &http.Server{Handler: otlpMux, ReadHeaderTimeout: 10 * time.Second}
 	n.api = api.NewServer(store, api.ServerOptions{Errors: errorsBackend(store, cfg.ErrorFingerprints), Logger: log})
-	n.httpAPI = &http.Server{Handler: n.api, ReadHeaderTimeout: 10 * time.Second}
+	var apiHandler http.Handler = n.api
+	if cfg.PProf {
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.Handle("/", n.api)
+		apiHandler = mux
+	}
+	n.httpAPI = &http.Server{Handler: apiHandler, ReadHeaderTimeout: 10 * time.Second}
 
 	errc := make(chan error, 3)
 	go func() { errc <- n.grpc.Serve(grpcLis) }()
