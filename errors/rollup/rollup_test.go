@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -185,7 +186,29 @@ func TestBatchingInvariance(t *testing.T) {
 	single.write(t, batches(recs, 1)...)
 	uneven := openStore(t, now, 0)
 	uneven.write(t, batches(recs, 7, 300, 1, 64, 999)...)
-	for name, s := range map[string]*testStore{"batches of 1": single, "uneven batches": uneven} {
+	// Four concurrent writers: the hook runs from concurrent writes.
+	concurrent := openStore(t, now, 0)
+	parts := batches(recs, 100)
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(parts); i += 4 {
+				if _, err := concurrent.store.Write("default", parts[i]); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for name, s := range map[string]*testStore{"batches of 1": single, "uneven batches": uneven, "concurrent writers": concurrent} {
 		if got := s.top(t, req); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: answers differ from one batch:\n got %s\nwant %s", name, js(got), js(want))
 		}
