@@ -197,7 +197,7 @@ func appendOneLine(dst []byte, s string) []byte {
 // recordFromOTLP maps the decoded record onto a fingerprint.Record.
 func recordFromOTLP(rec *otlpLogRecord) fingerprint.Record {
 	r := fingerprint.Record{
-		Body:           anyValueString(rec.Body),
+		Body:           bodyString(rec.Body),
 		SeverityNumber: severityNumber(rec.SeverityNumber),
 	}
 	codeFunction := ""
@@ -239,6 +239,26 @@ func recordFromOTLP(rec *otlpLogRecord) fingerprint.Record {
 		}
 	}
 	return r
+}
+
+// bodyString renders a log body: a map body (kvlistValue) gives its message,
+// msg or error field, like the ingest path; any other value anyValueString.
+func bodyString(raw json.RawMessage) string {
+	var v struct {
+		KVList *struct {
+			Values []otlpKeyValue `json:"values"`
+		} `json:"kvlistValue"`
+	}
+	if json.Unmarshal(raw, &v) == nil && v.KVList != nil {
+		for _, key := range [...]string{"message", "msg", "error"} {
+			for _, kv := range v.KVList.Values {
+				if kv.Key == key {
+					return anyValueString(kv.Value)
+				}
+			}
+		}
+	}
+	return anyValueString(raw)
 }
 
 // anyValueString renders an OTLP-JSON AnyValue as a string: stringValue as is,

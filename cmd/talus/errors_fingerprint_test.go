@@ -74,13 +74,14 @@ func TestErrorsFingerprintJSON(t *testing.T) {
 		`{"severityNumber":"SEVERITY_NUMBER_ERROR","body":{"stringValue":"x"},"attributes":[{"key":"error.fingerprint","value":{"stringValue":"my-key\n\tpart 2"}}]}` + "\n" +
 		`{"body":{"stringValue":"user 42 not found"},"attributes":[{"key":"code.function","value":{"stringValue":"Users.find"}}]}` + "\n" +
 		`not json` + "\n" +
+		`{"body":{"kvlistValue":{"values":[{"key":"level","value":{"stringValue":"e"}},{"key":"msg","value":{"stringValue":"user 9 gone"}}]}}}` + "\n" +
 		`{"body":{"stringValue":"x"},"attributes":[{"key":"exception.type","value":{"stringValue":"ValueError"}},{"key":"exception.message","value":{"stringValue":"bad 7"}}],"resource":[{"key":"telemetry.sdk.language","value":{"stringValue":"python"}}]}` + "\n"
 	out, errOut, code := runFP(t, in, "--json", "--explain")
 	if code != 1 || !strings.Contains(errOut, "line 4") {
 		t.Fatalf("code %d, stderr %q; want 1 and a complaint about line 4", code, errOut)
 	}
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	if len(lines) != 5 {
+	if len(lines) != 6 {
 		t.Fatalf("got %d lines:\n%s", len(lines), out)
 	}
 	want := []string{
@@ -88,6 +89,7 @@ func TestErrorsFingerprintJSON(t *testing.T) {
 		"\toverride\tmy-key  part 2",
 		"\tmessage\tUsers.find: user <*> not found",
 		"-",
+		"\tmessage\tuser <*> gone",
 		"\texception\tValueError: bad <*>",
 	}
 	for i, w := range want {
