@@ -68,6 +68,11 @@ func TestFingerprintGolden(t *testing.T) {
 	f(Record{Fingerprint: "checkout-timeout"}, "v1:8c521d3ea856cf67")
 	f(Record{ExceptionType: "ValueError", ExceptionMessage: "bad 7"}, "v1:a2f77ea91612150d")
 	f(Record{ExceptionType: "java.io.IOException", ExceptionStacktrace: "java.io.IOException: x\n\tat a.B.c(B.java:1)"}, "v1:8e492d6b39ffbf0c")
+	f(Record{Body: "Dec 10 06:55:48 LabSZ sshd[24200]: Failed password for invalid user webmaster from 173.234.31.186 port 38926 ssh2"}, "v1:20dbd861b72ec9e9")
+	f(Record{Body: `{"level":"error","msg":"dial failed","error":"connect to 10.0.0.1:80: refused"}`}, "v1:2121adb6a47e565a")
+	f(Record{ExceptionStacktrace: "Traceback (most recent call last):\n  File \"/app/a.py\", line 3, in f\n    g()\nValueError: bad 1"}, "v1:cc63c44c103cd37b")
+	f(Record{ExceptionStacktrace: "panic: boom 7\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:9 +0x1d\n"}, "v1:3139b304dcb37e58")
+	f(Record{Body: "user 42 not found", CodeFunction: "Users.find"}, "v1:7facb27cbefe193b")
 }
 
 func TestRules(t *testing.T) {
