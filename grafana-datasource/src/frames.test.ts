@@ -4,6 +4,7 @@ import {
   dataFrameFromJSON,
   FieldType,
   LogLevel,
+  StreamingDataFrame,
 } from '@grafana/data';
 
 import { goldenFrames } from './test/golden';
@@ -107,5 +108,28 @@ describe('time series frames', () => {
     for (const f of frames('logs_volume')) {
       expect(LEVELS.has(f.fields[1].labels!.level)).toBe(true);
     }
+  });
+});
+
+describe('live tail frames', () => {
+  it('append in a StreamingDataFrame the way Grafana Live buffers them', () => {
+    // The backend sends each batch with its schema (data.IncludeAll); the same
+    // schema must append, not reset the panel's rows.
+    // Each message is freshly parsed JSON, as from the websocket (the frame
+    // keeps the first message's arrays, so the same object must not be pushed twice).
+    const batch = () => goldenFrames('logs')[0];
+    const stream = StreamingDataFrame.fromDataFrameJSON(batch(), { maxLength: 5 });
+    expect(stream.length).toBe(3);
+    stream.push(batch());
+    expect(stream.length).toBe(5); // capped by maxLength, oldest dropped
+    expect(stream.meta?.type).toBe(DataFrameType.LogLines);
+    expect(stream.fields.map((f) => f.name)).toEqual(batch().schema!.fields.map((f) => f.name));
+    expect(field(stream, 'id').values).toEqual([
+      '000000000000a003',
+      '000000000000a004',
+      '000000000000a002',
+      '000000000000a003',
+      '000000000000a004',
+    ]);
   });
 });
