@@ -52,7 +52,8 @@ type Config struct {
 	ProposalTimeout time.Duration
 	// LogTruncateEntries is how many applied entries a group keeps in its
 	// raft log before truncating (only up to its durable applied index).
-	// The default is 10000.
+	// The default is 1000 (at ~10 KiB per entry the log then stays in the
+	// raft-log engine's memtable and is deleted before it is flushed).
 	LogTruncateEntries uint64
 	// CacheSize is the block cache shared by all Pebbles of the node, in
 	// bytes. The default is 128 MiB.
@@ -99,7 +100,7 @@ func (c *Config) EnsureDefaults() {
 		c.ProposalTimeout = 10 * time.Second
 	}
 	if c.LogTruncateEntries == 0 {
-		c.LogTruncateEntries = 10000
+		c.LogTruncateEntries = 1000
 	}
 	if c.CacheSize == 0 {
 		c.CacheSize = 128 << 20

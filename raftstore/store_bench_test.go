@@ -63,6 +63,9 @@ func benchWrite(b *testing.B, s kv.Store, syncCommit bool) {
 		b.Fatal(firstErr)
 	}
 	b.ReportMetric(float64(b.N*benchBatchRecords)/el.Seconds(), "records/s")
+	if rs, ok := s.(*Store); ok {
+		b.ReportMetric(float64(rs.n.syncs.Load())/float64(b.N), "fsyncs/op")
+	}
 }
 
 // BenchmarkWriteSingleNode compares the write throughput of a one-node
@@ -92,4 +95,35 @@ func BenchmarkWriteSingleNode(b *testing.B) {
 			benchWrite(b, s, true)
 		})
 	}
+}
+
+// BenchmarkWriteRF3 measures write throughput of a 3-node cluster in one
+// process, talking gRPC over 127.0.0.1, each node on its own temp dir (real
+// fsyncs). Writers commit through the node that leads the group.
+func BenchmarkWriteRF3(b *testing.B) {
+	var stores []*Store
+	defer func() {
+		for _, s := range stores {
+			s.Close()
+		}
+	}()
+	for id := uint64(1); id <= 3; id++ {
+		cfg := Config{NodeID: id, DataDir: b.TempDir(), RaftAddr: "127.0.0.1:0", TickInterval: 20 * time.Millisecond}
+		if id > 1 {
+			cfg.Join = []string{stores[0].RaftAddr()}
+		}
+		s, err := Open(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		stores = append(stores, s)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !fullyReplicated(stores[0], 1) {
+		if time.Now().After(deadline) {
+			b.Fatal("cluster did not form")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	benchWrite(b, stores[0], true)
 }
