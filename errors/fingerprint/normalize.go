@@ -13,9 +13,14 @@ const Placeholder = "<*>"
 // bound keeps the cost per record constant. Part of v1.
 const maxLineBytes = 4096
 
-// maxQuoteBytes bounds how far a single-quoted phrase may run before the quote is
+// maxQuoteBytes bounds how far a quoted phrase may run before the quote is
 // taken for an apostrophe. Part of v1.
 const maxQuoteBytes = 256
+
+// maxQuoteMisses bounds the searches for a closing quote that fail in one
+// line; after that, quotes that do not close in their own word are plain
+// punctuation. It keeps a line full of stray quotes linear. Part of v1.
+const maxQuoteMisses = 8
 
 // AppendTemplate appends the normalized template of msg to dst and returns the
 // extended slice. The template is built from the first non-blank line of msg
@@ -164,18 +169,19 @@ const (
 // a run of non-space bytes), peels opening and closing punctuation off each
 // word, classifies the core and appends the template to dst.
 type masker struct {
-	dst       []byte
-	base      int    // len(dst) before this template
-	line      string // the content being normalized
-	pos       int    // scan position in line
-	lastStart int    // dst offset of the last emitted word, -1 if none
-	value     valueMode
-	prev      [3]string // cores of the previous three words, most recent first
-	prevPunct bool      // the previous word ended with punctuation ("db:", "user,")
-	prevNoun  [2]bool   // the previous two words are naming nouns (isNamingNoun)
-	stateNear int       // how many of the previous three words name a state (isStateCore)
-	stateHist [3]bool   // isStateCore of the previous three words
-	curPunct  bool      // the current word ends with punctuation
+	dst         []byte
+	base        int    // len(dst) before this template
+	line        string // the content being normalized
+	pos         int    // scan position in line
+	lastStart   int    // dst offset of the last emitted word, -1 if none
+	value       valueMode
+	prev        [3]string // cores of the previous three words, most recent first
+	prevPunct   bool      // the previous word ended with punctuation ("db:", "user,")
+	prevNoun    [2]bool   // the previous two words are naming nouns (isNamingNoun)
+	stateNear   int       // how many of the previous three words name a state (isStateCore)
+	stateHist   [3]bool   // isStateCore of the previous three words
+	quoteMisses int       // failed searches for a closing quote in this line
+	curPunct    bool      // the current word ends with punctuation
 }
 
 func isSpace(c byte) bool {
@@ -186,7 +192,7 @@ func isSpace(c byte) bool {
 func (m *masker) run(line string) {
 	m.line, m.pos, m.value = line, 0, valueNone
 	m.prev, m.prevPunct, m.prevNoun = [3]string{}, false, [2]bool{}
-	m.stateNear, m.stateHist = 0, [3]bool{}
+	m.stateNear, m.stateHist, m.quoteMisses = 0, [3]bool{}, 0
 	for {
 		for m.pos < len(line) && isSpace(line[m.pos]) {
 			m.pos++
@@ -485,6 +491,9 @@ func pairCloses(open, close byte) bool {
 // copied as it is). It returns the offset of the closing quote, the end
 // of the word holding it, and whether one was found within maxQuoteBytes.
 func (m *masker) findQuoteEnd(q byte, from int) (quote, wordEnd int, ok bool) {
+	if m.quoteMisses >= maxQuoteMisses {
+		return 0, 0, false
+	}
 	line := m.line
 	limit := min(len(line), from+maxQuoteBytes)
 	for i := from; i < limit; i++ {
@@ -504,6 +513,7 @@ func (m *masker) findQuoteEnd(q byte, from int) (quote, wordEnd int, ok bool) {
 		}
 		return i, j, true
 	}
+	m.quoteMisses++
 	return 0, 0, false
 }
 
