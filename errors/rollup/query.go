@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"sync"
@@ -71,7 +72,7 @@ func (b *Backend) Top(ctx context.Context, r api.ErrorsRequest) ([]api.ErrorGrou
 	if err != nil {
 		return nil, err
 	}
-	groups, detailed, err := q.count(ctx, nil)
+	groups, err := q.count(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -83,11 +84,6 @@ func (b *Backend) Top(ctx context.Context, r api.ErrorsRequest) ([]api.ErrorGrou
 	})
 	if r.Limit > 0 && len(groups) > r.Limit {
 		groups = groups[:r.Limit]
-	}
-	if !detailed {
-		if err := q.detail(ctx, nil, groups); err != nil {
-			return nil, err
-		}
 	}
 	out := make([]api.ErrorGroup, 0, len(groups))
 	for _, g := range groups {
@@ -107,7 +103,7 @@ func (b *Backend) Group(ctx context.Context, fp string, r api.ErrorsRequest) (*a
 	if err != nil {
 		return nil, err
 	}
-	groups, _, err := q.count(ctx, &f)
+	groups, err := q.count(ctx, &f)
 	if err != nil || len(groups) == 0 {
 		return nil, err
 	}
@@ -197,13 +193,37 @@ type group struct {
 	fp          fingerprint.Fingerprint
 	count       uint64
 	first, last int64
-	services    map[int32]uint64 // errors per service id (query.serviceID)
-	// Filled by count, or by detail past maxInlineGroups:
-	trend []uint64
+	// services holds the errors per service id (query.serviceID); a group
+	// rarely has more than a few, so a slice beats a map.
+	services []serviceCount
+	// points are (trend bucket, count) pairs in the order met; render sums
+	// them into the zero-filled trend. Sparse, so that a day with many
+	// rare fingerprints costs memory per counter, not per group × bucket.
+	points []bucketCount
 	// sample is the encoded sample chosen so far (a copy), nil when none;
 	// sampleService is the id of its counter's service.
 	sample        []byte
 	sampleService int32
+}
+
+type serviceCount struct {
+	id int32
+	n  uint64
+}
+
+type bucketCount struct {
+	bucket int32
+	n      uint64
+}
+
+func (g *group) addService(id int32, n uint64) {
+	for i := range g.services {
+		if g.services[i].id == id {
+			g.services[i].n += n
+			return
+		}
+	}
+	g.services = append(g.services, serviceCount{id, n})
 }
 
 // inRange sums what one counter holds within [Start, End] at minute
@@ -211,9 +231,6 @@ type group struct {
 // exact when they fall in the range, else narrowed to the counted minutes.
 func (q *query) inRange(epoch int64, h *header, fn func(minuteStart int64, c uint64)) (count uint64, first, last int64) {
 	lo, hi := q.r.Start, q.r.End
-	if fn == nil && epoch >= lo && epoch+q.epochDur-1 <= hi {
-		return h.count, h.first, h.last
-	}
 	first, last = hi+1, lo-1
 	h.forTrend(func(minute uint32, c uint64) {
 		ms := epoch + int64(minute)*int64(time.Minute)
@@ -303,87 +320,46 @@ func (q *query) scan(ctx context.Context, only *fingerprint.Fingerprint, fn func
 	return it.Error()
 }
 
-// maxInlineGroups is the number of groups up to which count also builds
-// every group's trend and sample in its single pass. Past it, count drops
-// them (memory would grow with groups × trend points) and detail fills the
-// top groups in a second pass.
-// It is a variable for tests.
-var maxInlineGroups = 4096
-
 // count sums the counters of every fingerprint (or only of only, when not
-// nil) over the range. It reports whether the groups' trends and samples are
-// filled too (see maxInlineGroups).
-func (q *query) count(ctx context.Context, only *fingerprint.Fingerprint) ([]*group, bool, error) {
+// nil) over the range, with their trends and samples, in one sequential
+// pass: a pass reads each block once, where seeking to every group in every
+// epoch would read blocks again and again.
+func (q *query) count(ctx context.Context, only *fingerprint.Fingerprint) ([]*group, error) {
 	byFP := make(map[fingerprint.Fingerprint]*group)
 	var order []*group
-	inline := true
-	type point struct {
-		ms int64
-		c  uint64
-	}
-	var points []point
-	collectFn := func(ms int64, c uint64) { points = append(points, point{ms, c}) }
-	err := q.scan(ctx, only, func(epoch int64, fp fingerprint.Fingerprint, service []byte, h *header) {
-		points = points[:0]
-		var collect func(ms int64, c uint64)
-		if inline {
-			collect = collectFn
-		}
-		c, first, last := q.inRange(epoch, h, collect)
-		if c == 0 {
+	var cur *group
+	add := func(ms int64, n uint64) {
+		b := int32((ms - q.origin) / q.step)
+		if k := len(cur.points) - 1; k >= 0 && cur.points[k].bucket == b {
+			cur.points[k].n += n
 			return
 		}
+		cur.points = append(cur.points, bucketCount{b, n})
+	}
+	err := q.scan(ctx, only, func(epoch int64, fp fingerprint.Fingerprint, service []byte, h *header) {
 		g := byFP[fp]
 		if g == nil {
-			g = &group{fp: fp, first: first, last: last, services: make(map[int32]uint64, 1)}
+			g = &group{fp: fp, first: math.MaxInt64, last: math.MinInt64}
+		}
+		cur = g
+		mark := len(g.points)
+		c, first, last := q.inRange(epoch, h, add)
+		if c == 0 {
+			g.points = g.points[:mark]
+			return
+		}
+		if g.count == 0 {
 			byFP[fp] = g
 			order = append(order, g)
-			if inline && len(order) > maxInlineGroups {
-				inline = false
-				for _, g := range order {
-					g.trend, g.sample = nil, nil
-				}
-			}
 		}
 		g.count += c
 		g.first, g.last = min(g.first, first), max(g.last, last)
-		g.services[q.serviceID(service)] += c
-		if inline {
-			if g.trend == nil {
-				g.trend = make([]uint64, q.buckets)
-			}
-			for _, p := range points {
-				g.trend[(p.ms-q.origin)/q.step] += p.c
-			}
-			if h.sample != nil {
-				q.offerSample(g, h.sample, service)
-			}
-		}
-	})
-	return order, inline, err
-}
-
-// detail fills the trend and sample of groups, in one more pass over the
-// range (sequential: a pass reads each block once, where seeking to every
-// group in every epoch would read blocks again and again).
-func (q *query) detail(ctx context.Context, only *fingerprint.Fingerprint, groups []*group) error {
-	byFP := make(map[fingerprint.Fingerprint]*group, len(groups))
-	for _, g := range groups {
-		g.trend = make([]uint64, q.buckets)
-		byFP[g.fp] = g
-	}
-	return q.scan(ctx, only, func(epoch int64, fp fingerprint.Fingerprint, service []byte, h *header) {
-		g := byFP[fp]
-		if g == nil {
-			return
-		}
-		c, _, _ := q.inRange(epoch, h, func(ms int64, c uint64) {
-			g.trend[(ms-q.origin)/q.step] += c
-		})
-		if c > 0 && h.sample != nil {
+		g.addService(q.serviceID(service), c)
+		if h.sample != nil {
 			q.offerSample(g, h.sample, service)
 		}
 	})
+	return order, err
 }
 
 // offerSample makes a counter's sample the group's if it is better: a
@@ -417,7 +393,7 @@ func (q *query) render(g *group) api.ErrorGroup {
 		FirstSeenUnixNano: strconv.FormatInt(g.first, 10),
 		LastSeenUnixNano:  strconv.FormatInt(g.last, 10),
 		Services:          make([]string, 0, min(len(g.services), MaxServicesShown)),
-		Trend:             make([]api.TrendPoint, len(g.trend)),
+		Trend:             make([]api.TrendPoint, q.buckets),
 	}
 	if g.sample != nil {
 		s := decodeSample(g.sample)
@@ -431,8 +407,8 @@ func (q *query) render(g *group) api.ErrorGroup {
 		n    uint64
 	}
 	svcs := make([]sc, 0, len(g.services))
-	for id, n := range g.services {
-		svcs = append(svcs, sc{q.serviceNames[id], n})
+	for _, s := range g.services {
+		svcs = append(svcs, sc{q.serviceNames[s.id], s.n})
 	}
 	slices.SortFunc(svcs, func(a, b sc) int {
 		if c := cmp.Compare(b.n, a.n); c != 0 {
@@ -448,8 +424,11 @@ func (q *query) render(g *group) api.ErrorGroup {
 			eg.Services = append(eg.Services, s.name)
 		}
 	}
-	for i, c := range g.trend {
-		eg.Trend[i] = api.TrendPoint{TimeUnixNano: strconv.FormatInt(q.origin+int64(i)*q.step, 10), Count: c}
+	for i := range eg.Trend {
+		eg.Trend[i].TimeUnixNano = strconv.FormatInt(q.origin+int64(i)*q.step, 10)
+	}
+	for _, p := range g.points {
+		eg.Trend[p.bucket].Count += p.n
 	}
 	return eg
 }

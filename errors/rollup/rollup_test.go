@@ -130,14 +130,6 @@ func TestCountsMatchGroundTruth(t *testing.T) {
 	cut := s.top(t, api.ErrorsRequest{Start: cutStart, End: cutEnd, Step: 10 * time.Minute})
 	checkAgainstTruth(t, cut, recs, cutStart, cutEnd, 10*time.Minute, nil)
 
-	// Past maxInlineGroups, Top fills the top groups' trends and samples in
-	// a second pass; the answer is the same.
-	defer func(n int) { maxInlineGroups = n }(maxInlineGroups)
-	maxInlineGroups = 2
-	if twoPass := s.top(t, api.ErrorsRequest{Start: cutStart, End: cutEnd, Step: 10 * time.Minute}); !reflect.DeepEqual(twoPass, cut) {
-		t.Errorf("two passes:\n got %s\nwant %s", js(twoPass), js(cut))
-	}
-
 	// Group answers one fingerprint like Top does.
 	for _, g := range cut[:2] {
 		one, err := s.backend.Group(context.Background(), g.Fingerprint, api.ErrorsRequest{Instance: "default", Start: cutStart, End: cutEnd, Step: 10 * time.Minute})
