@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/talus-logs/talus/errors/fingerprint"
 )
@@ -111,5 +114,41 @@ func TestErrorsFingerprintUsage(t *testing.T) {
 	_, errOut, code = runFP(t, "", "-h")
 	if code != 0 || !strings.Contains(errOut, "--json") {
 		t.Fatalf("-h: code %d, stderr %q", code, errOut)
+	}
+}
+
+// TestErrorsFingerprintStreams checks that a line's fingerprint is written
+// before the next input arrives (the output is flushed whenever reading would
+// block), so the command can sit in a pipeline.
+func TestErrorsFingerprintStreams(t *testing.T) {
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- runErrorsFingerprint(nil, inR, outW, io.Discard)
+		outW.Close()
+	}()
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(outR)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	if _, err := io.WriteString(inW, "first 1\n"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case l := <-lines:
+		if !strings.HasPrefix(l, "v1:") {
+			t.Fatalf("got %q", l)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no output for the first line while stdin stays open: output is not streamed")
+	}
+	inW.Close()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit code %d", code)
 	}
 }
