@@ -104,6 +104,7 @@ type genRecord struct {
 // from every other kind's.
 type errorKind struct {
 	severity     plog.SeverityNumber
+	severityText string
 	override     string // error.fingerprint
 	excType      string
 	excMsg       string // %d is replaced by a variable number
@@ -121,6 +122,7 @@ var kinds = []errorKind{
 	{severity: 9, excType: "app.SoftFailure", excMsg: "soft failure in shard %d", body: "continuing"},
 	{severity: 17, body: "payment authorization declined for order %d", codeFunction: "payments.Authorize"},
 	{severity: 18, body: "inventory reservation expired for sku %d", codeFunction: "inventory.Reserve"},
+	{severity: 0, severityText: "Critical", body: "replica lag exceeded on shard %d", codeFunction: "replication.Watch"},
 	{severity: 17, excType: "java.lang.IllegalStateException", excMsg: "pool exhausted after %d waits",
 		stack: "java.lang.IllegalStateException: pool exhausted\n\tat com.acme.db.Pool.acquire(Pool.java:%d)\n\tat com.acme.orders.OrderService.place(OrderService.java:%d)\n\tat java.base/java.lang.Thread.run(Thread.java:833)",
 		lang:  "java", body: "unhandled exception"},
@@ -186,11 +188,17 @@ func toLogs(recs []genRecord) plog.Logs {
 		lr.Body().SetStr(r.body)
 		if r.kind < 0 {
 			lr.SetSeverityNumber(plog.SeverityNumber(9 + i%5))
+			if i%7 == 0 {
+				// No severity number, a non-error text: not an error.
+				lr.SetSeverityNumber(0)
+				lr.SetSeverityText("Warning")
+			}
 			lr.Attributes().PutStr("code.function", "http.serve")
 			continue
 		}
 		k := kinds[r.kind]
 		lr.SetSeverityNumber(k.severity)
+		lr.SetSeverityText(k.severityText)
 		a := lr.Attributes()
 		if k.override != "" {
 			a.PutStr("error.fingerprint", k.override)

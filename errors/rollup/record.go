@@ -31,10 +31,14 @@ const (
 var bodyMessageFields = [...]string{"message", "msg", "error"}
 
 // fromLogRecord fills r from an OTLP record and its resource and reports
-// whether the record is an error (fingerprint.IsError). For non-errors r is
+// whether the record is an error (fingerprint.IsError; a record without a
+// severity number is judged by its severity text, fingerprint.SeverityFromText). For non-errors r is
 // left partly filled. It does not allocate for string attributes and bodies.
 func fromLogRecord(r *fingerprint.Record, rec plog.LogRecord, resource pcommon.Map) bool {
 	*r = fingerprint.Record{SeverityNumber: int32(rec.SeverityNumber())}
+	if r.SeverityNumber == 0 {
+		r.SeverityNumber = fingerprint.SeverityFromText(rec.SeverityText())
+	}
 	hasException := false
 	codeFnOld := ""
 	for k, v := range rec.Attributes().All() {
@@ -75,6 +79,9 @@ func fromLogRecord(r *fingerprint.Record, rec plog.LogRecord, resource pcommon.M
 // was counted under.
 func fromEntry(r *fingerprint.Record, e *storage.Entry) bool {
 	*r = fingerprint.Record{SeverityNumber: e.SeverityNumber}
+	if r.SeverityNumber == 0 {
+		r.SeverityNumber = fingerprint.SeverityFromText(e.SeverityText)
+	}
 	hasException := false
 	for k := range e.Attributes {
 		if strings.HasPrefix(k, attrExceptionPrefix) {

@@ -171,14 +171,20 @@ func dayOfErrors(b *testing.B, perHour, fps int, errRate float64, cacheSize int6
 // after a compaction, with pebblekv's default block cache and with a
 // larger one (the default is taken by the memtables' reservation, see
 // docs/errors.md).
+//
+// The fps=50000 case has a long tail of rare fingerprints (most seen once or
+// twice a day), as a weak fingerprint produces: many more groups to sum.
 func BenchmarkTop24h(b *testing.B) {
-	for _, cache := range []int64{0, 512 << 20} {
-		b.Run(fmt.Sprintf("cache=%dMiB", cache>>20), func(b *testing.B) { benchTop24h(b, cache) })
+	for _, c := range []struct {
+		cache int64
+		fps   int
+	}{{0, 500}, {512 << 20, 500}, {0, 50000}} {
+		b.Run(fmt.Sprintf("cache=%dMiB/fps=%d", c.cache>>20, c.fps), func(b *testing.B) { benchTop24h(b, c.cache, c.fps) })
 	}
 }
 
-func benchTop24h(b *testing.B, cacheSize int64) {
-	s, end := dayOfErrors(b, 50_000, 500, 0.05, cacheSize)
+func benchTop24h(b *testing.B, cacheSize int64, fps int) {
+	s, end := dayOfErrors(b, 50_000, fps, 0.05, cacheSize)
 	start := end.Add(-24 * time.Hour)
 	sel, err := selector.Parse(`{service.name="service-03"}`)
 	if err != nil {
@@ -193,7 +199,7 @@ func benchTop24h(b *testing.B, cacheSize int64) {
 				t0 := time.Now()
 				g, err := s.backend.Top(context.Background(), r)
 				lat = append(lat, time.Since(t0))
-				if err != nil || len(g) != 20 {
+				if err != nil || len(g) == 0 {
 					b.Fatalf("%d groups, %v", len(g), err)
 				}
 			}
