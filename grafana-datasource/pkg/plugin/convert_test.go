@@ -123,3 +123,18 @@ func TestGridZeroFill(t *testing.T) {
 }
 
 func jsonNum(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+func TestSparklineStep(t *testing.T) {
+	f := func(span, want time.Duration) {
+		t.Helper()
+		from := time.Unix(0, 0)
+		q := backend.DataQuery{Interval: time.Second, TimeRange: backend.TimeRange{From: from, To: from.Add(span)}}
+		if got := sparklineStep(q); got != want {
+			t.Errorf("sparklineStep(%v) = %v, want %v", span, got, want)
+		}
+	}
+	f(5*time.Minute, time.Minute)
+	f(6*time.Hour, 15*time.Minute)
+	f(7*24*time.Hour, 7*time.Hour)
+	f(25*time.Hour, 63*time.Minute) // 62.5 min rounded up to whole minutes
+}

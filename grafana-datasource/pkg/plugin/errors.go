@@ -30,7 +30,7 @@ func (d *Datasource) queryTopErrors(ctx context.Context, q backend.DataQuery, m 
 		Start: q.TimeRange.From,
 		End:   q.TimeRange.To,
 		Limit: clampLimit(m.Limit, defaultTopErrorsLimit, maxTopErrorsLimit),
-		Step:  bucketStep(q),
+		Step:  sparklineStep(q),
 	}
 	res, err := d.client.ErrorsTop(ctx, eq)
 	if err != nil {
@@ -98,6 +98,25 @@ func (d *Datasource) queryTopErrors(ctx context.Context, q backend.DataQuery, m 
 		ExecutedQueryString:    fmt.Sprintf("GET /api/v1/errors/top query=%q limit=%d step=%s", eq.Query, eq.Limit, eq.Step),
 	})
 	return backend.DataResponse{Frames: data.Frames{f}}, nil
+}
+
+const (
+	// minErrorStep is the smallest error trend bucket: the server keeps
+	// error counters per minute (DESIGN §3), finer buckets would only
+	// alternate between a minute's count and zeros.
+	minErrorStep = time.Minute
+	// sparklineBuckets is about the number of characters of a trend sparkline.
+	sparklineBuckets = 24
+)
+
+// sparklineStep is the trend step of a topErrors table: the range in about
+// sparklineBuckets whole minutes, whatever the panel's interval.
+func sparklineStep(q backend.DataQuery) time.Duration {
+	step := q.TimeRange.To.Sub(q.TimeRange.From) / sparklineBuckets
+	if r := step % time.Minute; r != 0 {
+		step += time.Minute - r
+	}
+	return max(step, minErrorStep)
 }
 
 // sparkline draws counts as eight-level unicode blocks, scaled to the
@@ -194,7 +213,7 @@ const maxServiceSeries = 20
 // service, or in total. The frames are numeric timeseries-multi, which
 // alert rules accept.
 func (d *Datasource) queryErrorTrend(ctx context.Context, q backend.DataQuery, m queryModel) (backend.DataResponse, error) {
-	step := bucketStep(q)
+	step := max(bucketStep(q), minErrorStep)
 	g := newGrid(q.TimeRange.From, q.TimeRange.To, step)
 	eq := api.ErrorsQuery{Query: m.Query, Start: q.TimeRange.From, End: q.TimeRange.To, Step: step,
 		Limit: clampLimit(m.Limit, defaultTopErrorsLimit, maxTopErrorsLimit)}
