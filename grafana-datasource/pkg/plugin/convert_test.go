@@ -138,3 +138,23 @@ func TestSparklineStep(t *testing.T) {
 	f(7*24*time.Hour, 7*time.Hour)
 	f(25*time.Hour, 63*time.Minute) // 62.5 min rounded up to whole minutes
 }
+
+func TestSearchWords(t *testing.T) {
+	f := func(q string, want ...string) {
+		t.Helper()
+		got := searchWords(q)
+		if len(got) != len(want) {
+			t.Fatalf("searchWords(%q) = %q, want %q", q, got, want)
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("searchWords(%q) = %q, want %q", q, got, want)
+			}
+		}
+	}
+	f(`{a="b"}`)
+	f(`{a="b"} |= "timeout" != "debug" |= `+"`raw \\d`", "timeout", `raw \d`)
+	f(`{} |= "say \"hi\""`, `say "hi"`)
+	f(`{} |= ""`)
+	f(`{} |~ "re.*"`)
+}

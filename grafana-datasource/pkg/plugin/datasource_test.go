@@ -79,6 +79,20 @@ func TestLogsQuery(t *testing.T) {
 	}
 }
 
+func TestLogsQuerySearchWords(t *testing.T) {
+	d := newTestDatasource(t, newFakeTalus(t))
+	dr := run(t, d, base.Add(-time.Hour), base.Add(time.Second), time.Second,
+		`{"queryType":"logs","query":"{service.name=\"checkout\"} |= \"order\""}`)
+	if dr.Error != nil {
+		t.Fatal(dr.Error)
+	}
+	fr := dr.Frames[0]
+	words, _ := fr.Meta.Custom.(map[string]any)["searchWords"].([]string)
+	if len(words) != 1 || words[0] != "order" || fr.Rows() != 1 {
+		t.Errorf("searchWords %v rows %d, want [order] and the one matching row", words, fr.Rows())
+	}
+}
+
 func TestLogsQueryFingerprintAndDefaults(t *testing.T) {
 	f := newFakeTalus(t)
 	d := newTestDatasource(t, f)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -37,7 +38,32 @@ func (d *Datasource) queryLogs(ctx context.Context, q backend.DataQuery, m query
 		return backend.DataResponse{}, err
 	}
 	f.Meta.ExecutedQueryString = executedLogsQuery(lq)
+	if words := searchWords(m.Query); len(words) > 0 {
+		f.Meta.Custom.(map[string]any)["searchWords"] = words
+	}
 	return backend.DataResponse{Frames: data.Frames{f}}, nil
+}
+
+// containsFilterRE finds the |= "..." (and |= `...`) line filters of a query.
+var containsFilterRE = regexp.MustCompile("\\|=\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`)")
+
+// searchWords are the strings of the query's |= filters, which Grafana
+// highlights in the log lines (meta.custom.searchWords).
+func searchWords(query string) []string {
+	var words []string
+	for _, m := range containsFilterRE.FindAllStringSubmatch(query, -1) {
+		w := strings.Trim(m[1], "`")
+		if m[1][0] == '"' {
+			var err error
+			if w, err = strconv.Unquote(m[1]); err != nil {
+				continue
+			}
+		}
+		if w != "" {
+			words = append(words, w)
+		}
+	}
+	return words
 }
 
 func executedLogsQuery(lq api.LogsQuery) string {
