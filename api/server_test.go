@@ -466,6 +466,7 @@ func TestLabels(t *testing.T) {
 	rl.Resource().Attributes().PutStr("k8s.namespace.name", "late")
 	rl.Resource().Attributes().PutInt("replica", 7)
 	rl.Resource().Attributes().PutEmptyMap("nested").PutStr("x", "y")
+	rl.Resource().Attributes().PutStr("team/name x", "payments?&#")
 	lr := rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
 	lr.SetTimestamp(pcommon.NewTimestampFromTime(t0.Add(90 * time.Minute)))
 	lr.Body().SetStr("later")
@@ -477,7 +478,7 @@ func TestLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"k8s.job.name", "k8s.namespace.name", "replica", "service.name"}
+	want := []string{"k8s.job.name", "k8s.namespace.name", "replica", "service.name", "team/name x"}
 	if fmt.Sprint(names) != fmt.Sprint(want) {
 		t.Errorf("labels %v, want %v (sorted; map values are not indexed)", names, want)
 	}
@@ -499,9 +500,9 @@ func TestLabels(t *testing.T) {
 	if vals, err := e.client.LabelValues(ctx(), "no.such", start, end); err != nil || vals == nil || len(vals) != 0 {
 		t.Errorf("values of a missing name %#v, %v; want an empty list", vals, err)
 	}
-	// A name that needs escaping in the path.
-	if _, err := e.client.LabelValues(ctx(), "a/b c", start, end); err != nil {
-		t.Errorf("escaped name: %v", err)
+	// A name and value that need escaping in the path and the JSON.
+	if vals, err := e.client.LabelValues(ctx(), "team/name x", start, end); err != nil || fmt.Sprint(vals) != "[payments?&#]" {
+		t.Errorf("values of a name with a slash: %v, %v", vals, err)
 	}
 	status, raw := e.get("/api/v1/label/no.such/values")
 	if status != 200 || compactJSON(t, raw) != `{"data":[]}` {

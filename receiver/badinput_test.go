@@ -2,7 +2,6 @@ package receiver_test
 
 import (
 	"bytes"
-	"compress/zlib"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -97,20 +96,6 @@ func decodeStatus(t *testing.T, wantCT string, hdr http.Header, body []byte) *sp
 	return st
 }
 
-func zstdBytes(t testing.TB, b []byte) []byte {
-	t.Helper()
-	zw, err := zstd.NewWriter(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zw.Close()
-	return zw.EncodeAll(b, nil)
-}
-
-func zlibBytes(t testing.TB, b []byte) []byte {
-	return compressWith(t, func(w io.Writer) io.WriteCloser { return zlib.NewWriter(w) }, b)
-}
-
 func TestBadHTTPRequests(t *testing.T) {
 	const limit = 64 << 10
 	e := newEnv(t, envOptions{recv: receiver.Options{MaxRequestBytes: limit}})
@@ -123,7 +108,7 @@ func TestBadHTTPRequests(t *testing.T) {
 	random := make([]byte, limit-8)
 	_, _ = rand.Read(random)
 	zeros := make([]byte, 4*limit) // compresses to almost nothing
-	corruptGzip := gzipBytes(t, valid)
+	corruptGzip := compressed(t, "gzip", valid)
 	corruptGzip[len(corruptGzip)/2] ^= 0xff
 	corruptGzip[len(corruptGzip)-5] ^= 0xff // the CRC too
 
@@ -159,12 +144,13 @@ func TestBadHTTPRequests(t *testing.T) {
 		{name: "corrupt deflate", ct: ctProto, enc: "deflate", body: []byte("\x78\x9c garbage"), wantStatus: 400, wantCode: codes.InvalidArgument},
 		{name: "oversize plain", ct: ctProto, body: zeros, wantStatus: 413, wantCode: codes.ResourceExhausted},
 		{name: "oversize plain chunked", ct: ctProto, body: zeros, chunked: true, wantStatus: 413, wantCode: codes.ResourceExhausted},
-		{name: "oversize compressed", ct: ctProto, enc: "gzip", body: gzipBytes(t, random), wantStatus: 413, wantCode: codes.ResourceExhausted},
-		{name: "oversize compressed chunked", ct: ctProto, enc: "gzip", body: gzipBytes(t, random), chunked: true, wantStatus: 413, wantCode: codes.ResourceExhausted},
-		{name: "gzip bomb", ct: ctProto, enc: "gzip", body: gzipBytes(t, zeros), wantStatus: 413, wantCode: codes.ResourceExhausted},
-		{name: "gzip bomb chunked", ct: ctJSON, enc: "gzip", body: gzipBytes(t, zeros), chunked: true, wantStatus: 413, wantCode: codes.ResourceExhausted},
-		{name: "zstd bomb", ct: ctProto, enc: "zstd", body: zstdBytes(t, zeros), wantStatus: 413, wantCode: codes.ResourceExhausted},
-		{name: "deflate bomb", ct: ctProto, enc: "deflate", body: zlibBytes(t, zeros), wantStatus: 413, wantCode: codes.ResourceExhausted},
+		{name: "oversize compressed", ct: ctProto, enc: "gzip", body: compressed(t, "gzip", random), wantStatus: 413, wantCode: codes.ResourceExhausted},
+		{name: "oversize compressed chunked", ct: ctProto, enc: "gzip", body: compressed(t, "gzip", random), chunked: true, wantStatus: 413, wantCode: codes.ResourceExhausted},
+		{name: "gzip bomb", ct: ctProto, enc: "gzip", body: compressed(t, "gzip", zeros), wantStatus: 413, wantCode: codes.ResourceExhausted},
+		{name: "gzip bomb chunked", ct: ctJSON, enc: "gzip", body: compressed(t, "gzip", zeros), chunked: true, wantStatus: 413, wantCode: codes.ResourceExhausted},
+		{name: "zstd bomb streamed", ct: ctProto, enc: "zstd", body: compressed(t, "zstd", zeros), wantStatus: 413, wantCode: codes.ResourceExhausted},
+		{name: "zstd bomb declaring its size", ct: ctProto, enc: "zstd", body: zstdSingleSegment(t, zeros), wantStatus: 413, wantCode: codes.ResourceExhausted},
+		{name: "deflate bomb", ct: ctProto, enc: "deflate", body: compressed(t, "deflate", zeros), wantStatus: 413, wantCode: codes.ResourceExhausted},
 		{name: "instance too long", ct: ctProto, body: valid, hdr: []string{receiver.InstanceHeader, strings.Repeat("i", 65)}, wantStatus: 400, wantCode: codes.InvalidArgument, wantInMsg: "instance"},
 		{name: "instance with a tab", ct: ctJSON, body: validJSON, hdr: []string{receiver.InstanceHeader, "a\tb"}, wantStatus: 400, wantCode: codes.InvalidArgument, wantInMsg: "instance"},
 	}
@@ -208,6 +194,32 @@ func TestBadHTTPRequests(t *testing.T) {
 			}
 		})
 	}
+}
+
+// zstdSingleSegment compresses b in one frame that declares its size.
+func zstdSingleSegment(t *testing.T, b []byte) []byte {
+	t.Helper()
+	zw, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zw.Close()
+	return zw.EncodeAll(b, nil)
+}
+
+// TestZstdWindowLargerThanLimit: a streaming zstd encoder given more than
+// one block declares its window (8 MiB by default), not the content size; a
+// request within MaxRequestBytes must be accepted even when MaxRequestBytes
+// is smaller than that window.
+func TestZstdWindowLargerThanLimit(t *testing.T) {
+	e := newEnv(t, envOptions{recv: receiver.Options{MaxRequestBytes: 1 << 20}})
+	ld := genLogs("zwindow", 5)
+	ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes().PutStr("pad", strings.Repeat("pad ", 100<<10))
+	status, _, answer := e.post(ctProto, "zstd", compressed(t, "zstd", protoLogs(t, ld)))
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %q", status, answer)
+	}
+	e.assertIntact("default", ld)
 }
 
 // postChunked posts body with chunked transfer encoding (no Content-Length),
@@ -349,8 +361,8 @@ func TestEmptyHTTPRequests(t *testing.T) {
 		{"JSON empty object", ctJSON, "", []byte(`{}`)},
 		{"JSON empty list", ctJSON, "", []byte(`{"resourceLogs":[]}`)},
 		{"protobuf empty resource", ctProto, "", protoLogs(t, emptyRes)},
-		{"gzip of nothing", ctProto, "gzip", gzipBytes(t, nil)},
-		{"zstd of nothing", ctJSON, "zstd", zstdBytes(t, nil)},
+		{"gzip of nothing", ctProto, "gzip", compressed(t, "gzip", nil)},
+		{"zstd of nothing", ctJSON, "zstd", compressed(t, "zstd", nil)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -415,7 +427,7 @@ func TestHugeAndDeepAttributes(t *testing.T) {
 			} else {
 				body = protoLogs(t, ld)
 			}
-			status, hdr, answer := e.post(ct, "gzip", gzipBytes(t, body))
+			status, hdr, answer := e.post(ct, "gzip", compressed(t, "gzip", body))
 			if status != http.StatusOK {
 				t.Fatalf("status %d: %q", status, answer)
 			}

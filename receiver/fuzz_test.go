@@ -62,10 +62,10 @@ func FuzzHTTPHandler(f *testing.F) {
 		req := httptest.NewRequest(http.MethodPost, receiver.LogsPath, nil)
 		switch enc % fuzzEncodings {
 		case fuzzGzip:
-			body = gzipBytes(t, data)
+			body = compressed(t, "gzip", data)
 			req.Header.Set("Content-Encoding", "gzip")
 		case fuzzZstd:
-			body = zstdBytes(t, data)
+			body = compressed(t, "zstd", data)
 			req.Header.Set("Content-Encoding", "zstd")
 		case fuzzClaimsGzip:
 			req.Header.Set("Content-Encoding", "gzip")

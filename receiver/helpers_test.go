@@ -3,6 +3,7 @@ package receiver_test
 import (
 	"bytes"
 	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"google.golang.org/grpc"
@@ -416,20 +418,40 @@ func postTo(t testing.TB, url, method, contentType, encoding string, body []byte
 	return resp.StatusCode, resp.Header, b
 }
 
-func gzipBytes(t testing.TB, b []byte) []byte {
-	return compressWith(t, func(w io.Writer) io.WriteCloser { return gzip.NewWriter(w) }, b)
+// compressed returns b compressed as Content-Encoding enc says.
+func compressed(t testing.TB, enc string, b []byte) []byte {
+	t.Helper()
+	z, err := compressBody(enc, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return z
 }
 
-// compressWith compresses b with the writer newWriter returns.
-func compressWith(t testing.TB, newWriter func(io.Writer) io.WriteCloser, b []byte) []byte {
-	t.Helper()
+// compressBody compresses b as Content-Encoding enc (gzip, zstd, deflate)
+// says. It is safe to call from any goroutine.
+func compressBody(enc string, b []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	zw := newWriter(&buf)
+	var zw io.WriteCloser
+	var err error
+	switch enc {
+	case "gzip":
+		zw = gzip.NewWriter(&buf)
+	case "zstd":
+		zw, err = zstd.NewWriter(&buf)
+	case "deflate":
+		zw = zlib.NewWriter(&buf)
+	default:
+		return nil, fmt.Errorf("unknown encoding %q", enc)
+	}
+	if err != nil {
+		return nil, err
+	}
 	if _, err := zw.Write(b); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if err := zw.Close(); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return buf.Bytes()
+	return buf.Bytes(), nil
 }

@@ -158,7 +158,11 @@ func (r *Receiver) readBody(req *http.Request, buf *bytes.Buffer) *httpError {
 		defer zr.Close()
 		dec = zr
 	case "zstd":
-		zr, err := zstd.NewReader(body, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(limit)+1))
+		// Bound the window, not the decoded size (the LimitReader below
+		// does that): streaming encoders declare their window (8 MiB by
+		// default) rather than the content size, so the bound never goes
+		// below it, as in the collector's confighttp.
+		zr, err := zstd.NewReader(body, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(uint64(max(limit+1, zstdDefaultWindow))))
 		if err != nil {
 			return badBody(err)
 		}
@@ -185,10 +189,6 @@ func (r *Receiver) readBody(req *http.Request, buf *bytes.Buffer) *httpError {
 		if errors.As(err, &mbe) {
 			return tooBig
 		}
-		// zstd enforces the limit itself (WithDecoderMaxMemory).
-		if errors.Is(err, zstd.ErrDecoderSizeExceeded) {
-			return tooBig
-		}
 		if errors.Is(err, context.Canceled) {
 			return &httpError{http.StatusBadRequest, codes.Canceled, "request canceled"}
 		}
@@ -199,6 +199,9 @@ func (r *Receiver) readBody(req *http.Request, buf *bytes.Buffer) *httpError {
 	}
 	return nil
 }
+
+// zstdDefaultWindow is the window of zstd encoders at their default level.
+const zstdDefaultWindow = 8 << 20
 
 func badBody(err error) *httpError {
 	metrics.IngestErrors.WithLabelValues("malformed").Inc()
