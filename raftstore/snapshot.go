@@ -387,7 +387,10 @@ func (n *node) writeSnapFile(path string, r io.Reader, f snapFile) error {
 		return err
 	}
 	h := crc32.New(crcTable)
-	written, err := io.Copy(io.MultiWriter(out, h), r)
+	// The checksum goes first: a vfs.File may scribble over the buffer it
+	// was given (Pebble's MemFS does under invariants, to catch callers
+	// that reuse it).
+	written, err := io.Copy(io.MultiWriter(h, out), r)
 	if err == nil && (uint64(written) != f.size || h.Sum32() != f.crc) {
 		err = fmt.Errorf("snapshot file %s: %d bytes with crc %08x, want %d bytes with crc %08x: %w", f.name, written, h.Sum32(), f.size, f.crc, ErrCorruption)
 	}
