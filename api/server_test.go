@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -639,5 +640,36 @@ func TestInstancesNeverMix(t *testing.T) {
 		if !strings.HasPrefix(string(l.Body), `"team-b`) {
 			t.Errorf("team-b with team-a's cursor returned %s", l.Body)
 		}
+	}
+}
+
+// TestNonFiniteNumbers: JSON has no NaN or infinities; such values (legal
+// in OTLP doubles) must not break the answer.
+func TestNonFiniteNumbers(t *testing.T) {
+	e := newAPIEnv(t)
+	ld := plog.NewLogs()
+	rl := ld.ResourceLogs().AppendEmpty()
+	rl.Resource().Attributes().PutDouble("res.nan", math.NaN())
+	sl := rl.ScopeLogs().AppendEmpty()
+	sl.Scope().Attributes().PutDouble("scope.inf", math.Inf(-1))
+	lr := sl.LogRecords().AppendEmpty()
+	lr.SetTimestamp(pcommon.NewTimestampFromTime(t0))
+	lr.Body().SetDouble(math.Inf(1))
+	lr.Attributes().PutDouble("nan", math.NaN())
+	lr.Attributes().PutEmptySlice("list").AppendEmpty().SetDouble(math.Inf(-1))
+	if _, err := e.store.Write("default", ld); err != nil {
+		t.Fatal(err)
+	}
+	status, raw := e.get("/api/v1/logs?start=" + strconv.FormatInt(t0.UnixNano(), 10))
+	if status != 200 || !json.Valid(raw) {
+		t.Fatalf("%d %s", status, raw)
+	}
+	var res api.LogsResponse
+	if err := json.Unmarshal(raw, &res); err != nil || len(res.Logs) != 1 {
+		t.Fatalf("%s: %v", raw, err)
+	}
+	l := res.Logs[0]
+	if string(l.Body) != `"+Inf"` || fmt.Sprint(l.Attributes) != "map[list:[-Inf] nan:NaN]" || fmt.Sprint(l.Resource) != "map[res.nan:NaN]" {
+		t.Errorf("non-finite values rendered as %s", raw)
 	}
 }

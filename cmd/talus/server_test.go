@@ -150,12 +150,17 @@ type talusServer struct {
 
 var readyLine = regexp.MustCompile(`msg="talus ready".* otlp_grpc=(\S+) otlp_http=(\S+) api=(\S+)`)
 
-// startServer runs talus server on dir with free ports on 127.0.0.1.
+// serverArgs are the arguments of talus server on dir with free ports on
+// 127.0.0.1, then extra.
+func serverArgs(dir string, extra ...string) []string {
+	return append([]string{"server", "--data-dir", dir, "--otlp-grpc-addr", "127.0.0.1:0",
+		"--otlp-http-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, extra...)
+}
+
+// startServer runs talus server on dir and waits until it is ready.
 func startServer(t *testing.T, dir string, extra ...string) *talusServer {
 	t.Helper()
-	args := append([]string{"server", "--data-dir", dir, "--otlp-grpc-addr", "127.0.0.1:0",
-		"--otlp-http-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, extra...)
-	p := startTalus(t, args...)
+	p := startTalus(t, serverArgs(dir, extra...)...)
 	m := p.waitLine(readyLine)
 	return &talusServer{talusProc: p, grpcAddr: m[1], otlpURL: "http://" + m[2], apiURL: "http://" + m[3]}
 }
@@ -268,6 +273,14 @@ func TestServerProcessRestartKeepsAcknowledgedData(t *testing.T) {
 	s2 := startServer(t, dir)
 	checkBodies(t, bodies(t, s2.apiURL), acked)
 
+	// A second server on the same directory must refuse to start (Pebble's
+	// lock) and leave the running one alone.
+	dup := startTalus(t, serverArgs(dir)...)
+	if code := dup.wait(); code == 0 {
+		t.Fatalf("a second server on the same data directory exited 0:\n%s", dup.output())
+	}
+	checkBodies(t, bodies(t, s2.apiURL), acked)
+
 	// talus logs against the restarted server, text and JSON.
 	t.Run("talus logs", func(t *testing.T) {
 		var out, errOut bytes.Buffer
@@ -307,8 +320,7 @@ func TestServerProcessRestartKeepsAcknowledgedData(t *testing.T) {
 	s2.stop()
 
 	// The data directory remembers its epoch.
-	p := startTalus(t, "server", "--data-dir", dir, "--epoch", "2h", "--otlp-grpc-addr", "127.0.0.1:0",
-		"--otlp-http-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0")
+	p := startTalus(t, serverArgs(dir, "--epoch", "2h")...)
 	if code := p.wait(); code == 0 {
 		t.Fatalf("talus server --epoch 2h on a 1h directory exited 0:\n%s", p.output())
 	}
