@@ -358,3 +358,54 @@ func TestServerHelp(t *testing.T) {
 		t.Errorf("unknown flag exited %d, want 2:\n%s", code, p.output())
 	}
 }
+
+// TestServerProcessSIGTERMUnderLoad stops the server while clients are
+// sending: it must still exit 0, and every request it acknowledged must be
+// there after a restart.
+func TestServerProcessSIGTERMUnderLoad(t *testing.T) {
+	dir := t.TempDir()
+	s := startServer(t, dir)
+	const senders, maxBatches, perBatch = 4, 200, 50
+	results := make(chan []string, senders) // each sender's acknowledged batch prefixes
+	progress := make(chan struct{}, senders*maxBatches)
+	for w := 0; w < senders; w++ {
+		go func() {
+			var acked []string
+			for i := 0; i < maxBatches; i++ {
+				prefix := fmt.Sprintf("w%d-b%d", w, i)
+				if !s.sendHTTP(batch(prefix, perBatch)) {
+					break // the server is going away
+				}
+				acked = append(acked, prefix)
+				progress <- struct{}{}
+			}
+			results <- acked
+		}()
+	}
+	// Stop once some batches are in, while the senders are still going.
+	for i := 0; i < 2*senders; i++ {
+		select {
+		case <-progress:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("no progress:\n%s", s.output())
+		}
+	}
+	s.stop()
+	want := map[string]int{}
+	for w := 0; w < senders; w++ {
+		for _, prefix := range <-results {
+			for i := 0; i < perBatch; i++ {
+				want[fmt.Sprintf("%s-%d", prefix, i)] = 1
+			}
+		}
+	}
+	s2 := startServer(t, dir)
+	got := bodies(t, s2.apiURL)
+	for b := range want {
+		if got[b] != 1 {
+			t.Errorf("acknowledged %q stored %d times after the restart", b, got[b])
+		}
+	}
+	t.Logf("%d acknowledged records before SIGTERM, %d stored", len(want), len(got))
+	s2.stop()
+}
