@@ -78,7 +78,7 @@ func TestGRPCClusterSurvivesLosingANode(t *testing.T) {
 		stores = append(stores, mustOpen(t, grpcConfig(id, []string{s1.RaftAddr()})))
 	}
 	for _, s := range stores {
-		waitFor(t, 20*time.Second, fmt.Sprintf("node %d to hold 2 groups with 3 voters", s.n.id), func() bool { return fullyReplicated(s, 2) })
+		waitFor(t, 20*time.Second, fmt.Sprintf("node %d to hold 3 groups (meta and 2 data) with 3 voters", s.n.id), func() bool { return fullyReplicated(s, 3) })
 	}
 	commit(t, stores[1], func(b kv.Batch) { _ = b.Merge([]byte("a"), []byte("2")); _ = b.Merge([]byte("x"), []byte("2")) })
 	for _, s := range stores {

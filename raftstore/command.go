@@ -20,6 +20,9 @@ import (
 //
 // kind cmdNoop has an empty body; it only proves leadership.
 //
+// kind cmdDescriptor (meta group only) has an encoded RangeDescriptor as its
+// body: the directory entry of a data group (meta.go).
+//
 // New kinds and ops may be added; existing ones are never changed. A
 // breaking change needs a new commandVersion.
 const (
@@ -30,8 +33,9 @@ const (
 type commandKind byte
 
 const (
-	cmdBatch commandKind = 1
-	cmdNoop  commandKind = 2
+	cmdBatch      commandKind = 1
+	cmdNoop       commandKind = 2
+	cmdDescriptor commandKind = 3
 )
 
 type opKind byte

@@ -16,7 +16,9 @@ import (
 // first message and receives a snapshot. Once it has caught up with the
 // commit index, the leader promotes it to voter with a second ConfChangeV2.
 // One change per group is in flight at a time: a change proposed against a
-// descriptor generation that moved on is refused at apply.
+// descriptor generation that moved on is refused at apply. The meta group
+// gets up to metaVoters voters and a learner on every other node. Leaders
+// also report their group's descriptor to the meta group until it has it.
 
 // replicateOnce runs one pass of the replicate queue over the groups this
 // node leads.
@@ -41,7 +43,14 @@ func (n *node) replicateOnce() {
 		if st.RaftState != raft.StateLeader {
 			continue
 		}
-		if cc := n.nextMembershipChange(d, st, nodes); cc != nil {
+		if r.groupID != metaGroupID {
+			n.reportDescriptor(d)
+		}
+		rf, learnersEverywhere := n.cfg.ReplicationFactor, false
+		if r.groupID == metaGroupID {
+			rf, learnersEverywhere = metaVoters, true
+		}
+		if cc := nextMembershipChange(d, st, nodes, rf, learnersEverywhere); cc != nil {
 			r.wake()
 			r.enqueue(func(in *inbox) { in.confChanges = append(in.confChanges, cc) })
 		}
@@ -49,11 +58,22 @@ func (n *node) replicateOnce() {
 }
 
 // nextMembershipChange returns the change the replicate queue proposes for
-// a group with descriptor d, or nil.
-func (n *node) nextMembershipChange(d *RangeDescriptor, st raft.Status, nodes []uint64) *pb.ConfChangeV2 {
+// a group with descriptor d, or nil: promote a caught-up learner while the
+// group has fewer than rf voters, else add a learner on a node without a
+// replica while voters < rf (or always, with learnersEverywhere: the meta
+// group).
+func nextMembershipChange(d *RangeDescriptor, st raft.Status, nodes []uint64, rf int, learnersEverywhere bool) *pb.ConfChangeV2 {
 	voters := 0
 	for _, rd := range d.Replicas {
-		if rd.Learner {
+		if !rd.Learner {
+			voters++
+		}
+	}
+	if voters < rf {
+		for _, rd := range d.Replicas {
+			if !rd.Learner {
+				continue
+			}
 			pr, ok := st.Progress[rd.ReplicaID]
 			if !ok || pr.State != tracker.StateReplicate || pr.Match < st.GetCommit() {
 				return nil // wait for the learner to catch up
@@ -67,9 +87,7 @@ func (n *node) nextMembershipChange(d *RangeDescriptor, st raft.Status, nodes []
 			}
 			return confChange(pb.ConfChangeAddNode, rd.ReplicaID, next)
 		}
-		voters++
-	}
-	if voters >= n.cfg.ReplicationFactor {
+	} else if !learnersEverywhere {
 		return nil
 	}
 	for _, id := range nodes {

@@ -112,3 +112,49 @@ func TestRemoveAndReaddNeverReusesReplicaID(t *testing.T) {
 	}
 	h.converge(500)
 }
+
+// TestMetaDirectoryReachesEveryNode: with four nodes and three replicas per
+// data group, the meta group reaches every node, and a node without a
+// replica of a group still knows its current descriptor (generation
+// included) from its meta replica.
+func TestMetaDirectoryReachesEveryNode(t *testing.T) {
+	h := newHarnessBootstrap(t, 9, 4, 1, nil)
+	defer h.close()
+	h.stepUntil(3000, "every data group has 3 voters and every node a meta replica", func() bool {
+		for _, id := range h.ids {
+			if h.nodes[id].replica(metaGroupID) == nil {
+				return false
+			}
+		}
+		for _, gid := range h.groupIDs() {
+			ld := h.leaderOf(gid)
+			if ld == 0 || len(h.voters(ld, gid)) != 3 {
+				return false
+			}
+		}
+		return true
+	})
+	for _, gid := range h.groupIDs() {
+		ld := h.leaderOf(gid)
+		want := h.nodes[ld].replica(gid).desc.Load()
+		h.stepUntil(500, fmt.Sprintf("every node's directory has group %d at generation %d", gid, want.Generation), func() bool {
+			for _, id := range h.ids {
+				d, err := h.nodes[id].descriptor(gid)
+				if err != nil || d.Generation != want.Generation || len(d.Replicas) != 3 {
+					return false
+				}
+			}
+			return true
+		})
+	}
+	var outsider uint64
+	for _, id := range h.ids {
+		if h.nodes[id].replica(2) == nil {
+			outsider = id
+		}
+	}
+	if outsider == 0 {
+		t.Fatal("every node holds group 2; the test needs one that does not")
+	}
+	t.Logf("node %d holds no replica of group 2 and knows its descriptor from the meta group", outsider)
+}

@@ -37,9 +37,13 @@ type node struct {
 	mu sync.RWMutex
 	// groups holds the replicas on this node. Guarded by mu.
 	groups map[uint64]*replica
-	// dir is the range directory: descriptors sorted by StartKey. Guarded
-	// by mu.
+	// dir is the range directory: descriptors sorted by StartKey, from
+	// this node's replicas and its meta replica, the higher generation
+	// winning. Guarded by mu.
 	dir []*RangeDescriptor
+	// metaGen is the generation of each group's descriptor the meta group
+	// holds, as applied here. Guarded by mu.
+	metaGen map[uint64]uint64
 
 	// snapMu guards outSnaps, the checkpoints kept for sending.
 	snapMu   sync.Mutex
@@ -79,6 +83,7 @@ func openNode(cfg Config) (*node, error) {
 		stopc:  make(chan struct{}),
 
 		outSnaps:  map[snapKey]*outSnap{},
+		metaGen:   map[uint64]uint64{},
 		lastHeard: map[uint64]uint64{},
 	}
 	// Proposal and read ids: random high bits per incarnation, so that ids
@@ -263,6 +268,11 @@ func (n *node) loadGroups() error {
 		n.addReplica(r)
 		used[e.dir] = true
 	}
+	if r := n.replica(metaGroupID); r != nil {
+		if err := n.loadMetaDirectory(r.g.db); err != nil {
+			return err
+		}
+	}
 	// Directories no registry entry names are leftovers: a snapshot renamed
 	// in but never committed, or a removed replica.
 	fs := n.cfg.FS
@@ -294,6 +304,9 @@ func (n *node) addReplica(r *replica) {
 // updateDirectory installs d in the range directory unless a newer
 // descriptor of the same group is there.
 func (n *node) updateDirectory(d *RangeDescriptor) {
+	if d.GroupID == metaGroupID {
+		return // the meta group owns no keys
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	for i, cur := range n.dir {
@@ -348,7 +361,7 @@ func (n *node) nextID() uint64 { return n.idSeq.Add(1) }
 // bootstrapGroup creates group d on this node with the bootstrap state:
 // voters are d's non-learner replicas, the log truncated at bootstrapIndex.
 // Every initial replica of a group is bootstrapped identically.
-func (n *node) bootstrapGroup(d *RangeDescriptor) error {
+func (n *node) bootstrapGroup(d *RangeDescriptor, directory []*RangeDescriptor) error {
 	rd, ok := d.replicaOnNode(n.id)
 	if !ok {
 		return fmt.Errorf("node %d is not a replica of group %d", n.id, d.GroupID)
@@ -375,6 +388,9 @@ func (n *node) bootstrapGroup(d *RangeDescriptor) error {
 	_ = b.Set(localAppliedKey, appendAppliedState(nil, bootstrapIndex, bootstrapTerm), nil)
 	_ = b.Set(localConfStateKey, csb, nil)
 	_ = b.Set(localDescriptorKey, encodeDescriptor(d), nil)
+	for _, dd := range directory {
+		_ = b.Set(metaDescKey(dd.GroupID), encodeDescriptor(dd), nil)
+	}
 	err = b.Commit(pebble.Sync)
 	b.Close()
 	if cerr := db.Close(); err == nil {

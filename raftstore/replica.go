@@ -447,6 +447,8 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 	defer b.Close()
 	dd := newDeduper(r.g.db, r.applied)
 	var done []*proposal
+	var metaDescs []*RangeDescriptor
+	metaGens := map[uint64]uint64{}
 	var key []byte
 	for _, e := range ents {
 		idx := e.GetIndex()
@@ -469,6 +471,15 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 			if kind == cmdBatch && !dup {
 				if key, err = applyBatchBody(b, body, key); err != nil {
 					return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
+				}
+			}
+			if kind == cmdDescriptor && !dup && r.groupID == metaGroupID {
+				d, err := applyMetaDescriptor(r.g.db, b, body, metaGens)
+				if err != nil {
+					return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
+				}
+				if d != nil {
+					metaDescs = append(metaDescs, d)
 				}
 			}
 			if p := r.proposals[id]; p != nil {
@@ -494,6 +505,9 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 		r.n.trace("apply g%d [%d..%d] applied=%d (group pebble, no sync)", r.groupID, ents[0].GetIndex(), ents[len(ents)-1].GetIndex(), r.applied)
 	}
 	r.appliedA.Store(r.applied)
+	for _, d := range metaDescs {
+		r.n.noteMetaDescriptor(d)
+	}
 	for _, p := range done {
 		p.fut.complete(p.index, nil)
 	}

@@ -474,6 +474,11 @@ func (r *replica) installSnapshot() error {
 	if d := r.desc.Load(); d != nil {
 		r.n.updateDirectory(d)
 	}
+	if r.groupID == metaGroupID {
+		if err := r.n.loadMetaDirectory(r.g.db); err != nil {
+			return err
+		}
+	}
 	// Proposals waiting here may or may not be in the snapshot.
 	for id, p := range r.proposals {
 		p.fut.complete(0, fmt.Errorf("group %d: replaced by a snapshot: %w", r.groupID, ErrAmbiguousResult))

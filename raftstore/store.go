@@ -101,11 +101,18 @@ func initialDescriptors(cfg *Config, nodes []uint64) []*RangeDescriptor {
 // bootstrapCluster creates the initial groups of a cluster made of nodes.
 // Every node of the initial cluster must run it with the same arguments.
 func (n *node) bootstrapCluster(nodes []uint64) error {
-	for _, d := range initialDescriptors(&n.cfg, nodes) {
+	data := initialDescriptors(&n.cfg, nodes)
+	if err := n.bootstrapGroup(metaDescriptor(nodes), data); err != nil {
+		return err
+	}
+	if err := n.loadMetaDirectory(n.replica(metaGroupID).g.db); err != nil {
+		return err
+	}
+	for _, d := range data {
 		if _, ok := d.replicaOnNode(n.id); !ok {
 			continue
 		}
-		if err := n.bootstrapGroup(d); err != nil {
+		if err := n.bootstrapGroup(d, nil); err != nil {
 			return err
 		}
 	}

@@ -119,7 +119,7 @@ func BenchmarkWriteRF3(b *testing.B) {
 		stores = append(stores, s)
 	}
 	deadline := time.Now().Add(30 * time.Second)
-	for !fullyReplicated(stores[0], 1) {
+	for !fullyReplicated(stores[0], 2) {
 		if time.Now().After(deadline) {
 			b.Fatal("cluster did not form")
 		}
