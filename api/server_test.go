@@ -673,3 +673,59 @@ func TestNonFiniteNumbers(t *testing.T) {
 		t.Errorf("non-finite values rendered as %s", raw)
 	}
 }
+
+// TestClientRequests checks what the client puts on the wire, and how it
+// reports answers that are not the server's JSON errors (a proxy's page).
+func TestClientRequests(t *testing.T) {
+	reqs := make(chan *http.Request, 1) // the request the fake server saw last
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-reqs:
+		default:
+		}
+		reqs <- r
+		switch r.URL.Path {
+		case "/api/v1/logs":
+			_, _ = w.Write([]byte(`{"logs":[],"next_cursor":"c2"}`))
+		case "/api/v1/errors/top":
+			_, _ = w.Write([]byte(`{"errors":[]}`))
+		case "/readyz":
+			http.Error(w, "<html>bad gateway</html>", http.StatusBadGateway)
+		default:
+			_, _ = w.Write([]byte(`{not json`))
+		}
+	}))
+	defer srv.Close()
+	c := api.NewClient(srv.URL + "/")
+	c.Instance, c.Token = "team-a", "s3cret"
+	start, end := t0, t0.Add(time.Hour)
+	res, err := c.Logs(ctx(), api.LogsQuery{Query: `{a="b"}`, Start: start, End: end, Limit: 7, Cursor: "c1", Fingerprint: "fp"})
+	if err != nil || res.NextCursor != "c2" {
+		t.Fatalf("Logs: %+v, %v", res, err)
+	}
+	last := <-reqs
+	q := last.URL.Query()
+	for k, v := range map[string]string{"query": `{a="b"}`, "start": strconv.FormatInt(start.UnixNano(), 10),
+		"end": strconv.FormatInt(end.UnixNano(), 10), "limit": "7", "cursor": "c1", "fingerprint": "fp"} {
+		if q.Get(k) != v {
+			t.Errorf("%s=%q, want %q", k, q.Get(k), v)
+		}
+	}
+	if last.URL.Path != "/api/v1/logs" || last.Header.Get(api.InstanceHeader) != "team-a" || last.Header.Get("Authorization") != "Bearer s3cret" {
+		t.Errorf("request %s with headers %v", last.URL, last.Header)
+	}
+	if _, err := c.ErrorsTop(ctx(), api.ErrorsQuery{Step: 5 * time.Minute, Limit: 3}); err != nil {
+		t.Fatal(err)
+	}
+	last = <-reqs
+	if q := last.URL.Query(); q.Get("step") != "5m0s" || q.Get("limit") != "3" || q.Has("query") || q.Has("start") {
+		t.Errorf("errors/top query %s", last.URL.RawQuery)
+	}
+	var se *api.StatusError
+	if err := c.Health(ctx()); !errors.As(err, &se) || se.StatusCode != 502 || se.Message != "<html>bad gateway</html>" {
+		t.Errorf("Health: %v, want a StatusError 502 with the proxy's text", err)
+	}
+	if _, err := c.Labels(ctx(), start, end); err == nil || !strings.Contains(err.Error(), "decode") {
+		t.Errorf("Labels on a non-JSON answer: %v, want a decode error", err)
+	}
+}
