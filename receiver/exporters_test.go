@@ -435,3 +435,23 @@ func TestCollectorExportersDropOversize(t *testing.T) {
 		})
 	}
 }
+
+// TestRetryAfterRoundsUp: Retry-After carries whole seconds; a delay of
+// 1.5 s must be announced as 2, not 1, or clients come back too early.
+func TestRetryAfterRoundsUp(t *testing.T) {
+	g := newGate()
+	e := newEnv(t, envOptions{
+		recv: receiver.Options{MaxConcurrentWrites: 1, QueueWait: 10 * time.Millisecond, RetryAfter: 1500 * time.Millisecond},
+		wrap: g.wrap,
+	})
+	blocked := postAsync(e.httpURL+receiver.LogsPath, jsonLogs(t, genLogs("blocker", 1)))
+	waitFor(t, g.entered, "the blocking write")
+	status, hdr, _ := e.post(ctProto, "", protoLogs(t, genLogs("late", 1)))
+	close(g.release)
+	if err := waitFor(t, blocked, "the blocking request"); err != nil {
+		t.Fatal(err)
+	}
+	if status != http.StatusServiceUnavailable || hdr.Get("Retry-After") != "2" {
+		t.Errorf("status %d Retry-After %q, want 503 and 2", status, hdr.Get("Retry-After"))
+	}
+}

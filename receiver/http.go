@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"strconv"
@@ -62,7 +63,8 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 	herr := r.handleHTTP(req, ct, w)
 	if herr != nil {
 		if herr.status == http.StatusServiceUnavailable {
-			w.Header().Set("Retry-After", strconv.Itoa(int(max(1, r.opts.RetryAfter.Seconds()))))
+			// Whole seconds, rounded up: clients must not come back early.
+			w.Header().Set("Retry-After", strconv.Itoa(int(max(1, math.Ceil(r.opts.RetryAfter.Seconds())))))
 		}
 		writeHTTPError(w, ct, herr)
 		metrics.IngestRequests.WithLabelValues("http", strconv.Itoa(herr.status)).Inc()
