@@ -1,11 +1,15 @@
 package receiver_test
 
 import (
+	"context"
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
+
+	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 )
 
 // TestHandWrittenJSON posts OTLP/JSON as curl users write it, with the
@@ -67,4 +71,18 @@ func TestHandWrittenJSON(t *testing.T) {
 			t.Errorf("%s = %v, want %v", c.what, c.got, c.want)
 		}
 	}
+}
+
+// TestGRPCAboveGRPCDefaultLimit: grpc-go refuses messages over 4 MiB unless
+// told otherwise; the receiver's limit (64 MiB by default) must apply.
+func TestGRPCAboveGRPCDefaultLimit(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ld := genLogs("six-mib", 3)
+	ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes().PutStr("blob", strings.Repeat("b", 6<<20))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := plogotlp.NewGRPCClient(grpcClient(t, e)).Export(ctx, plogotlp.NewExportRequestFromLogs(ld)); err != nil {
+		t.Fatalf("6 MiB export: %v", err)
+	}
+	e.assertIntact("default", ld)
 }
