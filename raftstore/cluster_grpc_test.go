@@ -60,23 +60,34 @@ func fullyReplicated(s *Store, groups int) bool {
 	return true
 }
 
-// TestGRPCClusterSurvivesLosingANode forms a 3-node cluster over gRPC on
-// 127.0.0.1 by joining, replicates writes, loses a node and keeps serving
-// linearizable reads and writes on the other two.
-func TestGRPCClusterSurvivesLosingANode(t *testing.T) {
-	s1 := mustOpen(t, grpcConfig(1, nil))
-	stores := []*Store{s1}
-	defer func() {
+// grpcCluster opens node 1, runs before (if any) on it, then joins nodes
+// 2..n through it. The stores are closed at the end of the test (a nil
+// entry was closed by the test).
+func grpcCluster(t *testing.T, n int, before func(*Store)) []*Store {
+	stores := []*Store{mustOpen(t, grpcConfig(1, nil))}
+	t.Cleanup(func() {
 		for _, s := range stores {
 			if s != nil {
 				s.Close()
 			}
 		}
-	}()
-	commit(t, s1, func(b kv.Batch) { _ = b.Set([]byte("a"), []byte("1")); _ = b.Set([]byte("x"), []byte("1")) })
-	for id := uint64(2); id <= 3; id++ {
-		stores = append(stores, mustOpen(t, grpcConfig(id, []string{s1.RaftAddr()})))
+	})
+	if before != nil {
+		before(stores[0])
 	}
+	for id := uint64(2); id <= uint64(n); id++ {
+		stores = append(stores, mustOpen(t, grpcConfig(id, []string{stores[0].RaftAddr()})))
+	}
+	return stores
+}
+
+// TestGRPCClusterSurvivesLosingANode forms a 3-node cluster over gRPC on
+// 127.0.0.1 by joining, replicates writes, loses a node and keeps serving
+// linearizable reads and writes on the other two.
+func TestGRPCClusterSurvivesLosingANode(t *testing.T) {
+	stores := grpcCluster(t, 3, func(s1 *Store) {
+		commit(t, s1, func(b kv.Batch) { _ = b.Set([]byte("a"), []byte("1")); _ = b.Set([]byte("x"), []byte("1")) })
+	})
 	for _, s := range stores {
 		waitFor(t, 20*time.Second, fmt.Sprintf("node %d to hold 3 groups (meta and 2 data) with 3 voters", s.n.id), func() bool { return fullyReplicated(s, 3) })
 	}
@@ -109,5 +120,51 @@ func TestGRPCClusterSurvivesLosingANode(t *testing.T) {
 	}
 	if _, err := stores[1].Get([]byte("nope")); !errors.Is(err, kv.ErrNotFound) {
 		t.Fatal(err)
+	}
+}
+
+// TestGRPCForwardingFromNodeWithoutReplica: in a 4-node cluster with three
+// replicas per group, the fourth node holds only the meta group; its writes
+// and reads are forwarded to nodes holding the ranges, also after one of
+// them is lost.
+func TestGRPCForwardingFromNodeWithoutReplica(t *testing.T) {
+	stores := grpcCluster(t, 3, nil)
+	for _, s := range stores {
+		waitFor(t, 20*time.Second, "3 voters everywhere", func() bool { return fullyReplicated(s, 3) })
+	}
+	s4 := mustOpen(t, grpcConfig(4, []string{stores[0].RaftAddr()}))
+	defer s4.Close()
+	waitFor(t, 20*time.Second, "node 4 to learn the directory", func() bool {
+		for _, gid := range []uint64{2, 3} {
+			d, err := s4.n.descriptor(gid)
+			if err != nil || len(d.Replicas) != 3 {
+				return false
+			}
+		}
+		return s4.n.replica(metaGroupID) != nil
+	})
+	if s4.n.replica(2) != nil || s4.n.replica(3) != nil {
+		t.Fatal("node 4 holds a data replica; the test needs it not to")
+	}
+	commit(t, s4, func(b kv.Batch) { _ = b.Set([]byte("a"), []byte("1")); _ = b.Merge([]byte("x"), []byte("1")) })
+	if v, err := s4.Get([]byte("x")); err != nil || string(v) != "1" {
+		t.Fatalf("forwarded get: %q, %v", v, err)
+	}
+	if v, err := stores[1].Get([]byte("a")); err != nil || string(v) != "1" {
+		t.Fatalf("node 2 get: %q, %v", v, err)
+	}
+	if _, err := s4.Get([]byte("nope")); !errors.Is(err, kv.ErrNotFound) {
+		t.Fatalf("forwarded get of a missing key: %v", err)
+	}
+	if _, err := s4.NewIter(nil); !errors.Is(err, ErrGroupNotFound) {
+		t.Fatalf("iterator over ranges held elsewhere: %v", err)
+	}
+	if err := stores[0].Close(); err != nil {
+		t.Fatal(err)
+	}
+	stores[0] = nil
+	commit(t, s4, func(b kv.Batch) { _ = b.Merge([]byte("x"), []byte("2")) })
+	if v, err := s4.Get([]byte("x")); err != nil || string(v) != "12" {
+		t.Fatalf("forwarded get after losing node 1: %q, %v", v, err)
 	}
 }

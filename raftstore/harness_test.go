@@ -2,6 +2,7 @@ package raftstore
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -90,6 +91,10 @@ func (e netEndpoint) send(envs []envelope) {
 		f.queue = append(f.queue, inflight{at: f.h.now + int64(f.h.rng.IntN(f.maxDelay+1)), env: env})
 	}
 }
+
+// call is not simulated: a forwarded request blocks until raft makes
+// progress, which needs the single-goroutine harness to step.
+func (netEndpoint) call(context.Context, uint64, []byte) ([]byte, error) { return nil, errNoNetwork }
 
 func (e netEndpoint) nodes() []uint64 { return append([]uint64(nil), e.net.h.ids...) }
 

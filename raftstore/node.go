@@ -44,6 +44,9 @@ type node struct {
 	// metaGen is the generation of each group's descriptor the meta group
 	// holds, as applied here. Guarded by mu.
 	metaGen map[uint64]uint64
+	// fwdHint is the node that last served a forwarded request per group.
+	// Guarded by mu.
+	fwdHint map[uint64]uint64
 
 	// snapMu guards outSnaps, the checkpoints kept for sending.
 	snapMu   sync.Mutex
@@ -84,6 +87,7 @@ func openNode(cfg Config) (*node, error) {
 
 		outSnaps:  map[snapKey]*outSnap{},
 		metaGen:   map[uint64]uint64{},
+		fwdHint:   map[uint64]uint64{},
 		lastHeard: map[uint64]uint64{},
 	}
 	// Proposal and read ids: random high bits per incarnation, so that ids

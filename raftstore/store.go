@@ -177,13 +177,16 @@ func (n *node) submit(gid uint64, add func(f *future, in *inbox)) *future {
 
 // proposeWait proposes body (a cmdBatch body) to group gid and waits until
 // it is applied here, retrying while raft drops it, until ProposalTimeout.
-func (n *node) proposeWait(gid uint64, kind commandKind, body []byte) error {
+//
+// Every attempt carries the same proposal id, so that however many copies
+// commit, the command applies once (dedupe.go); a write forwarded from
+// another node keeps that node's id for the same reason.
+func (n *node) proposeWait(gid, id uint64, kind commandKind, body []byte) error {
 	deadline := time.Now().Add(n.cfg.ProposalTimeout)
 	timer := time.NewTimer(n.cfg.ProposalTimeout)
 	defer timer.Stop()
 	backoff := time.Millisecond
 	for {
-		id := n.nextID()
 		data := make([]byte, 0, commandHeaderLen+len(body))
 		data = append(appendCommandHeader(data, kind, id), body...)
 		f := n.propose(gid, id, data)
@@ -236,7 +239,15 @@ func (s *Store) Get(key []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.n.readWait(d.GroupID)
+	if s.n.replica(d.GroupID) == nil {
+		return s.n.forwardGet(d.GroupID, key)
+	}
+	return s.n.localGet(d.GroupID, key)
+}
+
+// localGet reads key from this node's replica of gid after a read index.
+func (n *node) localGet(gid uint64, key []byte) ([]byte, error) {
+	r, err := n.readWait(gid)
 	if err != nil {
 		return nil, err
 	}
@@ -271,6 +282,10 @@ func (s *Store) NewIter(o *kv.IterOptions) (kv.Iterator, error) {
 	descs := s.n.rangesOverlapping(lo, hi)
 	it := &rangeIter{cur: -1}
 	for _, d := range descs {
+		if s.n.replica(d.GroupID) == nil {
+			it.Close()
+			return nil, fmt.Errorf("raftstore: range %d ([%q, %q)) has no replica on node %d; iterating over it needs a node that holds it: %w", d.GroupID, d.StartKey, d.EndKey, s.n.id, ErrGroupNotFound)
+		}
 		r, err := s.n.readWait(d.GroupID)
 		if err != nil {
 			it.Close()
@@ -406,12 +421,12 @@ func (b *batch) Commit(bool) error {
 	}
 	if len(parts) == 1 {
 		for gid, body := range parts {
-			return b.s.n.proposeWait(gid, cmdBatch, body)
+			return b.s.n.write(gid, body)
 		}
 	}
 	errc := make(chan error, len(parts))
 	for gid, body := range parts {
-		go func() { errc <- b.s.n.proposeWait(gid, cmdBatch, body) }()
+		go func() { errc <- b.s.n.write(gid, body) }()
 	}
 	var errs []error
 	for range parts {

@@ -1,6 +1,8 @@
 package raftstore
 
 import (
+	"context"
+
 	pb "go.etcd.io/raft/v3/raftpb"
 )
 
@@ -23,6 +25,9 @@ type transport interface {
 	send(envs []envelope)
 	// nodes returns the ids of the nodes this one knows (itself included).
 	nodes() []uint64
+	// call sends a forwarded request to node to and returns its answer
+	// (forward.go).
+	call(ctx context.Context, to uint64, req []byte) ([]byte, error)
 	close() error
 }
 
@@ -43,5 +48,9 @@ func (t loopbackTransport) send(envs []envelope) {
 }
 
 func (t loopbackTransport) nodes() []uint64 { return []uint64{t.n.id} }
+
+func (loopbackTransport) call(context.Context, uint64, []byte) ([]byte, error) {
+	return nil, errNoNetwork
+}
 
 func (loopbackTransport) close() error { return nil }

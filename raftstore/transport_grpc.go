@@ -22,6 +22,7 @@ const (
 	methodMessages     = "/" + raftServiceName + "/Messages"
 	methodSnapshot     = "/" + raftServiceName + "/Snapshot"
 	methodJoin         = "/" + raftServiceName + "/Join"
+	methodForward      = "/" + raftServiceName + "/Forward"
 	maxGRPCMessageSize = 64 << 20
 	// peerQueueLimit bounds the envelopes queued for one peer; beyond it
 	// messages are dropped (raft retransmits) rather than growing memory.
@@ -33,25 +34,34 @@ type raftService interface {
 	handleFrame(frame []byte) error
 	handleSnapshot(stream grpc.ServerStream) error
 	handleJoin(req []byte) ([]byte, error)
+	handleForward(req []byte) ([]byte, error)
 }
 
-var raftServiceDesc = grpc.ServiceDesc{
-	ServiceName: raftServiceName,
-	HandlerType: (*raftService)(nil),
-	Methods: []grpc.MethodDesc{{
-		MethodName: "Join",
+// unaryBytes adapts a bytes-in, bytes-out handler to a gRPC unary method.
+func unaryBytes(name string, h func(srv raftService, req []byte) ([]byte, error)) grpc.MethodDesc {
+	return grpc.MethodDesc{
+		MethodName: name,
 		Handler: func(srv interface{}, ctx context.Context, dec func(interface{}) error, _ grpc.UnaryServerInterceptor) (interface{}, error) {
 			in := &wrapperspb.BytesValue{}
 			if err := dec(in); err != nil {
 				return nil, err
 			}
-			out, err := srv.(raftService).handleJoin(in.Value)
+			out, err := h(srv.(raftService), in.Value)
 			if err != nil {
 				return nil, err
 			}
 			return &wrapperspb.BytesValue{Value: out}, nil
 		},
-	}},
+	}
+}
+
+var raftServiceDesc = grpc.ServiceDesc{
+	ServiceName: raftServiceName,
+	HandlerType: (*raftService)(nil),
+	Methods: []grpc.MethodDesc{
+		unaryBytes("Join", raftService.handleJoin),
+		unaryBytes("Forward", raftService.handleForward),
+	},
 	Streams: []grpc.StreamDesc{
 		{
 			StreamName:    "Messages",
@@ -90,7 +100,9 @@ type grpcTransport struct {
 	// addrs are the known raft addresses of other nodes. Guarded by mu.
 	addrs map[uint64]string
 	// peers are the outgoing streams. Guarded by mu.
-	peers  map[uint64]*peer
+	peers map[uint64]*peer
+	// conns are connections for unary calls (forwarding). Guarded by mu.
+	conns  map[uint64]*grpc.ClientConn
 	closed bool
 	wg     sync.WaitGroup
 	stopc  chan struct{}
@@ -116,7 +128,7 @@ func newGRPCTransport(n *node, addr string) (*grpcTransport, error) {
 	}
 	t := &grpcTransport{
 		n: n, addr: lis.Addr().String(), lis: lis,
-		addrs: map[uint64]string{}, peers: map[uint64]*peer{},
+		addrs: map[uint64]string{}, peers: map[uint64]*peer{}, conns: map[uint64]*grpc.ClientConn{},
 		stopc: make(chan struct{}),
 	}
 	t.srv = grpc.NewServer(grpc.MaxRecvMsgSize(maxGRPCMessageSize), grpc.MaxSendMsgSize(maxGRPCMessageSize))
@@ -224,10 +236,43 @@ func (t *grpcTransport) close() error {
 	}
 	t.closed = true
 	close(t.stopc)
+	for _, c := range t.conns {
+		c.Close()
+	}
 	t.mu.Unlock()
 	t.srv.Stop()
 	t.wg.Wait()
 	return nil
+}
+
+// call implements transport: one unary Forward call on a cached connection.
+func (t *grpcTransport) call(ctx context.Context, to uint64, req []byte) ([]byte, error) {
+	t.mu.Lock()
+	conn := t.conns[to]
+	t.mu.Unlock()
+	if conn == nil {
+		c, err := t.dial(to)
+		if err != nil {
+			return nil, err
+		}
+		t.mu.Lock()
+		if t.closed {
+			t.mu.Unlock()
+			c.Close()
+			return nil, ErrStopped
+		}
+		if conn = t.conns[to]; conn == nil {
+			t.conns[to], conn = c, c
+		} else {
+			c.Close()
+		}
+		t.mu.Unlock()
+	}
+	out := &wrapperspb.BytesValue{}
+	if err := conn.Invoke(ctx, methodForward, &wrapperspb.BytesValue{Value: req}, out); err != nil {
+		return nil, err
+	}
+	return out.Value, nil
 }
 
 func (t *grpcTransport) dial(id uint64) (*grpc.ClientConn, error) {
