@@ -24,17 +24,15 @@ import (
 // The layout is durable (part of counter format v1, see value.go).
 
 // MaxServiceLen bounds the service name stored in a counter key. A longer
-// name is cut; a selector on it then compares the cut name.
+// name is cut (on a UTF-8 boundary); a selector on it then compares the cut
+// name.
 const MaxServiceLen = 128
 
 // AppendKey appends the counter key of (instance, epoch, fp, service).
 func AppendKey(dst []byte, instance string, epochStart int64, fp fingerprint.Fingerprint, service string) []byte {
 	dst = storage.AppendEpochPrefix(dst, storage.TableErrors, instance, epochStart)
 	dst = fp.AppendBinary(dst)
-	if len(service) > MaxServiceLen {
-		service = service[:MaxServiceLen]
-	}
-	return append(dst, service...)
+	return append(dst, cutUTF8(service, MaxServiceLen)...)
 }
 
 // keySuffix splits the part of a counter key after its epoch prefix into the

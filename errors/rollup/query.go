@@ -76,20 +76,65 @@ func (b *Backend) Top(ctx context.Context, r api.ErrorsRequest) ([]api.ErrorGrou
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(groups, func(x, y *group) int {
-		if c := cmp.Compare(y.count, x.count); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.fp.Hash, y.fp.Hash)
-	})
-	if r.Limit > 0 && len(groups) > r.Limit {
-		groups = groups[:r.Limit]
-	}
+	groups = topGroups(groups, r.Limit)
 	out := make([]api.ErrorGroup, 0, len(groups))
 	for _, g := range groups {
 		out = append(out, q.render(g))
 	}
 	return out, nil
+}
+
+// before orders groups by count descending, then by fingerprint.
+func before(x, y *group) bool {
+	return x.count > y.count || x.count == y.count && x.fp.Hash < y.fp.Hash
+}
+
+// topGroups returns the limit first groups in the order of before (all of
+// them when limit <= 0), keeping a heap of limit groups instead of sorting
+// them all: a day with a long tail of rare fingerprints has many.
+func topGroups(groups []*group, limit int) []*group {
+	byOrder := func(x, y *group) int {
+		if before(x, y) {
+			return -1
+		}
+		if before(y, x) {
+			return 1
+		}
+		return 0
+	}
+	if limit <= 0 || len(groups) <= limit {
+		slices.SortFunc(groups, byOrder)
+		return groups
+	}
+	// h is a heap whose root is the last of the groups kept so far.
+	h := slices.Clone(groups[:limit])
+	down := func(i int) {
+		for {
+			l, worst := 2*i+1, i
+			if l < len(h) && before(h[worst], h[l]) {
+				worst = l
+			}
+			if r := l + 1; r < len(h) && before(h[worst], h[r]) {
+				worst = r
+			}
+			if worst == i {
+				return
+			}
+			h[i], h[worst] = h[worst], h[i]
+			i = worst
+		}
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for _, g := range groups[limit:] {
+		if before(g, h[0]) {
+			h[0] = g
+			down(0)
+		}
+	}
+	slices.SortFunc(h, byOrder)
+	return h
 }
 
 // Group implements api.ErrorsBackend. A malformed fingerprint is a bad
@@ -272,7 +317,10 @@ func (q *query) scan(ctx context.Context, only *fingerprint.Fingerprint, fn func
 	}
 	defer it.Close()
 	pl := epochPrefixLen(q.r.Instance)
-	var seek []byte
+	var (
+		seek []byte
+		h    header
+	)
 	lastEpoch, first := int64(0), true
 	ok := it.First()
 	for n := 0; ok; n++ {
@@ -309,8 +357,9 @@ func (q *query) scan(ctx context.Context, only *fingerprint.Fingerprint, fn func
 			continue
 		}
 		if q.services.match(service) {
-			h, err := parseHeader(it.Value())
-			if err != nil {
+			// h is declared outside the loop: fn receives a pointer to it,
+			// which would otherwise allocate once per counter.
+			if h, err = parseHeader(it.Value()); err != nil {
 				return fmt.Errorf("counter %x: %w", k, err)
 			}
 			fn(epoch, fp, service, &h)
@@ -328,6 +377,7 @@ func (q *query) count(ctx context.Context, only *fingerprint.Fingerprint) ([]*gr
 	byFP := make(map[fingerprint.Fingerprint]*group)
 	var order []*group
 	var cur *group
+	var arena groupArena
 	add := func(ms int64, n uint64) {
 		b := int32((ms - q.origin) / q.step)
 		if k := len(cur.points) - 1; k >= 0 && cur.points[k].bucket == b {
@@ -339,7 +389,7 @@ func (q *query) count(ctx context.Context, only *fingerprint.Fingerprint) ([]*gr
 	err := q.scan(ctx, only, func(epoch int64, fp fingerprint.Fingerprint, service []byte, h *header) {
 		g := byFP[fp]
 		if g == nil {
-			g = &group{fp: fp, first: math.MaxInt64, last: math.MinInt64}
+			g = arena.newGroup(fp)
 		}
 		cur = g
 		mark := len(g.points)
@@ -356,17 +406,67 @@ func (q *query) count(ctx context.Context, only *fingerprint.Fingerprint) ([]*gr
 		g.first, g.last = min(g.first, first), max(g.last, last)
 		g.addService(q.serviceID(service), c)
 		if h.sample != nil {
-			q.offerSample(g, h.sample, service)
+			q.offerSample(g, h.sample, service, &arena)
 		}
 	})
 	return order, err
+}
+
+// groupArena hands out groups and the first slots of their slices from
+// shared chunks, so that a range with many small groups (a long tail of rare
+// fingerprints) costs a few allocations in all rather than four per group.
+// A slice that outgrows its slots is reallocated by append as usual.
+type groupArena struct {
+	groups []group
+	svcs   []serviceCount
+	points []bucketCount
+	bytes  []byte
+}
+
+const (
+	arenaChunk       = 256 // groups per chunk
+	arenaPointSlots  = 4   // first trend points of a group
+	arenaBytesChunk  = 64 << 10
+	arenaMaxCopySize = 4 << 10 // larger samples get their own allocation
+)
+
+func (a *groupArena) newGroup(fp fingerprint.Fingerprint) *group {
+	if len(a.groups) == cap(a.groups) {
+		a.groups = make([]group, 0, arenaChunk)
+		a.svcs = make([]serviceCount, arenaChunk)
+		a.points = make([]bucketCount, arenaChunk*arenaPointSlots)
+	}
+	i := len(a.groups)
+	a.groups = a.groups[:i+1]
+	g := &a.groups[i]
+	*g = group{fp: fp, first: math.MaxInt64, last: math.MinInt64,
+		services: a.svcs[i : i : i+1],
+		points:   a.points[i*arenaPointSlots : i*arenaPointSlots : (i+1)*arenaPointSlots]}
+	return g
+}
+
+// copyInto returns src copied into dst's storage when it fits, else into
+// arena bytes.
+func (a *groupArena) copyInto(dst, src []byte) []byte {
+	if cap(dst) >= len(src) {
+		return append(dst[:0], src...)
+	}
+	if len(src) > arenaMaxCopySize {
+		return append([]byte(nil), src...)
+	}
+	if cap(a.bytes)-len(a.bytes) < len(src) {
+		a.bytes = make([]byte, 0, arenaBytesChunk)
+	}
+	n := len(a.bytes)
+	a.bytes = append(a.bytes, src...)
+	return a.bytes[n : n+len(src) : n+len(src)]
 }
 
 // offerSample makes a counter's sample the group's if it is better: a
 // sample inside the range beats one outside it (a range that cuts an epoch
 // may exclude the epoch's first error), then the earlier one wins, then the
 // one of the smaller service name, so that the choice is deterministic.
-func (q *query) offerSample(g *group, sample, service []byte) {
+func (q *query) offerSample(g *group, sample, service []byte, arena *groupArena) {
 	id := q.serviceID(service)
 	if g.sample != nil {
 		st, gt := sampleTime(sample), sampleTime(g.sample)
@@ -382,7 +482,7 @@ func (q *query) offerSample(g *group, sample, service []byte) {
 			return
 		}
 	}
-	g.sample = append(g.sample[:0], sample...)
+	g.sample = arena.copyInto(g.sample, sample)
 	g.sampleService = id
 }
 

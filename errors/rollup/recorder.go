@@ -61,9 +61,7 @@ func (r *Recorder) Hook(b storage.RecordBatch, rc *storage.RecordContext) error 
 	}
 	fp := s.f.Fingerprint(&s.rec)
 	service := serviceOf(rc.ResourceAttrs)
-	if len(service) > MaxServiceLen {
-		service = service[:MaxServiceLen]
-	}
+	service = cutUTF8(service, MaxServiceLen)
 	var sample *Sample
 	if r.samples.claim(sampleKey{rc.Instance, rc.EpochStart, fp.Hash, service}, rc.Timestamp) {
 		sample = r.sample(s, rc)
@@ -89,9 +87,11 @@ func (r *Recorder) sample(s *scratch, rc *storage.RecordContext) *Sample {
 	return smp
 }
 
-// maxSampleCache bounds the sample cache (about 100 bytes an entry): past
-// it, a shard starts over, which only makes operands carry samples again.
-const maxSampleCache = 1 << 20
+// maxSampleCache bounds the sample cache (about 100 bytes an entry, so
+// about 6 MiB): past it, a shard starts over, which only makes operands carry
+// samples again. It needs to hold the counters being written to (the recent
+// epochs' fingerprints × services), not every counter ever written.
+const maxSampleCache = 1 << 16
 
 const sampleShards = 16
 
