@@ -61,6 +61,10 @@ type Config struct {
 	// GroupMemTableSize is the memtable size of each group's Pebble in
 	// bytes. The default is 8 MiB.
 	GroupMemTableSize uint64
+	// DeadNodeTimeout is how long a node must be unheard of before the
+	// leaders replace its replicas on live nodes and remove them. The
+	// default is 5 minutes.
+	DeadNodeTimeout time.Duration
 	// SnapshotRate limits the bytes per second of one snapshot stream. The
 	// default is 32 MiB/s.
 	SnapshotRate int64
@@ -108,6 +112,9 @@ func (c *Config) EnsureDefaults() {
 	if c.GroupMemTableSize == 0 {
 		c.GroupMemTableSize = 8 << 20
 	}
+	if c.DeadNodeTimeout == 0 {
+		c.DeadNodeTimeout = 5 * time.Minute
+	}
 	if c.SnapshotRate == 0 {
 		c.SnapshotRate = 32 << 20
 	}
@@ -124,6 +131,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ElectionTicks <= c.HeartbeatTicks {
 		errs = append(errs, fmt.Errorf("ElectionTicks (%d) must be greater than HeartbeatTicks (%d)", c.ElectionTicks, c.HeartbeatTicks))
+	}
+	if c.DeadNodeTimeout < time.Duration(c.ElectionTicks)*c.TickInterval {
+		errs = append(errs, fmt.Errorf("DeadNodeTimeout (%v) must be at least an election timeout (%d × %v)", c.DeadNodeTimeout, c.ElectionTicks, c.TickInterval))
 	}
 	if c.ReplicationFactor < 1 || c.ReplicationFactor > 7 {
 		errs = append(errs, fmt.Errorf("ReplicationFactor (%d) must be between 1 and 7", c.ReplicationFactor))

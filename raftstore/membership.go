@@ -46,32 +46,49 @@ func (n *node) replicateOnce() {
 		if r.groupID != metaGroupID {
 			n.reportDescriptor(d)
 		}
-		rf, learnersEverywhere := n.cfg.ReplicationFactor, false
+		p := membershipPolicy{rf: n.cfg.ReplicationFactor, live: n.isLive, dead: n.isDead}
 		if r.groupID == metaGroupID {
-			rf, learnersEverywhere = metaVoters, true
+			p.rf, p.learnersEverywhere = metaVoters, true
 		}
-		if cc := nextMembershipChange(d, st, nodes, rf, learnersEverywhere); cc != nil {
+		if cc := nextMembershipChange(d, st, nodes, p); cc != nil {
 			r.wake()
 			r.enqueue(func(in *inbox) { in.confChanges = append(in.confChanges, cc) })
 		}
 	}
 }
 
+// membershipPolicy is what the replicate queue needs to know about a group
+// and the cluster.
+type membershipPolicy struct {
+	// rf is the number of live voters wanted.
+	rf int
+	// learnersEverywhere adds a learner on every live node without a
+	// replica (the meta group).
+	learnersEverywhere bool
+	// live reports nodes heard from lately; dead reports nodes not heard
+	// from for Config.DeadNodeTimeout.
+	live, dead func(node uint64) bool
+}
+
 // nextMembershipChange returns the change the replicate queue proposes for
-// a group with descriptor d, or nil: promote a caught-up learner while the
-// group has fewer than rf voters, else add a learner on a node without a
-// replica while voters < rf (or always, with learnersEverywhere: the meta
-// group).
-func nextMembershipChange(d *RangeDescriptor, st raft.Status, nodes []uint64, rf int, learnersEverywhere bool) *pb.ConfChangeV2 {
-	voters := 0
+// a group with descriptor d, or nil, in this order:
+//
+//  1. promote a caught-up learner while the group has fewer than rf live
+//     voters (wait while the learner catches up);
+//  2. add a learner on a live node without a replica while live voters < rf
+//     (a dead node's voter is replaced before it is removed), or always
+//     with learnersEverywhere;
+//  3. remove a replica on a dead node once enough live voters remain.
+func nextMembershipChange(d *RangeDescriptor, st raft.Status, nodes []uint64, p membershipPolicy) *pb.ConfChangeV2 {
+	liveVoters := 0
 	for _, rd := range d.Replicas {
-		if !rd.Learner {
-			voters++
+		if !rd.Learner && !p.dead(rd.NodeID) {
+			liveVoters++
 		}
 	}
-	if voters < rf {
+	if liveVoters < p.rf {
 		for _, rd := range d.Replicas {
-			if !rd.Learner {
+			if !rd.Learner || p.dead(rd.NodeID) {
 				continue
 			}
 			pr, ok := st.Progress[rd.ReplicaID]
@@ -87,19 +104,30 @@ func nextMembershipChange(d *RangeDescriptor, st raft.Status, nodes []uint64, rf
 			}
 			return confChange(pb.ConfChangeAddNode, rd.ReplicaID, next)
 		}
-	} else if !learnersEverywhere {
-		return nil
 	}
-	for _, id := range nodes {
-		if _, ok := d.replicaOnNode(id); ok {
+	if liveVoters < p.rf || p.learnersEverywhere {
+		for _, id := range nodes {
+			if _, ok := d.replicaOnNode(id); ok || !p.live(id) {
+				continue
+			}
+			next := d.clone()
+			next.Generation++
+			rid := next.NextReplicaID
+			next.NextReplicaID++
+			next.Replicas = append(next.Replicas, ReplicaDescriptor{NodeID: id, ReplicaID: rid, Learner: true})
+			return confChange(pb.ConfChangeAddLearnerNode, rid, next)
+		}
+	}
+	// Remove replicas on dead nodes: learners at once, voters only while
+	// as many live voters as wanted remain (or no live node can replace
+	// them, and removing still leaves a live majority).
+	for _, rd := range d.Replicas {
+		if !p.dead(rd.NodeID) {
 			continue
 		}
-		next := d.clone()
-		next.Generation++
-		rid := next.NextReplicaID
-		next.NextReplicaID++
-		next.Replicas = append(next.Replicas, ReplicaDescriptor{NodeID: id, ReplicaID: rid, Learner: true})
-		return confChange(pb.ConfChangeAddLearnerNode, rid, next)
+		if rd.Learner || liveVoters >= p.rf {
+			return removeChange(d, rd.NodeID)
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package raftstore
 import (
 	"fmt"
 	"testing"
+	"time"
 )
 
 // TestJoinByLearnerSnapshotPromote: a one-node cluster with data grows to
@@ -157,4 +158,61 @@ func TestMetaDirectoryReachesEveryNode(t *testing.T) {
 		t.Fatal("every node holds group 2; the test needs one that does not")
 	}
 	t.Logf("node %d holds no replica of group 2 and knows its descriptor from the meta group", outsider)
+}
+
+// TestDeadNodeIsReplaced: with four nodes and three replicas per group, a
+// node that stays down longer than DeadNodeTimeout has its replicas
+// replaced on the spare node (added first, then the dead one removed), and
+// writes go on.
+func TestDeadNodeIsReplaced(t *testing.T) {
+	h := newHarnessBootstrap(t, 13, 4, 1, func(c *Config) { c.DeadNodeTimeout = 5 * time.Second }) // 50 ticks
+	defer h.close()
+	const gid = 2
+	h.stepUntil(3000, "three voters", func() bool {
+		ld := h.leaderOf(gid)
+		return ld != 0 && len(h.voters(ld, gid)) == 3
+	})
+	if err := h.write(h.leaderOf(gid), gid, setOp("a", "1"), 300); err != nil {
+		t.Fatal(err)
+	}
+	victim := h.voters(h.leaderOf(gid), gid)[0]
+	if victim == h.leaderOf(gid) {
+		victim = h.voters(h.leaderOf(gid), gid)[1]
+	}
+	h.crash(victim, 0)
+	var want string
+	for _, id := range h.ids {
+		if id != victim {
+			want += fmt.Sprint(id)
+		}
+	}
+	h.stepUntil(3000, "the dead node's replica is replaced", func() bool {
+		ld := h.leaderOf(gid)
+		if ld == 0 {
+			return false
+		}
+		var got string
+		for _, id := range h.voters(ld, gid) {
+			got += fmt.Sprint(id)
+		}
+		d := h.nodes[ld].replica(gid).desc.Load()
+		return got == want && len(d.Replicas) == 3
+	})
+	if err := h.write(h.leaderOf(gid), gid, setOp("b", "2"), 300); err != nil {
+		t.Fatal(err)
+	}
+	h.stepUntil(500, "the new replica has all data", func() bool {
+		for _, id := range h.ids {
+			if id == victim {
+				continue
+			}
+			if v, ok := h.readLocal(id, gid, []byte("b")); !ok || v != "2" {
+				return false
+			}
+			if v, ok := h.readLocal(id, gid, []byte("a")); !ok || v != "1" {
+				return false
+			}
+		}
+		return true
+	})
 }

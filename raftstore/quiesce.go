@@ -141,3 +141,30 @@ func (n *node) livenessTick() {
 		}
 	}
 }
+
+// isLive reports whether node id was heard from within ElectionTicks (this
+// node is always live).
+func (n *node) isLive(id uint64) bool {
+	if id == n.id {
+		return true
+	}
+	now := n.ticks.Load()
+	n.liveMu.Lock()
+	last, ok := n.lastHeard[id]
+	n.liveMu.Unlock()
+	return ok && last+uint64(n.cfg.ElectionTicks) >= now
+}
+
+// isDead reports whether node id has not been heard from for
+// Config.DeadNodeTimeout (counted from this node's start if never heard).
+func (n *node) isDead(id uint64) bool {
+	if id == n.id {
+		return false
+	}
+	limit := uint64(n.cfg.DeadNodeTimeout / n.cfg.TickInterval)
+	now := n.ticks.Load()
+	n.liveMu.Lock()
+	last := n.lastHeard[id]
+	n.liveMu.Unlock()
+	return last+limit < now
+}
