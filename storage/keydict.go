@@ -50,12 +50,13 @@ var keyDictIndex = func() map[string]byte {
 // appendKey writes a map key: a dictionary key as 0x80+index; any other as
 // its length (0–0x7e) and bytes, or 0x7f, a uvarint length and the bytes.
 func appendKey(dst []byte, k string) []byte {
+	k = sanitizeUTF8(k)
 	if b, ok := keyDictIndex[k]; ok {
 		return append(dst, b)
 	}
 	if len(k) < 0x7f {
 		dst = append(dst, byte(len(k)))
-		return append(dst, sanitizeUTF8(k)...)
+		return append(dst, k...)
 	}
 	dst = append(dst, 0x7f)
 	return appendUvarintString(dst, k)

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // Tables: the first byte of every key. Each table can get its own
@@ -69,6 +70,9 @@ func ValidateName(kind, s string) error {
 		if c := s[i]; c < 0x20 || c == 0x7f {
 			return fmt.Errorf("%s name %q has a control character", kind, s)
 		}
+	}
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("%s name %q is not valid UTF-8", kind, s)
 	}
 	return nil
 }

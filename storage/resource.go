@@ -80,8 +80,10 @@ func NewResource(attrs pcommon.Map, nodeZone string) (*Resource, error) {
 func zoneOf(attrs pcommon.Map, nodeZone string) (zone string, fromNode bool) {
 	for _, k := range []string{attrAvailabilityZone, attrRegion} {
 		if v, ok := attrs.Get(k); ok && v.Type() == pcommon.ValueTypeStr && v.Str() != "" {
-			if ValidateName("zone", v.Str()) == nil {
-				return v.Str(), false
+			// The zone goes into keys and the resource map alike, so it is
+			// made valid UTF-8 once, here.
+			if z := sanitizeUTF8(v.Str()); ValidateName("zone", z) == nil {
+				return z, false
 			}
 		}
 	}

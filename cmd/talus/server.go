@@ -186,6 +186,10 @@ func serve(cfg serverConfig, log *slog.Logger) error {
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
 	}
+	// Catch signals before anything listens, so that a SIGTERM right after
+	// start still shuts down cleanly.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
 	// Listen first, so that a busy port fails before any data is opened.
 	grpcLis, err := net.Listen("tcp", cfg.OTLPGRPCAddr)
 	if err != nil {
@@ -201,6 +205,9 @@ func serve(cfg serverConfig, log *slog.Logger) error {
 	}
 	start := time.Now()
 	kvs, err := pebblekv.Open(filepath.Join(cfg.DataDir, "kv"), &pebblekv.Options{Merger: kv.MergerByTable(tableMergers())})
+	if errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EWOULDBLOCK) {
+		return fmt.Errorf("data directory %s is in use by another talus server (its lock is held): %w", cfg.DataDir, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -235,8 +242,6 @@ func serve(cfg serverConfig, log *slog.Logger) error {
 		"otlp_http", otlpLis.Addr().String(), "api", apiLis.Addr().String(), "epoch", cfg.Epoch,
 		"retention", cfg.Retention, "startup", time.Since(start).Round(time.Millisecond))
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
 	go n.maintain(ctx, cfg, log)
 
 	var serveErr error
