@@ -83,7 +83,16 @@ func (c *Client) Labels(ctx context.Context, start, end time.Time) ([]string, er
 
 // LabelValues calls GET /api/v1/label/NAME/values.
 func (c *Client) LabelValues(ctx context.Context, name string, start, end time.Time) ([]string, error) {
+	return c.LabelValuesFor(ctx, name, "", start, end)
+}
+
+// LabelValuesFor calls GET /api/v1/label/NAME/values narrowed to the
+// resources a stream selector matches (empty means all).
+func (c *Client) LabelValuesFor(ctx context.Context, name, query string, start, end time.Time) ([]string, error) {
 	v := url.Values{}
+	if query != "" {
+		v.Set("query", query)
+	}
 	setRange(v, start, end)
 	var out LabelsResponse
 	if err := c.get(ctx, "/api/v1/label/"+url.PathEscape(name)+"/values", v, &out); err != nil {

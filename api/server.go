@@ -376,7 +376,11 @@ func (s *Server) labelValues(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	vals, err := s.store.LabelValues(inst, name, start, end)
+	sel, err := parseSelector(r.URL.Query().Get("query"))
+	if err != nil {
+		return nil, err
+	}
+	vals, err := s.store.LabelValues(inst, name, sel, start, end)
 	if err != nil {
 		return nil, err
 	}

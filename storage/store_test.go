@@ -275,13 +275,28 @@ func TestLabelsAndRetention(t *testing.T) {
 	if err != nil || strings.Join(names, ",") != "k8s.job.name,k8s.pod.name,service.name" {
 		t.Fatalf("names = %v, %v", names, err)
 	}
-	vals, err := s.LabelValues("default", "k8s.job.name", t0.UnixNano(), t0.Add(3*time.Hour).UnixNano())
+	vals, err := s.LabelValues("default", "k8s.job.name", nil, t0.UnixNano(), t0.Add(3*time.Hour).UnixNano())
 	if err != nil || strings.Join(vals, ",") != "a,b" {
 		t.Fatalf("values = %v, %v", vals, err)
 	}
-	vals, _ = s.LabelValues("default", "k8s.job.name", t0.Add(90*time.Minute).UnixNano(), t0.Add(3*time.Hour).UnixNano())
+	vals, _ = s.LabelValues("default", "k8s.job.name", nil, t0.Add(90*time.Minute).UnixNano(), t0.Add(3*time.Hour).UnixNano())
 	if strings.Join(vals, ",") != "b" {
 		t.Fatalf("values in the later range = %v", vals)
+	}
+	for q, want := range map[string]string{
+		`{k8s.pod.name="p1"}`:      "a",
+		`{k8s.pod.name!="p1"}`:     "b",
+		`{service.name=~"svc-.*"}`: "a,b",
+		`{k8s.pod.name="none"}`:    "",
+	} {
+		sel, err := selector.Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vals, err := s.LabelValues("default", "k8s.job.name", sel, t0.UnixNano(), t0.Add(3*time.Hour).UnixNano())
+		if err != nil || strings.Join(vals, ",") != want {
+			t.Fatalf("values for %s = %v, %v; want %q", q, vals, err, want)
+		}
 	}
 	dr, err := s.DropBefore(t0.Add(90 * time.Minute).UnixNano())
 	if err != nil || dr.Epochs != 1 {
