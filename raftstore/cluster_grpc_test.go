@@ -124,9 +124,9 @@ func TestGRPCClusterSurvivesLosingANode(t *testing.T) {
 }
 
 // TestGRPCForwardingFromNodeWithoutReplica: in a 4-node cluster with three
-// replicas per group, the fourth node holds only the meta group; its writes
-// and reads are forwarded to nodes holding the ranges, also after one of
-// them is lost.
+// replicas per group, the fourth node holds only the meta group; its writes,
+// gets and scans are forwarded to nodes holding the ranges, also after one
+// of them is lost.
 func TestGRPCForwardingFromNodeWithoutReplica(t *testing.T) {
 	stores := grpcCluster(t, 3, nil)
 	for _, s := range stores {
@@ -156,8 +156,12 @@ func TestGRPCForwardingFromNodeWithoutReplica(t *testing.T) {
 	if _, err := s4.Get([]byte("nope")); !errors.Is(err, kv.ErrNotFound) {
 		t.Fatalf("forwarded get of a missing key: %v", err)
 	}
-	if _, err := s4.NewIter(nil); !errors.Is(err, ErrGroupNotFound) {
-		t.Fatalf("iterator over ranges held elsewhere: %v", err)
+	commit(t, stores[2], func(b kv.Batch) { _ = b.Set([]byte("b"), []byte("2")); _ = b.Set([]byte("y"), []byte("3")) })
+	if got := scan(t, s4, nil); got != "a=1 b=2 x=1 y=3 " {
+		t.Fatalf("iterator over ranges held elsewhere: %q", got)
+	}
+	if got := scan(t, s4, &kv.IterOptions{LowerBound: []byte("b"), UpperBound: []byte("y")}); got != "b=2 x=1 " {
+		t.Fatalf("bounded iterator over ranges held elsewhere: %q", got)
 	}
 	if err := stores[0].Close(); err != nil {
 		t.Fatal(err)

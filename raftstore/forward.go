@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2"
+
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -23,12 +25,19 @@ import (
 //	request:  | kind (1B) | groupID uvarint | body |
 //	          write body: | proposalID (8B BE) | cmdBatch body |
 //	          get body:   | key |
+//	          scan body:  | len(lo) uvarint | lo | len(hi) uvarint | hi | (hi empty: to the range's end)
 //	response: | status (1B) | payload |
-//	          ok: get → value; not found: ∅; mismatch: encoded descriptor or ∅;
+//	          ok: get → value; scan → count uvarint, count × (len(key) uvarint | key | len(value) uvarint | value);
+//	          not found: ∅; mismatch: encoded descriptor or ∅;
 //	          error: | class (1B) | message |
 const (
 	fwdWrite = 1
 	fwdGet   = 2
+	fwdScan  = 3
+
+	// maxScanBytes bounds a forwarded scan's answer: an iterator over a
+	// range held elsewhere is read in one piece (see docs/raftstore.md).
+	maxScanBytes = maxGRPCMessageSize - 1<<20
 
 	fwdOK       = 0
 	fwdNotFound = 1
@@ -117,8 +126,93 @@ func (n *node) handleForward(req []byte) ([]byte, error) {
 			return encodeFwdError(err), nil
 		}
 		return append([]byte{fwdOK}, v...), nil
+	case fwdScan:
+		lo, rest, err := decodeBytes(body)
+		if err != nil {
+			return nil, err
+		}
+		hi, _, err := decodeBytes(rest)
+		if err != nil {
+			return nil, err
+		}
+		out, err := n.localScan(gid, lo, hi)
+		if err != nil {
+			return encodeFwdError(err), nil
+		}
+		return out, nil
 	}
 	return nil, fmt.Errorf("unknown forwarded request kind %d", kind)
+}
+
+// localScan reads [lo, hi) (hi empty: the range's end) of this node's
+// replica of gid after a read index, as a forwarded scan answer.
+func (n *node) localScan(gid uint64, lo, hi []byte) ([]byte, error) {
+	r, err := n.readWait(gid)
+	if err != nil {
+		return nil, err
+	}
+	g := r.acquireDB()
+	if g == nil {
+		return nil, ErrStopped
+	}
+	defer g.release()
+	o := &pebble.IterOptions{LowerBound: append([]byte{userKeyPrefix}, lo...), UpperBound: userKeysEnd}
+	if len(hi) > 0 {
+		o.UpperBound = append([]byte{userKeyPrefix}, hi...)
+	}
+	it, err := g.db.NewIter(o)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var body []byte
+	count := 0
+	for valid := it.First(); valid; valid = it.Next() {
+		body = binary.AppendUvarint(body, uint64(len(it.Key())-1))
+		body = append(body, it.Key()[1:]...)
+		body = binary.AppendUvarint(body, uint64(len(it.Value())))
+		body = append(body, it.Value()...)
+		count++
+		if len(body) > maxScanBytes {
+			return nil, fmt.Errorf("raftstore: range %d holds more than %d bytes in [%q, %q); scan it on a node that holds a replica", gid, maxScanBytes, lo, hi)
+		}
+	}
+	if err := it.Error(); err != nil {
+		return nil, err
+	}
+	out := binary.AppendUvarint([]byte{fwdOK}, uint64(count))
+	return append(out, body...), nil
+}
+
+// forwardScan reads [lo, hi) of group gid from a node that holds it.
+func (n *node) forwardScan(gid uint64, lo, hi []byte) (*sliceIter, error) {
+	req := binary.AppendUvarint([]byte{fwdScan}, gid)
+	req = binary.AppendUvarint(req, uint64(len(lo)))
+	req = append(req, lo...)
+	req = binary.AppendUvarint(req, uint64(len(hi)))
+	req = append(req, hi...)
+	resp, err := n.forward(gid, req, false)
+	if err != nil {
+		return nil, err
+	}
+	count, k := binary.Uvarint(resp)
+	if k <= 0 {
+		return nil, fmt.Errorf("bad forwarded scan answer: %w", ErrCorruption)
+	}
+	resp = resp[k:]
+	s := &sliceIter{pos: -1}
+	for i := uint64(0); i < count; i++ {
+		var key, value []byte
+		if key, resp, err = decodeBytes(resp); err != nil {
+			return nil, err
+		}
+		if value, resp, err = decodeBytes(resp); err != nil {
+			return nil, err
+		}
+		s.keys = append(s.keys, append([]byte{userKeyPrefix}, key...))
+		s.values = append(s.values, value)
+	}
+	return s, nil
 }
 
 // write commits a cmdBatch body to group gid: here if this node holds a

@@ -1,16 +1,67 @@
 package raftstore
 
 import (
+	"bytes"
 	"errors"
+	"sort"
 
 	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/talus-logs/talus/kv"
 )
+
+// A range's part of a rangeIter is a kv.Iterator: a local *pebble.Iterator
+// or a sliceIter holding a range scanned on another node. Keys carry
+// userKeyPrefix.
+var _ kv.Iterator = (*pebble.Iterator)(nil)
+var _ kv.Iterator = (*sliceIter)(nil)
+
+// sliceIter iterates sorted key/value pairs held in memory.
+type sliceIter struct {
+	keys, values [][]byte
+	pos          int // -1 or len(keys) when not valid
+}
+
+func (s *sliceIter) set(i int) bool {
+	if i < 0 || i >= len(s.keys) {
+		s.pos = -1
+		return false
+	}
+	s.pos = i
+	return true
+}
+
+func (s *sliceIter) First() bool { return s.set(0) }
+func (s *sliceIter) Last() bool  { return s.set(len(s.keys) - 1) }
+func (s *sliceIter) SeekGE(key []byte) bool {
+	return s.set(sort.Search(len(s.keys), func(i int) bool { return bytes.Compare(s.keys[i], key) >= 0 }))
+}
+func (s *sliceIter) SeekLT(key []byte) bool {
+	return s.set(sort.Search(len(s.keys), func(i int) bool { return bytes.Compare(s.keys[i], key) >= 0 }) - 1)
+}
+func (s *sliceIter) Next() bool {
+	if s.pos < 0 {
+		return false
+	}
+	return s.set(s.pos + 1)
+}
+func (s *sliceIter) Prev() bool {
+	if s.pos < 0 {
+		return false
+	}
+	return s.set(s.pos - 1)
+}
+func (s *sliceIter) Valid() bool   { return s.pos >= 0 && s.pos < len(s.keys) }
+func (s *sliceIter) Key() []byte   { return s.keys[s.pos] }
+func (s *sliceIter) Value() []byte { return s.values[s.pos] }
+func (s *sliceIter) Error() error  { return nil }
+func (s *sliceIter) Close() error  { return nil }
 
 // rangeIter stitches the iterators of consecutive ranges in key order. Each
 // part is bounded to its range's span, so parts never overlap. Keys in the
 // parts carry userKeyPrefix, which Key strips.
 type rangeIter struct {
-	parts   []*pebble.Iterator
+	parts   []kv.Iterator
 	dbs     []*groupDB // the Pebbles of parts, released on Close
 	cur     int        // part of the current position, -1 if none
 	scratch []byte

@@ -283,8 +283,13 @@ func (s *Store) NewIter(o *kv.IterOptions) (kv.Iterator, error) {
 	it := &rangeIter{cur: -1}
 	for _, d := range descs {
 		if s.n.replica(d.GroupID) == nil {
-			it.Close()
-			return nil, fmt.Errorf("raftstore: range %d ([%q, %q)) has no replica on node %d; iterating over it needs a node that holds it: %w", d.GroupID, d.StartKey, d.EndKey, s.n.id, ErrGroupNotFound)
+			part, err := s.n.forwardScan(d.GroupID, maxKey(lo, d.StartKey), minEnd(hi, d.EndKey))
+			if err != nil {
+				it.Close()
+				return nil, err
+			}
+			it.parts = append(it.parts, part)
+			continue
 		}
 		r, err := s.n.readWait(d.GroupID)
 		if err != nil {
