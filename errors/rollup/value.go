@@ -342,14 +342,22 @@ func appendMerged(dst []byte, a, b *header) ([]byte, error) {
 	// The merged trend's length is not known before merging: count the
 	// distinct minutes first (cheap, no allocation), then write.
 	n := 0
-	walkMerged(a, b, func(uint64, uint64) { n++ })
+	for m := newMergedTrend(a, b); ; n++ {
+		if _, _, ok := m.next(); !ok {
+			break
+		}
+	}
 	dst = binary.AppendUvarint(dst, uint64(n))
 	prev := uint64(0)
-	walkMerged(a, b, func(minute, c uint64) {
+	for m := newMergedTrend(a, b); ; {
+		minute, c, ok := m.next()
+		if !ok {
+			break
+		}
 		dst = binary.AppendUvarint(dst, minute-prev)
 		dst = binary.AppendUvarint(dst, c)
 		prev = minute
-	})
+	}
 	return append(dst, sample...), nil
 }
 
@@ -365,25 +373,34 @@ func mergeSeen(a, b *header) (first, last int64) {
 	return min(a.first, b.first), max(a.last, b.last)
 }
 
-// walkMerged calls fn for each minute of the union of two trends, ascending,
-// with the summed count.
-func walkMerged(a, b *header, fn func(minute, count uint64)) {
-	ra := trendReader{b: a.trend, left: a.trendLen}
-	rb := trendReader{b: b.trend, left: b.trendLen}
-	okA, okB := ra.next(), rb.next()
-	for okA || okB {
-		switch {
-		case okA && (!okB || ra.minute < rb.minute):
-			fn(ra.minute, ra.count)
-			okA = ra.next()
-		case okB && (!okA || rb.minute < ra.minute):
-			fn(rb.minute, rb.count)
-			okB = rb.next()
-		default:
-			fn(ra.minute, ra.count+rb.count)
-			okA, okB = ra.next(), rb.next()
-		}
+// mergedTrend walks the union of two trends, ascending, summing the
+// counts of minutes present in both.
+type mergedTrend struct {
+	ra, rb   trendReader
+	okA, okB bool
+}
+
+func newMergedTrend(a, b *header) mergedTrend {
+	m := mergedTrend{ra: trendReader{b: a.trend, left: a.trendLen}, rb: trendReader{b: b.trend, left: b.trendLen}}
+	m.okA, m.okB = m.ra.next(), m.rb.next()
+	return m
+}
+
+func (m *mergedTrend) next() (minute, count uint64, ok bool) {
+	switch {
+	case !m.okA && !m.okB:
+		return 0, 0, false
+	case m.okA && (!m.okB || m.ra.minute < m.rb.minute):
+		minute, count = m.ra.minute, m.ra.count
+		m.okA = m.ra.next()
+	case m.okB && (!m.okA || m.rb.minute < m.ra.minute):
+		minute, count = m.rb.minute, m.rb.count
+		m.okB = m.rb.next()
+	default:
+		minute, count = m.ra.minute, m.ra.count+m.rb.count
+		m.okA, m.okB = m.ra.next(), m.rb.next()
 	}
+	return minute, count, true
 }
 
 // Mergers returns the merge functions of the tables this package owns, for
