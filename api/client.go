@@ -70,6 +70,25 @@ func (c *Client) Logs(ctx context.Context, q LogsQuery) (*LogsResponse, error) {
 	return &out, nil
 }
 
+// Volume calls GET /api/v1/logs/volume: entry counts per level and time
+// bucket. A zero step lets the server choose (about 100 buckets).
+func (c *Client) Volume(ctx context.Context, q LogsQuery, step time.Duration) (*VolumeResponse, error) {
+	v := url.Values{}
+	v.Set("query", q.Query)
+	setRange(v, q.Start, q.End)
+	if step > 0 {
+		v.Set("step", step.String())
+	}
+	if q.Fingerprint != "" {
+		v.Set("fingerprint", q.Fingerprint)
+	}
+	var out VolumeResponse
+	if err := c.get(ctx, "/api/v1/logs/volume", v, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // Labels calls GET /api/v1/labels: resource attribute names seen in [start, end].
 func (c *Client) Labels(ctx context.Context, start, end time.Time) ([]string, error) {
 	v := url.Values{}

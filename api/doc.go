@@ -5,6 +5,7 @@
 // Endpoints:
 //
 //	GET /api/v1/logs?query=Q&start=T&end=T&limit=N[&cursor=C][&fingerprint=FP]
+//	GET /api/v1/logs/volume?query=Q&start=T&end=T[&step=D][&fingerprint=FP]
 //	GET /api/v1/labels?start=T&end=T
 //	GET /api/v1/label/NAME/values?start=T&end=T[&query=Q]
 //	GET /api/v1/errors/top?query=Q&start=T&end=T&limit=N

@@ -92,6 +92,7 @@ func NewServer(store *storage.Store, opts ServerOptions) *Server {
 	s := &Server{store: store, opts: opts, mux: http.NewServeMux()}
 	s.ready.Store(true)
 	s.handle("GET /api/v1/logs", "logs", s.logs)
+	s.handle("GET /api/v1/logs/volume", "logs_volume", s.volume)
 	s.handle("GET /api/v1/labels", "labels", s.labels)
 	s.handle("GET /api/v1/label/{name}/values", "label_values", s.labelValues)
 	s.handle("GET /api/v1/errors/top", "errors_top", s.errorsTop)

@@ -77,3 +77,21 @@ type ErrorResponse struct {
 	Error  string `json:"error"`
 	Status int    `json:"status"`
 }
+
+// VolumeResponse answers GET /api/v1/logs/volume: how many entries match,
+// per level and per time bucket. Bucket i starts at start + i×step; every
+// series has every bucket (zero-filled). Complete is false when the range
+// held more entries than one request counts, in which case the counts
+// cover only part of it.
+type VolumeResponse struct {
+	StepSeconds float64        `json:"step_seconds"`
+	Series      []VolumeSeries `json:"series"`
+	Complete    bool           `json:"complete"`
+}
+
+// VolumeSeries is the histogram of one level: trace, debug, info, warn,
+// error, fatal or unknown.
+type VolumeSeries struct {
+	Level  string       `json:"level"`
+	Points []TrendPoint `json:"points"`
+}

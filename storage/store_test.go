@@ -119,6 +119,22 @@ func checkQueries(t *testing.T, s *Store, recs []rec, limits ...int) {
 			}
 		}
 		sort.SliceStable(want, func(i, j int) bool { return want[i].ts > want[j].ts })
+		// Scan visits exactly the matching entries, each once.
+		scanned := map[int64]int{}
+		complete, err := s.Scan(context.Background(), Query{Instance: "default", Selector: sel,
+			Start: t0.Add(-time.Hour).UnixNano(), End: t0.Add(5 * time.Hour).UnixNano()}, 0,
+			func(e *ScanEntry) { scanned[e.Timestamp]++ })
+		if err != nil || !complete {
+			t.Fatalf("%s: Scan = %v, %v", tc.q, complete, err)
+		}
+		for _, r := range want {
+			scanned[r.ts]--
+		}
+		for ts, n := range scanned {
+			if n != 0 {
+				t.Fatalf("%s: Scan visited the entry at %d %+d times too often", tc.q, ts, n)
+			}
+		}
 		for _, limit := range limits {
 			var got []Entry
 			var cur *Cursor
