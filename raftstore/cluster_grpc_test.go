@@ -100,8 +100,18 @@ func TestGRPCClusterSurvivesLosingANode(t *testing.T) {
 		}
 	}
 	st := stores[0].Status()
-	if len(st.Nodes) != 3 || st.Groups[0].LeaderNode == 0 {
+	if len(st.Nodes) != 3 || len(st.Groups) != 3 || !st.Groups[0].Meta || st.Groups[1].LeaderNode == 0 {
 		t.Fatalf("status: %+v", st)
+	}
+	for _, ns := range st.Nodes {
+		if !ns.Live || ns.Dead || ns.Addr == "" {
+			t.Fatalf("node status: %+v", ns)
+		}
+	}
+	for _, g := range st.Groups {
+		if g.AppliedIndex == 0 || g.CommitIndex < g.AppliedIndex || len(g.Replicas) != 3 {
+			t.Fatalf("group status: %+v", g)
+		}
 	}
 
 	// Lose node 1 (it led every group at first).

@@ -20,11 +20,18 @@ type Status struct {
 type NodeStatus struct {
 	NodeID uint64
 	Addr   string
+	// Live is true if the node was heard from within an election timeout
+	// (always true for this node); Dead once it has not been heard from for
+	// Config.DeadNodeTimeout (its replicas are then replaced).
+	Live, Dead bool
 }
 
 // GroupStatus is this node's view of one group.
 type GroupStatus struct {
-	GroupID  uint64
+	GroupID uint64
+	// Meta is true for the meta group, which holds the range directory and
+	// no user keys.
+	Meta     bool
 	StartKey []byte
 	EndKey   []byte // empty: end of the key space
 	// Generation of the descriptor (grows with every membership change).
@@ -63,10 +70,10 @@ func (s *Store) Status() Status {
 	if t, ok := n.trans.(*grpcTransport); ok {
 		st.RaftAddr = t.addr
 		for id, a := range t.knownAddrs() {
-			st.Nodes = append(st.Nodes, NodeStatus{NodeID: id, Addr: a})
+			st.Nodes = append(st.Nodes, NodeStatus{NodeID: id, Addr: a, Live: n.isLive(id), Dead: n.isDead(id)})
 		}
 	} else {
-		st.Nodes = []NodeStatus{{NodeID: n.id}}
+		st.Nodes = []NodeStatus{{NodeID: n.id, Live: true}}
 	}
 	sort.Slice(st.Nodes, func(i, j int) bool { return st.Nodes[i].NodeID < st.Nodes[j].NodeID })
 	for _, r := range n.replicas() {
@@ -77,7 +84,7 @@ func (s *Store) Status() Status {
 }
 
 func (r *replica) status() GroupStatus {
-	gs := GroupStatus{GroupID: r.groupID}
+	gs := GroupStatus{GroupID: r.groupID, Meta: r.groupID == metaGroupID}
 	d := r.desc.Load()
 	r.mu.Lock()
 	rs := r.rn.Status()
