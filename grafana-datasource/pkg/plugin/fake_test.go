@@ -117,6 +117,8 @@ func (f *fakeTalus) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 	case p == "/api/v1/logs":
 		f.serveLogs(w, q, start, end)
+	case p == "/api/v1/logs/volume":
+		f.serveVolume(w, q, start, end)
 	case p == "/api/v1/labels" && f.labelsStatus != 0:
 		writeJSON(w, f.labelsStatus, api.ErrorResponse{Error: "X-Talus-Instance header: bad instance", Status: f.labelsStatus})
 	case p == "/api/v1/labels":
@@ -163,6 +165,78 @@ func (f *fakeTalus) serveLogs(w http.ResponseWriter, q map[string][]string, star
 		}
 		return ""
 	}
+	rows := f.matching(q, start, end)
+	sortEntriesNewestFirst(rows)
+	limit, _ := strconv.Atoi(get("limit"))
+	if limit <= 0 {
+		limit = 100
+	}
+	if f.maxPage > 0 && limit > f.maxPage {
+		limit = f.maxPage
+	}
+	off, _ := strconv.Atoi(get("cursor"))
+	if off > len(rows) {
+		off = len(rows)
+	}
+	rows = rows[off:]
+	var resp api.LogsResponse
+	if len(rows) > limit {
+		resp.NextCursor = strconv.Itoa(off + limit)
+		rows = rows[:limit]
+	}
+	resp.Logs = rows
+	if resp.Logs == nil {
+		resp.Logs = []api.LogEntry{}
+	}
+	writeJSON(w, 200, resp)
+}
+
+// serveVolume counts the matching entries per level and step bucket, as
+// GET /api/v1/logs/volume does.
+func (f *fakeTalus) serveVolume(w http.ResponseWriter, q map[string][]string, start, end int64) {
+	step := time.Minute
+	if v := q["step"]; len(v) > 0 {
+		d, err := time.ParseDuration(v[0])
+		if err != nil {
+			writeJSON(w, 400, api.ErrorResponse{Error: "bad step", Status: 400})
+			return
+		}
+		step = d
+	}
+	n := int((end-start)/int64(step)) + 1
+	counts := map[string][]uint64{}
+	for _, e := range f.matching(q, start, end) {
+		ns, _ := strconv.ParseInt(e.TimeUnixNano, 10, 64)
+		lvl := api.LevelOf(e.SeverityNumber, e.SeverityText)
+		if counts[lvl] == nil {
+			counts[lvl] = make([]uint64, n)
+		}
+		counts[lvl][int((ns-start)/int64(step))]++
+	}
+	out := api.VolumeResponse{StepSeconds: step.Seconds(), Complete: true, Series: []api.VolumeSeries{}}
+	for _, lvl := range []string{"fatal", "error", "warn", "info", "debug", "trace", "unknown"} {
+		c, ok := counts[lvl]
+		if !ok {
+			continue
+		}
+		vs := api.VolumeSeries{Level: lvl}
+		for i, n := range c {
+			vs.Points = append(vs.Points, api.TrendPoint{TimeUnixNano: strconv.FormatInt(start+int64(i)*int64(step), 10), Count: n})
+		}
+		out.Series = append(out.Series, vs)
+	}
+	writeJSON(w, 200, out)
+}
+
+// matching returns the fake's entries in [start, end] that the query's
+// equality matchers and |= filters and the fingerprint accept.
+func (f *fakeTalus) matching(q map[string][]string, start, end int64) []api.LogEntry {
+	get := func(k string) string {
+		if v := q[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
 	query := get("query")
 	ms := matchers(query)
 	var lineFilters []string
@@ -193,29 +267,7 @@ func (f *fakeTalus) serveLogs(w http.ResponseWriter, q map[string][]string, star
 			rows = append(rows, e)
 		}
 	}
-	sortEntriesNewestFirst(rows)
-	limit, _ := strconv.Atoi(get("limit"))
-	if limit <= 0 {
-		limit = 100
-	}
-	if f.maxPage > 0 && limit > f.maxPage {
-		limit = f.maxPage
-	}
-	off, _ := strconv.Atoi(get("cursor"))
-	if off > len(rows) {
-		off = len(rows)
-	}
-	rows = rows[off:]
-	var resp api.LogsResponse
-	if len(rows) > limit {
-		resp.NextCursor = strconv.Itoa(off + limit)
-		rows = rows[:limit]
-	}
-	resp.Logs = rows
-	if resp.Logs == nil {
-		resp.Logs = []api.LogEntry{}
-	}
-	writeJSON(w, 200, resp)
+	return rows
 }
 
 var (

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -11,45 +13,45 @@ import (
 	"github.com/talus-logs/talus/api"
 )
 
-// volumeMaxPages bounds the logs pages one logsVolume query reads
-// (volumeMaxPages × pageSize rows). The API has no volume endpoint; until
-// it has one, a range with more rows gets a histogram of its newest rows
-// and a warning notice saying so.
-const volumeMaxPages = 20
+// grafanaLevel maps Talus's level words to the ones Grafana colours.
+var grafanaLevel = map[string]string{"fatal": "critical", "warn": "warning"}
 
 // levelOrder is the order of the volume series, most severe first, as Grafana's legend lists them.
 var levelOrder = map[string]int{"critical": 0, "error": 1, "warning": 2, "info": 3, "debug": 4, "trace": 5, "unknown": 6}
 
-// queryLogsVolume answers the supplementary "logs volume" query: one
-// zero-filled timeseries-multi frame per level, the count field labelled
-// {level="…"}, which Grafana reads to colour the bars.
+// queryLogsVolume answers the supplementary "logs volume" query from
+// GET /api/v1/logs/volume: one zero-filled timeseries-multi frame per
+// level, the count field labelled {level="…"}, which Grafana reads to
+// colour the bars. The server counts every entry of the range.
 func (d *Datasource) queryLogsVolume(ctx context.Context, q backend.DataQuery, m queryModel) (backend.DataResponse, error) {
 	step := bucketStep(q)
 	g := newGrid(q.TimeRange.From, q.TimeRange.To, step)
-	rows, complete, err := d.collectLogs(ctx, api.LogsQuery{
-		Query: m.Query, Start: q.TimeRange.From, End: q.TimeRange.To, Fingerprint: m.Fingerprint,
-	}, volumeMaxPages)
+	v, err := d.client.Volume(ctx, api.LogsQuery{
+		Query: m.Query, Start: g.start, End: q.TimeRange.To, Fingerprint: m.Fingerprint,
+	}, step)
 	if err != nil {
 		return backend.DataResponse{}, err
 	}
 	perLevel := map[string][]float64{}
-	for i := range rows {
-		e := &rows[i]
-		t, err := entryTime(e)
-		if err != nil {
-			return backend.DataResponse{}, err
+	for _, s := range v.Series {
+		lvl := s.Level
+		if l, ok := grafanaLevel[lvl]; ok {
+			lvl = l
 		}
-		b := g.index(t)
-		if b < 0 {
-			continue
-		}
-		lvl := severityLevel(e.SeverityNumber, e.SeverityText)
 		c := perLevel[lvl]
 		if c == nil {
 			c = make([]float64, g.n)
 			perLevel[lvl] = c
 		}
-		c[b]++
+		for _, p := range s.Points {
+			ns, err := strconv.ParseInt(p.TimeUnixNano, 10, 64)
+			if err != nil {
+				return backend.DataResponse{}, fmt.Errorf("volume bucket time %q: %w", p.TimeUnixNano, err)
+			}
+			if b := g.index(time.Unix(0, ns)); b >= 0 {
+				c[b] += float64(p.Count)
+			}
+		}
 	}
 	levels := make([]string, 0, len(perLevel))
 	for l := range perLevel {
@@ -64,12 +66,11 @@ func (d *Datasource) queryLogsVolume(ctx context.Context, q backend.DataQuery, m
 		return backend.DataResponse{Frames: data.Frames{}}, nil
 	}
 	meta := frames[0].Meta
-	meta.ExecutedQueryString = fmt.Sprintf("logs volume from GET /api/v1/logs query=%q step=%s rows=%d", m.Query, step, len(rows))
-	if !complete {
+	meta.ExecutedQueryString = fmt.Sprintf("GET /api/v1/logs/volume query=%q step=%s", m.Query, step)
+	if !v.Complete {
 		meta.Notices = append(meta.Notices, data.Notice{
 			Severity: data.NoticeSeverityWarning,
-			Text: fmt.Sprintf("The volume counts only the newest %d rows of the range: the Talus API has no volume endpoint yet, so the plugin counts rows itself.",
-				len(rows)),
+			Text:     "The range holds more entries than Talus counts in one request; the volume covers only part of it. Narrow the range or the selector.",
 		})
 	}
 	return backend.DataResponse{Frames: frames}, nil
