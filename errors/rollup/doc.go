@@ -7,7 +7,8 @@
 //
 //   - the counter key (keys.go) and the counter value with its merge function
 //     (value.go), both durable, versioned and drawn there;
-//   - the ingest hook (Recorder.Hook, a storage.RecordHook);
+//   - the ingest hook (Recorder.Hook, a storage.RecordHook) and its
+//     pre-aggregating form for one write (Recorder.NewWrite);
 //   - the query side (Backend: Top, Group, Fingerprint).
 //
 // What lives elsewhere: the fingerprint itself (which records are errors,
@@ -59,9 +60,11 @@
 // # Write cost
 //
 // The hook is called per record and storage.RecordHook has no end-of-write
-// call, so operands are merged per error record rather than summed per write
-// first. They are small (about 25 bytes; the sample is carried only while it
-// may be the earliest of its counter) and Pebble folds them together when a
-// memtable is flushed. With an end-of-write call in storage the hook could
-// sum a write's errors per counter first; see docs/errors.md.
+// call, so Recorder.Hook merges one operand per error record rather than per
+// counter per write. Operands are small (about 25 bytes; the sample is
+// carried only while it may be the earliest of its counter) and Pebble folds
+// them together when a memtable is flushed. Write is the pre-aggregating
+// path (Record per record, Flush once per write: one operand per counter per
+// write), ready for a store that calls back at the end of a write; it is
+// tested to give the same counters as the hook. See docs/errors.md.
 package rollup
