@@ -32,9 +32,10 @@
 //     index in the same batch) and answers waiting proposals and reads;
 //  6. calls Advance.
 //
-// A group's raft log is truncated only up to an applied index that is
-// durable in its Pebble (after a synced LogData on that Pebble), so a crash
-// that loses unsynced applies replays them from the log.
+// Group Pebbles run without a WAL: the raft log is their write-ahead log. A
+// group's raft log is truncated only up to an applied index that is durable
+// in its Pebble (flushed), so a crash that loses unflushed applies replays
+// them from the log.
 //
 // # Writes and reads
 //

@@ -13,8 +13,8 @@ import (
 // after Advance.
 //
 // The log is cut only up to an applied index that is durable in the group's
-// Pebble (a synced LogData on it makes every earlier NoSync apply durable),
-// so a crash never needs an entry that is gone. A leader also keeps the
+// Pebble (group Pebbles run without a WAL; a flush makes every earlier
+// apply durable), so a crash never needs an entry that is gone. A leader also keeps the
 // entries its followers still need, unless a follower lags by more than
 // 4 × LogTruncateEntries (it will get a snapshot instead).
 func (r *replica) maybeTruncate() error {
@@ -22,7 +22,7 @@ func (r *replica) maybeTruncate() error {
 	if r.applied < r.ls.truncIndex+threshold {
 		return nil
 	}
-	err := r.g.db.LogData(nil, pebble.Sync)
+	err := r.g.db.Flush()
 	if err != nil {
 		return fmt.Errorf("cannot sync group %d: %w", r.groupID, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -183,6 +184,10 @@ func (n *node) openGroupPebble(dir string) (*pebble.DB, error) {
 		Merger:                      n.merger,
 		FormatMajorVersion:          pebble.FormatNewest,
 		Logger:                      quietLogger{},
+		// The raft log is the group's write-ahead log: applies are
+		// replayed from it after a crash, and the log is truncated only
+		// up to an applied index made durable by a flush (log_truncate.go).
+		DisableWAL: true,
 	}
 	o.Experimental.CompactionScheduler = n.compactions.newScheduler()
 	db, err := pebble.Open(n.cfg.FS.PathJoin(n.cfg.DataDir, groupsDirname, dir), o)
@@ -395,8 +400,11 @@ func (n *node) bootstrapGroup(d *RangeDescriptor, directory []*RangeDescriptor) 
 	for _, dd := range directory {
 		_ = b.Set(metaDescKey(dd.GroupID), encodeDescriptor(dd), nil)
 	}
-	err = b.Commit(pebble.Sync)
+	err = b.Commit(pebble.NoSync)
 	b.Close()
+	if err == nil {
+		err = db.Flush() // no WAL: the bootstrap state is durable once flushed
+	}
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}
@@ -696,6 +704,10 @@ func (n *node) start() {
 				case <-sh.wake:
 				}
 				for n.processShard(i) {
+					// Let the writers whose commits this round completed
+					// queue their next batch, so that the next round (and
+					// its fsync) carries them too.
+					runtime.Gosched()
 				}
 			}
 		}(i)
@@ -744,6 +756,13 @@ func (n *node) closeStorage() error {
 	var errs []error
 	n.mu.Lock()
 	for _, r := range n.groups {
+		// Without a WAL, a close would drop the memtable: flush it so a
+		// restart does not replay the log since the last flush.
+		if r.g != nil {
+			if err := r.g.db.Flush(); err != nil {
+				errs = append(errs, err)
+			}
+		}
 		r.swapDB(nil, false)
 	}
 	n.mu.Unlock()

@@ -86,7 +86,13 @@ func (r *replica) snapshot() (*pb.Snapshot, error) {
 		return nil, raft.ErrSnapshotTemporarilyUnavailable
 	}
 	span := []pebble.CheckpointSpan{{Start: []byte{localKeyPrefix}, End: userKeysEnd}}
-	if err := r.g.db.Checkpoint(dir, pebble.WithFlushedWAL(), pebble.WithRestrictToSpans(span)); err != nil {
+	// Group Pebbles have no WAL: flush so the checkpoint holds every apply.
+	if err := r.g.db.Flush(); err != nil {
+		n.logf("cannot flush group %d for a snapshot: %v", r.groupID, err)
+		return nil, raft.ErrSnapshotTemporarilyUnavailable
+	}
+	r.durableApplied = r.applied
+	if err := r.g.db.Checkpoint(dir, pebble.WithRestrictToSpans(span)); err != nil {
 		n.logf("cannot checkpoint group %d: %v", r.groupID, err)
 		return nil, raft.ErrSnapshotTemporarilyUnavailable
 	}
