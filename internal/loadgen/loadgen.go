@@ -221,9 +221,34 @@ func (g *Generator) errorRecord(lr plog.LogRecord, r resource) {
 	a := lr.Attributes()
 	a.PutStr("exception.type", k.typ)
 	a.PutStr("exception.message", msg)
-	a.PutStr("exception.stacktrace", fmt.Sprintf("%s: %s\n\tat %s(%s.java:%d)\n\tat com.acme.http.Handler.serve(Handler.java:%d)\n\tat java.base/java.lang.Thread.run(Thread.java:833)",
-		k.typ, msg, k.frame, r.service, 10+g.rng.Intn(400), 20+g.rng.Intn(100)))
+	a.PutStr("exception.stacktrace", stacktrace(r.lang, k.typ, msg, k.frame, r.service, g.rng))
 	a.PutStr("code.function", k.frame)
+}
+
+// stacktrace renders a stack trace in the style of the resource's language,
+// as that runtime's SDK would send it.
+func stacktrace(lang, typ, msg, frame, service string, r *rand.Rand) string {
+	line := 10 + r.Intn(400)
+	switch lang {
+	case "python":
+		return fmt.Sprintf("Traceback (most recent call last):\n  File \"/app/%s/handlers.py\", line %d, in handle\n    return %s(req)\n  File \"/app/%s/models.py\", line %d, in %s\n    raise %s(msg)\n%s: %s",
+			service, line, frame, service, line+40, frame, typ, typ, msg)
+	case "go":
+		return fmt.Sprintf("panic: %s: %s\n\ngoroutine %d [running]:\nmain.%s(0xc000%05x)\n\t/src/%s/server.go:%d +0x1d\nnet/http.HandlerFunc.ServeHTTP(0xc000123456)\n\t/usr/local/go/src/net/http/server.go:2166 +0x29",
+			typ, msg, 1+r.Intn(5000), frame, r.Intn(1<<20), service, line)
+	case "nodejs":
+		return fmt.Sprintf("%s: %s\n    at %s (/app/%s/src/controller.js:%d:%d)\n    at processTicksAndRejections (node:internal/process/task_queues:95:5)",
+			typ, msg, frame, service, line, 5+r.Intn(40))
+	case "dotnet":
+		return fmt.Sprintf("%s: %s\n   at %s() in /src/%s/Service.cs:line %d\n   at Microsoft.AspNetCore.Routing.EndpointMiddleware.Invoke(HttpContext httpContext)",
+			typ, msg, frame, service, line)
+	case "ruby":
+		return fmt.Sprintf("/app/%s/app/controllers/users_controller.rb:%d:in `show': %s (%s)\n\tfrom /app/%s/vendor/bundle/actionpack/metal.rb:227:in `dispatch'",
+			service, line, msg, typ, service)
+	default:
+		return fmt.Sprintf("%s: %s\n\tat %s(%s.java:%d)\n\tat com.acme.http.Handler.serve(Handler.java:%d)\n\tat java.base/java.lang.Thread.run(Thread.java:833)",
+			typ, msg, frame, service, line, 20+r.Intn(100))
+	}
 }
 
 type template struct {

@@ -24,7 +24,9 @@ type Options struct {
 	Merger kv.Merger
 	// FS is the filesystem. Nil means the operating system's.
 	FS vfs.FS
-	// CacheSize is the block cache size in bytes. The default is 64 MiB.
+	// CacheSize is the block cache size in bytes. The default is 256 MiB.
+	// Pebble reserves the memtables' memory out of this cache, so it must be
+	// well above MemTableSize for any block to stay cached.
 	CacheSize int64
 	// MemTableSize is the size of one memtable in bytes. The default is 64 MiB.
 	MemTableSize uint64
@@ -44,7 +46,7 @@ func (o *Options) ensureDefaults() Options {
 		r.FS = vfs.Default
 	}
 	if r.CacheSize == 0 {
-		r.CacheSize = 64 << 20
+		r.CacheSize = 256 << 20
 	}
 	if r.MemTableSize == 0 {
 		r.MemTableSize = 64 << 20
