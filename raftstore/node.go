@@ -552,6 +552,8 @@ const maxReadyPasses = 3
 type work struct {
 	r  *replica
 	rd raft.Ready
+	// early is set when rd's messages went out before rd was persisted.
+	early bool
 }
 
 // runReadies persists the Readies of ws (groups locked by the caller) in one
@@ -571,6 +573,16 @@ func (n *node) runReadies(ws []work, again bool) (next []work, err error) {
 			next = nil
 		}
 	}()
+	var early []envelope
+	for i := range ws {
+		if ws[i].r.leaderMaySendEarly(&ws[i].rd) {
+			ws[i].early = true
+			early = append(early, ws[i].r.envelopes(ws[i].rd.Messages)...)
+		}
+	}
+	if len(early) > 0 {
+		n.send(early, "send before persisting")
+	}
 	b := n.logdb.NewBatch()
 	defer b.Close()
 	sync := false
@@ -608,7 +620,7 @@ func (n *node) runReadies(ws []work, again bool) (next []work, err error) {
 	var out []envelope
 	for i := range ws {
 		w := &ws[i]
-		envs, err := w.r.afterPersist(&w.rd)
+		envs, err := w.r.afterPersist(&w.rd, w.early)
 		out = append(out, envs...)
 		if err != nil {
 			return nil, err
@@ -636,14 +648,19 @@ func (n *node) runReadies(ws []work, again bool) (next []work, err error) {
 		}
 	}
 	if len(out) > 0 {
-		if n.trace != nil {
-			for _, e := range out {
-				n.trace("send g%d n%d→n%d %s", e.GroupID, e.FromNode, e.ToNode, raft.DescribeMessage(e.Msg, nil))
-			}
-		}
-		n.trans.send(out)
+		n.send(out, "send")
 	}
 	return next, nil
+}
+
+// send hands envelopes to the transport (and to the trace, as what).
+func (n *node) send(envs []envelope, what string) {
+	if n.trace != nil {
+		for _, e := range envs {
+			n.trace("%s g%d n%d→n%d %s", what, e.GroupID, e.FromNode, e.ToNode, raft.DescribeMessage(e.Msg, nil))
+		}
+	}
+	n.trans.send(envs)
 }
 
 // traceReady describes what a Ready asks to persist.

@@ -14,8 +14,10 @@ import (
 // shows, per round, what each Ready asks, the raft-log commit (with or
 // without fsync), the applies, the Advance calls and the messages handed to
 // the transport, in the order they happen. The contract checked: messages
-// and applies come only after the batch that persists their Ready, and a
-// Ready with entries, a vote or a snapshot is fsynced.
+// and applies come only after the batch that persists their Ready (except a
+// leader's appends and heartbeats in a Ready that changes neither term nor
+// vote, sent first so followers write while the leader does), and a Ready
+// with entries, a vote or a snapshot is fsynced.
 //
 // Commands:
 //
@@ -174,6 +176,12 @@ func checkTraceOrder(t *testing.T, trace string) {
 				t.Fatalf("a Ready that must sync was committed without fsync:\n%s", trace)
 			}
 			mustSync[node] = false
+		case strings.HasPrefix(rest, "send before persisting "):
+			// A leader's appends may go out first, but never a new term
+			// or vote, nor anything from a follower.
+			if strings.Contains(rest, "MsgVote") || strings.Contains(rest, "Resp") {
+				t.Fatalf("%q before its Ready was persisted:\n%s", rest, trace)
+			}
 		case strings.HasPrefix(rest, "send ") || strings.HasPrefix(rest, "apply "):
 			if c, seen := committed[node]; seen && !c {
 				t.Fatalf("%q before its Ready was persisted:\n%s", rest, trace)

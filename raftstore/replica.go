@@ -363,7 +363,9 @@ func (r *replica) placeEntry(index, id uint64) {
 // afterPersist runs the rest of the Ready once it is durable: messages are
 // returned for sending, committed entries applied, reads answered. The
 // caller sends the messages and then calls Advance.
-func (r *replica) afterPersist(rd *raft.Ready) ([]envelope, error) {
+//
+// sentEarly says the Ready's messages were already sent (leaderMaySendEarly).
+func (r *replica) afterPersist(rd *raft.Ready, sentEarly bool) ([]envelope, error) {
 	r.ls.commitStaged()
 	if r.pendingSnap != nil {
 		if err := r.installSnapshot(); err != nil {
@@ -382,13 +384,9 @@ func (r *replica) afterPersist(rd *raft.Ready) ([]envelope, error) {
 			}
 		}
 	}
-	envs := make([]envelope, 0, len(rd.Messages))
-	for _, m := range rd.Messages {
-		to := r.nodeOf(m.GetTo())
-		if to == 0 {
-			continue
-		}
-		envs = append(envs, envelope{GroupID: r.groupID, FromNode: r.n.id, ToNode: to, Msg: m})
+	var envs []envelope
+	if !sentEarly {
+		envs = r.envelopes(rd.Messages)
 	}
 	if len(rd.CommittedEntries) > 0 {
 		if err := r.applyEntries(rd.CommittedEntries); err != nil {
@@ -426,6 +424,34 @@ func (r *replica) serveReads() {
 	}
 	clear(r.readWaiting[len(kept):])
 	r.readWaiting = kept
+}
+
+// envelopes addresses raft messages to their nodes (dropping those to
+// replicas whose node is unknown; raft retries).
+func (r *replica) envelopes(msgs []*pb.Message) []envelope {
+	envs := make([]envelope, 0, len(msgs))
+	for _, m := range msgs {
+		if to := r.nodeOf(m.GetTo()); to != 0 {
+			envs = append(envs, envelope{GroupID: r.groupID, FromNode: r.n.id, ToNode: to, Msg: m})
+		}
+	}
+	return envs
+}
+
+// leaderMaySendEarly reports whether the messages of rd may go out before rd
+// is persisted: a leader's appends can be written by followers while the
+// leader writes its own log (Raft thesis §10.2.1; etcd does the same), as
+// the leader counts its own copy only after Advance. Not when the Ready
+// changes the term or vote: those must be durable before anyone hears of
+// them.
+func (r *replica) leaderMaySendEarly(rd *raft.Ready) bool {
+	if len(rd.Messages) == 0 || !raft.IsEmptySnap(rd.Snapshot) || r.rn.BasicStatus().RaftState != raft.StateLeader {
+		return false
+	}
+	if hs := rd.HardState; hs != nil && (hs.GetTerm() != r.ls.hs.GetTerm() || hs.GetVote() != r.ls.hs.GetVote()) {
+		return false
+	}
+	return true
 }
 
 // nodeOf returns the node holding replica id of this group, or 0.
