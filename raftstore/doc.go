@@ -6,9 +6,11 @@
 // # Layout on one node
 //
 //	<DataDir>/raftlog/            shared raft-log engine (one Pebble, WAL synced)
-//	<DataDir>/groups/<gid>_<n>/   one Pebble per group: state-machine data and
-//	                              the group's applied state, written together
+//	<DataDir>/groups/<gid>_<n>/   one Pebble per group (no WAL): state-machine
+//	                              data and the group's applied state, written
+//	                              together
 //	<DataDir>/snap/               snapshots being received (renamed into groups/)
+//	<DataDir>/snap-out/           checkpoints being sent
 //
 // The raft-log engine holds, per group, the log entries, the HardState, the
 // truncated state and the name of the group's Pebble directory. A group's
@@ -26,11 +28,18 @@
 //     into its RawNode;
 //  2. collects the Ready of every group that has one;
 //  3. writes snapshots, entries and HardStates of all those groups into one
-//     raft-log batch and commits it with one fsync (if any Ready MustSync);
-//  4. only then hands the outgoing messages to the transport;
-//  5. applies committed entries to each group's Pebble (NoSync; the applied
-//     index in the same batch) and answers waiting proposals and reads;
-//  6. calls Advance.
+//     raft-log batch and commits it with one fsync (if any Ready MustSync or
+//     installs a snapshot);
+//  4. applies committed entries to each group's Pebble (the applied index in
+//     the same batch) and answers waiting proposals and reads;
+//  5. calls Advance, and handles at once the Ready that Advance made
+//     possible (a lone voter commits what it just persisted);
+//  6. only then hands the outgoing messages to the transport. A leader's
+//     messages in a Ready that changes neither term nor vote are the
+//     exception: they go out before step 3, so followers write while the
+//     leader does.
+//
+// testdata/ready holds transcripts of this loop (TestReadyOrder).
 //
 // Group Pebbles run without a WAL: the raft log is their write-ahead log. A
 // group's raft log is truncated only up to an applied index that is durable
@@ -47,5 +56,11 @@
 // applied that index; an iterator over several ranges stitches the groups'
 // iterators in key order, each group's view being consistent on its own.
 //
+// A node without a replica of a range forwards writes, gets and scans to a
+// node that has one (forward.go), found in the range directory that the meta
+// group (group 1, meta.go) replicates to every node.
+//
 // A lone node is a one-voter cluster: the same code path, with no network.
+//
+// See docs/raftstore.md for snapshots, membership, quiescence and the tests.
 package raftstore
