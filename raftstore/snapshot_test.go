@@ -1,0 +1,104 @@
+package raftstore
+
+import (
+	"bytes"
+
+	pb "go.etcd.io/raft/v3/raftpb"
+	"google.golang.org/protobuf/proto"
+	"testing"
+	"time"
+)
+
+// TestSnapshotCorruptionRefused: a snapshot whose bytes changed in transit
+// is refused, leaves nothing behind, and creates no replica.
+func TestSnapshotCorruptionRefused(t *testing.T) {
+	h := newHarnessBootstrap(t, 21, 3, 1, nil) // nodes 2 and 3 start empty
+	defer h.close()
+	const gid = 2
+	h.stepUntil(100, "node 1 leads", func() bool { return h.leaderOf(gid) == 1 })
+	if err := h.write(1, gid, setOp("a", "1"), 100); err != nil {
+		t.Fatal(err)
+	}
+	src := h.nodes[1]
+	r := src.replica(gid)
+	r.mu.Lock()
+	snap, err := r.snapshot()
+	r.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := envelope{GroupID: gid, FromNode: 1, ToNode: 2, Msg: &pb.Message{
+		Type: pb.MsgSnap.Enum(), From: proto.Uint64(1), To: proto.Uint64(9), Term: proto.Uint64(snap.GetMetadata().GetTerm()), Snapshot: snap,
+	}}
+	var hdr []byte
+	var body bytes.Buffer
+	if err := src.writeSnapshot(env, "", func(b []byte) error { hdr = b; return nil }, &body); err != nil {
+		t.Fatal(err)
+	}
+	dst := h.nodes[2]
+	// Flip bytes inside the data of each file (tar padding and unused
+	// header fields carry no data and are not checked).
+	var flips []int
+	src.snapMu.Lock()
+	dir := src.outSnaps[snapKey{gid, snap.GetMetadata().GetIndex()}].dir
+	src.snapMu.Unlock()
+	names, _ := src.cfg.FS.List(dir)
+	for _, name := range names {
+		f, err := src.cfg.FS.Open(src.cfg.FS.PathJoin(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var content bytes.Buffer
+		_, _ = content.ReadFrom(f)
+		f.Close()
+		if content.Len() < 16 {
+			continue
+		}
+		at := bytes.Index(body.Bytes(), content.Bytes())
+		if at < 0 {
+			t.Fatalf("file %s not found in the stream", name)
+		}
+		flips = append(flips, at+content.Len()/2)
+	}
+	if len(flips) < 2 {
+		t.Fatalf("only %d files to corrupt", len(flips))
+	}
+	for _, flip := range flips {
+		bad := append([]byte(nil), body.Bytes()...)
+		bad[flip] ^= 0x20
+		err := dst.receiveSnapshot(hdr, bytes.NewReader(bad))
+		if err == nil {
+			t.Fatalf("a snapshot with byte %d flipped was accepted", flip)
+		}
+		if dst.replica(gid) != nil {
+			t.Fatal("a refused snapshot created a replica")
+		}
+		names, _ := dst.cfg.FS.List(dst.cfg.FS.PathJoin(dst.cfg.DataDir, snapTmpDirname))
+		if len(names) != 0 {
+			t.Fatalf("leftovers after a refused snapshot: %v", names)
+		}
+	}
+	// Truncated stream.
+	if err := dst.receiveSnapshot(hdr, bytes.NewReader(body.Bytes()[:body.Len()/2])); err == nil {
+		t.Fatal("a truncated snapshot was accepted")
+	}
+	// The intact one is accepted.
+	if err := dst.receiveSnapshot(hdr, bytes.NewReader(body.Bytes())); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRateLimitedWriter(t *testing.T) {
+	var buf bytes.Buffer
+	w := &rateLimitedWriter{w: &buf, rate: 1 << 20, start: time.Now()}
+	start := time.Now()
+	for i := 0; i < 8; i++ {
+		if _, err := w.Write(make([]byte, 16<<10)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 128 KiB at 1 MiB/s takes at least 125 ms.
+	if el := time.Since(start); el < 120*time.Millisecond || buf.Len() != 128<<10 {
+		t.Fatalf("wrote %d bytes in %v", buf.Len(), el)
+	}
+}
