@@ -218,6 +218,9 @@ func (n *node) forwardScan(gid uint64, lo, hi []byte) (*sliceIter, error) {
 // write commits a cmdBatch body to group gid: here if this node holds a
 // replica, else through a node that does.
 func (n *node) write(gid uint64, body []byte) error {
+	if len(body) > maxCommandBytes {
+		return fmt.Errorf("raftstore: the part of a batch for range %d has %d bytes; at most %d fit one raft entry, commit smaller batches", gid, len(body), maxCommandBytes)
+	}
 	id := n.nextID()
 	if n.replica(gid) != nil {
 		return n.proposeWait(gid, id, cmdBatch, body)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -158,5 +159,16 @@ func TestIteratorStitching(t *testing.T) {
 	it.SeekGE([]byte("f"))
 	if !it.Next() || string(it.Key()) != "g" || !it.Prev() || string(it.Key()) != "f" {
 		t.Fatal("next/prev across a range boundary")
+	}
+}
+
+func TestOversizedBatchRefused(t *testing.T) {
+	s := mustOpen(t, singleNodeConfig(vfs.NewMem()))
+	defer s.Close()
+	b := s.NewBatch()
+	defer b.Close()
+	_ = b.Set([]byte("a"), make([]byte, maxCommandBytes+1))
+	if err := b.Commit(true); err == nil || !strings.Contains(err.Error(), "commit smaller batches") {
+		t.Fatalf("oversized batch: %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 )
 
@@ -24,6 +25,12 @@ const (
 	methodJoin         = "/" + raftServiceName + "/Join"
 	methodForward      = "/" + raftServiceName + "/Forward"
 	maxGRPCMessageSize = 64 << 20
+	// maxFrameBytes is the message bytes a frame carries before the next
+	// frame starts (a single larger message travels alone).
+	maxFrameBytes = 16 << 20
+	// maxCommandBytes bounds one group's part of a batch: a raft entry
+	// must fit a gRPC message with room to spare.
+	maxCommandBytes = 32 << 20
 	// peerQueueLimit bounds the envelopes queued for one peer; beyond it
 	// messages are dropped (raft retransmits) rather than growing memory.
 	peerQueueLimit = 16384
@@ -360,12 +367,21 @@ func (p *peer) stream() error {
 			if len(q) == 0 {
 				continue
 			}
-			if buf, err = appendFrame(buf[:0], t.n.id, t.addr, q); err != nil {
-				return err
-			}
-			if err := st.SendMsg(&wrapperspb.BytesValue{Value: buf}); err != nil {
-				t.n.reportUnreachable(q)
-				return err
+			for len(q) > 0 {
+				// Frames stay well under the gRPC message limit.
+				n, size := 0, 0
+				for n < len(q) && (n == 0 || size+proto.Size(q[n].Msg) <= maxFrameBytes) {
+					size += proto.Size(q[n].Msg)
+					n++
+				}
+				if buf, err = appendFrame(buf[:0], t.n.id, t.addr, q[:n]); err != nil {
+					return err
+				}
+				if err := st.SendMsg(&wrapperspb.BytesValue{Value: buf}); err != nil {
+					t.n.reportUnreachable(q)
+					return err
+				}
+				q = q[n:]
 			}
 		}
 	}
