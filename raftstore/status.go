@@ -1,7 +1,11 @@
 package raftstore
 
 import (
+	"fmt"
+	"io"
 	"sort"
+	"strings"
+	"text/tabwriter"
 
 	"go.etcd.io/raft/v3"
 )
@@ -113,4 +117,54 @@ func (r *replica) status() GroupStatus {
 		gs.Replicas = append(gs.Replicas, x)
 	}
 	return gs
+}
+
+// WriteTo writes the status as the text table `talus cluster status` shows.
+func (st Status) WriteTo(w io.Writer) (int64, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "node %d", st.NodeID)
+	if st.RaftAddr != "" {
+		fmt.Fprintf(&b, " (raft %s)", st.RaftAddr)
+	}
+	b.WriteString("\n\nNODE\tADDRESS\tSTATE\n")
+	for _, n := range st.Nodes {
+		state := "live"
+		switch {
+		case n.Dead:
+			state = "dead"
+		case !n.Live:
+			state = "unreachable"
+		}
+		fmt.Fprintf(&b, "%d\t%s\t%s\n", n.NodeID, n.Addr, state)
+	}
+	b.WriteString("\nGROUP\tSPAN\tLEADER\tREPLICAS\tAPPLIED\tLAG\tBYTES\n")
+	for _, g := range st.Groups {
+		span := fmt.Sprintf("[%q, %q)", g.StartKey, g.EndKey)
+		if g.Meta {
+			span = "meta"
+		} else if len(g.EndKey) == 0 {
+			span = fmt.Sprintf("[%q, end)", g.StartKey)
+		}
+		var reps []string
+		var lag uint64
+		for _, r := range g.Replicas {
+			s := fmt.Sprintf("n%d", r.NodeID)
+			if r.Learner {
+				s += "(learner)"
+			}
+			reps = append(reps, s)
+			lag = max(lag, r.Lag)
+		}
+		leader := "-"
+		if g.LeaderNode != 0 {
+			leader = fmt.Sprintf("n%d", g.LeaderNode)
+		}
+		fmt.Fprintf(&b, "%d\t%s\t%s\t%s\t%d\t%d\t%d\n", g.GroupID, span, leader, strings.Join(reps, ","), g.AppliedIndex, lag, g.Bytes)
+	}
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	n, err := io.WriteString(tw, b.String())
+	if err == nil {
+		err = tw.Flush()
+	}
+	return int64(n), err
 }

@@ -172,3 +172,27 @@ func TestOversizedBatchRefused(t *testing.T) {
 		t.Fatalf("oversized batch: %v", err)
 	}
 }
+
+func TestStatusSingleNode(t *testing.T) {
+	s := mustOpen(t, singleNodeConfig(vfs.NewMem()))
+	defer s.Close()
+	commit(t, s, func(b kv.Batch) { _ = b.Set([]byte("a"), []byte("1")) })
+	st := s.Status()
+	if len(st.Groups) != 4 || !st.Groups[0].Meta || len(st.Nodes) != 1 || !st.Nodes[0].Live {
+		t.Fatalf("status: %+v", st)
+	}
+	for _, g := range st.Groups {
+		if g.LeaderNode != 1 || !g.IsLeader || len(g.Replicas) != 1 {
+			t.Fatalf("group: %+v", g)
+		}
+	}
+	var buf strings.Builder
+	if _, err := st.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"node 1", "GROUP", "meta", `["", "g")`, `["p", end)`, "n1"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Fatalf("status text lacks %q:\n%s", want, buf.String())
+		}
+	}
+}

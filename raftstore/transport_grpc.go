@@ -508,6 +508,12 @@ func (n *node) handleJoin(req []byte) ([]byte, error) {
 	if id == n.id {
 		return nil, fmt.Errorf("node id %d is already used by the node at %s", id, t.addr)
 	}
+	t.mu.Lock()
+	prev := t.addrs[id]
+	t.mu.Unlock()
+	if prev != "" && prev != addr && n.isLive(id) {
+		return nil, fmt.Errorf("node id %d is already used by the live node at %s; node ids are never reused", id, prev)
+	}
 	if t.setAddr(id, addr) {
 		n.persistAddr(id, addr)
 	}
