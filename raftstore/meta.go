@@ -131,3 +131,10 @@ func (n *node) descriptor(gid uint64) (*RangeDescriptor, error) {
 	}
 	return nil, fmt.Errorf("group %d: %w", gid, ErrGroupNotFound)
 }
+
+// hasDirectory reports whether this node knows at least one range.
+func (n *node) hasDirectory() bool {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	return len(n.dir) > 0
+}

@@ -335,8 +335,11 @@ func (n *node) lookup(key []byte) (*RangeDescriptor, error) {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
 	i := sort.Search(len(n.dir), func(i int) bool { return bytes.Compare(n.dir[i].StartKey, key) > 0 }) - 1
+	if len(n.dir) == 0 {
+		return nil, fmt.Errorf("raftstore: node %d has not received the range directory yet (joining): %w", n.id, ErrGroupNotFound)
+	}
 	if i < 0 || !n.dir[i].ContainsKey(key) {
-		return nil, fmt.Errorf("raftstore: no range holds key %q", key)
+		return nil, fmt.Errorf("raftstore: no range holds key %q: %w", key, ErrGroupNotFound)
 	}
 	return n.dir[i], nil
 }

@@ -61,6 +61,15 @@ func Open(cfg Config) (*Store, error) {
 			_ = n.stop()
 			return nil, fmt.Errorf("raftstore: cannot join the cluster: %w", err)
 		}
+		// Serve only once the range directory (the meta group) has
+		// arrived, so the first requests can be routed.
+		deadline := time.Now().Add(3 * cfg.ProposalTimeout)
+		for !n.hasDirectory() && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if !n.hasDirectory() {
+			n.logf("joined, but the range directory has not arrived after %v; requests fail until it does", 3*cfg.ProposalTimeout)
+		}
 	}
 	n.campaignSoleVoters()
 	return &Store{n: n}, nil
