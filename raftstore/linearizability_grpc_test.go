@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -118,14 +117,7 @@ func TestGRPCLinearizable(t *testing.T) {
 		v, _ := stores[0].Get([]byte(k))
 		final[k] = string(v)
 	}
-	kept := history[:0]
-	for _, op := range history {
-		in := op.Input.(kvInput)
-		if op.Return == infinite && in.op == 'a' && !strings.Contains(final[in.key], in.value) {
-			continue
-		}
-		kept = append(kept, op)
-	}
+	kept := pruneUnknownAppends(history, final)
 	res, _ := porcupine.CheckOperationsVerbose(kvModel, kept, 10*time.Second)
 	t.Logf("%d operations checked: %v", len(kept), res)
 	if res == porcupine.Illegal {
