@@ -222,7 +222,7 @@ func (n *node) write(gid uint64, body []byte) error {
 		return fmt.Errorf("raftstore: the part of a batch for range %d has %d bytes; at most %d fit one raft entry, commit smaller batches", gid, len(body), maxCommandBytes)
 	}
 	id := n.nextID()
-	if n.replica(gid) != nil {
+	if n.servingReplica(gid) != nil {
 		return n.proposeWait(gid, id, cmdBatch, body)
 	}
 	req := binary.AppendUvarint([]byte{fwdWrite}, gid)
@@ -319,4 +319,14 @@ func (n *node) noteForwardTarget(gid, node uint64) {
 	n.mu.Lock()
 	n.fwdHint[gid] = node
 	n.mu.Unlock()
+}
+
+// servingReplica returns this node's replica of gid if it can serve
+// requests: it has state (a replica created for an incoming snapshot has
+// none yet). Otherwise requests are forwarded.
+func (n *node) servingReplica(gid uint64) *replica {
+	if r := n.replica(gid); r != nil && r.desc.Load() != nil {
+		return r
+	}
+	return nil
 }

@@ -248,7 +248,7 @@ func (s *Store) Get(key []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.n.replica(d.GroupID) == nil {
+	if s.n.servingReplica(d.GroupID) == nil {
 		return s.n.forwardGet(d.GroupID, key)
 	}
 	return s.n.localGet(d.GroupID, key)
@@ -291,7 +291,7 @@ func (s *Store) NewIter(o *kv.IterOptions) (kv.Iterator, error) {
 	descs := s.n.rangesOverlapping(lo, hi)
 	it := &rangeIter{cur: -1}
 	for _, d := range descs {
-		if s.n.replica(d.GroupID) == nil {
+		if s.n.servingReplica(d.GroupID) == nil {
 			part, err := s.n.forwardScan(d.GroupID, maxKey(lo, d.StartKey), minEnd(hi, d.EndKey))
 			if err != nil {
 				it.Close()
