@@ -98,7 +98,7 @@ func (n *node) handleForward(req []byte) ([]byte, error) {
 		}
 		return out
 	}
-	r := n.replica(gid)
+	r := n.servingReplica(gid)
 	if r == nil {
 		return mismatch(), nil
 	}
