@@ -13,8 +13,9 @@ import (
 // Config configures Open. Zero values mean the defaults given on each field;
 // EnsureDefaults fills them and Validate checks the result.
 type Config struct {
-	// NodeID identifies this node in the cluster. Required, > 0, unique, and
-	// never reused for another node (a node's data dir remembers it).
+	// NodeID identifies this node in the cluster: > 0, unique, and never
+	// reused for another node (a node's data dir remembers it). Required to
+	// join; a node that bootstraps (no Join) defaults to 1.
 	NodeID uint64
 	// DataDir holds the raft-log engine and the groups' Pebbles. The default
 	// is "./data".
@@ -82,6 +83,9 @@ type Config struct {
 
 // EnsureDefaults fills the zero fields of c with their defaults.
 func (c *Config) EnsureDefaults() {
+	if c.NodeID == 0 && len(c.Join) == 0 {
+		c.NodeID = 1
+	}
 	if c.DataDir == "" {
 		c.DataDir = "data"
 	}
@@ -127,7 +131,7 @@ func (c *Config) EnsureDefaults() {
 func (c *Config) Validate() error {
 	var errs []error
 	if c.NodeID == 0 {
-		errs = append(errs, errors.New("NodeID must be set (> 0) and unique in the cluster"))
+		errs = append(errs, errors.New("NodeID must be set (> 0, unique in the cluster) to join a cluster"))
 	}
 	if c.ElectionTicks <= c.HeartbeatTicks {
 		errs = append(errs, fmt.Errorf("ElectionTicks (%d) must be greater than HeartbeatTicks (%d)", c.ElectionTicks, c.HeartbeatTicks))

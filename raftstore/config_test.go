@@ -19,7 +19,8 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 	f(Config{NodeID: 1}, "")
-	f(Config{}, "NodeID must be set (> 0) and unique in the cluster")
+	f(Config{}, "") // a bootstrapping node defaults to id 1
+	f(Config{Join: []string{"h:1"}, RaftAddr: "h:2"}, "NodeID must be set (> 0, unique in the cluster) to join a cluster")
 	f(Config{NodeID: 1, HeartbeatTicks: 10, ElectionTicks: 10},
 		"ElectionTicks (10) must be greater than HeartbeatTicks (10)")
 	f(Config{NodeID: 1, DeadNodeTimeout: 500 * time.Millisecond},
@@ -30,6 +31,6 @@ func TestConfigValidate(t *testing.T) {
 	f(Config{NodeID: 1, InitialSplits: [][]byte{[]byte("b"), []byte("a"), {}}},
 		"InitialSplits must be sorted and distinct (entry 1)\nInitialSplits must be sorted and distinct (entry 2)\nInitialSplits[2] is empty; the first group always starts at the empty key")
 	// Every problem at once.
-	f(Config{ElectionTicks: 1, HeartbeatTicks: 1, DeadNodeTimeout: time.Millisecond},
-		"NodeID must be set (> 0) and unique in the cluster\nElectionTicks (1) must be greater than HeartbeatTicks (1)\nDeadNodeTimeout (1ms) must be at least an election timeout (1 × 100ms)")
+	f(Config{Join: []string{"h:1"}, ElectionTicks: 1, HeartbeatTicks: 1, DeadNodeTimeout: time.Millisecond},
+		"NodeID must be set (> 0, unique in the cluster) to join a cluster\nElectionTicks (1) must be greater than HeartbeatTicks (1)\nDeadNodeTimeout (1ms) must be at least an election timeout (1 × 100ms)\nRaftAddr must be set to join a cluster")
 }
