@@ -107,7 +107,8 @@ func (n *node) handleForward(req []byte) ([]byte, error) {
 		if len(body) < 8 {
 			return nil, errors.New("bad forwarded write")
 		}
-		if err := n.proposeWait(gid, binary.BigEndian.Uint64(body), cmdBatch, body[8:]); err != nil {
+		cmd := append(make([]byte, commandHeaderLen, commandHeaderLen+len(body)-8), body[8:]...)
+		if err := n.proposeWait(gid, binary.BigEndian.Uint64(body), cmdBatch, cmd); err != nil {
 			if errors.Is(err, ErrGroupNotFound) {
 				return mismatch(), nil
 			}
@@ -215,15 +216,17 @@ func (n *node) forwardScan(gid uint64, lo, hi []byte) (*sliceIter, error) {
 	return s, nil
 }
 
-// write commits a cmdBatch body to group gid: here if this node holds a
-// replica, else through a node that does.
-func (n *node) write(gid uint64, body []byte) error {
+// write commits a cmdBatch command (header space, then the operations) to
+// group gid: here if this node holds a replica, else through a node that
+// does.
+func (n *node) write(gid uint64, cmd []byte) error {
+	body := cmd[commandHeaderLen:]
 	if len(body) > maxCommandBytes {
 		return fmt.Errorf("raftstore: the part of a batch for range %d has %d bytes; at most %d fit one raft entry, commit smaller batches", gid, len(body), maxCommandBytes)
 	}
 	id := n.nextID()
 	if n.servingReplica(gid) != nil {
-		return n.proposeWait(gid, id, cmdBatch, body)
+		return n.proposeWait(gid, id, cmdBatch, cmd)
 	}
 	req := binary.AppendUvarint([]byte{fwdWrite}, gid)
 	req = binary.BigEndian.AppendUint64(req, id)

@@ -190,15 +190,18 @@ func (n *node) submit(gid uint64, add func(f *future, in *inbox)) *future {
 // Every attempt carries the same proposal id, so that however many copies
 // commit, the command applies once (dedupe.go); a write forwarded from
 // another node keeps that node's id for the same reason.
-func (n *node) proposeWait(gid, id uint64, kind commandKind, body []byte) error {
+//
+// cmd is the command with its first commandHeaderLen bytes free for the
+// header, which is written in place (no copy of the body); raft keeps cmd,
+// so the caller must not modify it afterwards.
+func (n *node) proposeWait(gid, id uint64, kind commandKind, cmd []byte) error {
 	deadline := time.Now().Add(n.cfg.ProposalTimeout)
 	timer := time.NewTimer(n.cfg.ProposalTimeout)
 	defer timer.Stop()
 	backoff := time.Millisecond
+	appendCommandHeader(cmd[:0], kind, id)
 	for {
-		data := make([]byte, 0, commandHeaderLen+len(body))
-		data = append(appendCommandHeader(data, kind, id), body...)
-		f := n.propose(gid, id, data)
+		f := n.propose(gid, id, cmd)
 		select {
 		case <-f.done:
 		case <-timer.C:
@@ -393,13 +396,18 @@ func (s *Store) checkOpen() error {
 // batch implements kv.Batch: operations are encoded as a cmdBatch body and
 // split by range at Commit.
 type batch struct {
-	s     *Store
-	ops   []byte
+	s *Store
+	// cmd is a command being built: commandHeaderLen bytes left for the
+	// header, then the operations.
+	cmd   []byte
 	count uint32
 }
 
 func (b *batch) add(op opKind, key, value []byte) error {
-	b.ops = appendOp(b.ops, op, key, value)
+	if b.cmd == nil {
+		b.cmd = make([]byte, commandHeaderLen, 4096)
+	}
+	b.cmd = appendOp(b.cmd, op, key, value)
 	b.count++
 	return nil
 }
@@ -417,8 +425,8 @@ func (b *batch) DeleteRange(start, end []byte) error {
 	return b.add(opDeleteRange, start, end)
 }
 func (b *batch) Count() uint32 { return b.count }
-func (b *batch) Len() int      { return len(b.ops) }
-func (b *batch) Close() error  { b.ops = nil; return nil }
+func (b *batch) Len() int      { return max(0, len(b.cmd)-commandHeaderLen) }
+func (b *batch) Close() error  { b.cmd = nil; return nil }
 
 // Commit implements kv.Batch. The parts of the batch in different ranges
 // are committed independently and concurrently.
@@ -429,7 +437,8 @@ func (b *batch) Commit(bool) error {
 	if b.count == 0 {
 		return nil
 	}
-	parts, err := b.s.n.splitByRange(b.ops)
+	parts, err := b.s.n.splitByRange(b.cmd)
+	b.cmd = nil // raft may keep it: a batch is not reused after Commit
 	if err != nil {
 		return err
 	}
@@ -451,9 +460,11 @@ func (b *batch) Commit(bool) error {
 	return errors.Join(errs...)
 }
 
-// splitByRange splits encoded operations by the range owning their keys.
-// A batch inside one range is returned as is.
-func (n *node) splitByRange(ops []byte) (map[uint64][]byte, error) {
+// splitByRange splits a command's operations by the range owning their
+// keys, into commands with room for their header. A command inside one
+// range is returned as is.
+func (n *node) splitByRange(cmd []byte) (map[uint64][]byte, error) {
+	ops := cmd[commandHeaderLen:]
 	var first *RangeDescriptor
 	single := true
 	for rest := ops; len(rest) > 0; {
@@ -475,9 +486,15 @@ func (n *node) splitByRange(ops []byte) (map[uint64][]byte, error) {
 		}
 	}
 	if single {
-		return map[uint64][]byte{first.GroupID: ops}, nil
+		return map[uint64][]byte{first.GroupID: cmd}, nil
 	}
 	parts := map[uint64][]byte{}
+	part := func(gid uint64) []byte {
+		if p := parts[gid]; p != nil {
+			return p
+		}
+		return make([]byte, commandHeaderLen, commandHeaderLen+len(ops)/2)
+	}
 	for rest := ops; len(rest) > 0; {
 		op, key, value, tail, _ := decodeOp(rest)
 		rest = tail
@@ -486,7 +503,7 @@ func (n *node) splitByRange(ops []byte) (map[uint64][]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			parts[d.GroupID] = appendOp(parts[d.GroupID], op, key, value)
+			parts[d.GroupID] = appendOp(part(d.GroupID), op, key, value)
 			continue
 		}
 		var end []byte
@@ -496,7 +513,7 @@ func (n *node) splitByRange(ops []byte) (map[uint64][]byte, error) {
 		for _, d := range n.rangesOverlapping(key, end) {
 			s := maxKey(key, d.StartKey)
 			e := minEnd(end, d.EndKey)
-			parts[d.GroupID] = appendOp(parts[d.GroupID], opDeleteRange, s, e)
+			parts[d.GroupID] = appendOp(part(d.GroupID), opDeleteRange, s, e)
 		}
 	}
 	return parts, nil
