@@ -156,6 +156,9 @@ func TestGRPCForwardingFromNodeWithoutReplica(t *testing.T) {
 	if s4.n.replica(2) != nil || s4.n.replica(3) != nil {
 		t.Fatal("node 4 holds a data replica; the test needs it not to")
 	}
+	if m := s4.Metrics(); m.SnapshotsReceived == 0 {
+		t.Fatalf("node 4 got its meta replica without a snapshot? %+v", m)
+	}
 	commit(t, s4, func(b kv.Batch) { _ = b.Set([]byte("a"), []byte("1")); _ = b.Merge([]byte("x"), []byte("1")) })
 	if v, err := s4.Get([]byte("x")); err != nil || string(v) != "1" {
 		t.Fatalf("forwarded get: %q, %v", v, err)
@@ -180,5 +183,8 @@ func TestGRPCForwardingFromNodeWithoutReplica(t *testing.T) {
 	commit(t, s4, func(b kv.Batch) { _ = b.Merge([]byte("x"), []byte("2")) })
 	if v, err := s4.Get([]byte("x")); err != nil || string(v) != "12" {
 		t.Fatalf("forwarded get after losing node 1: %q, %v", v, err)
+	}
+	if m := s4.Metrics(); m.ForwardedRequests < 5 {
+		t.Fatalf("forwarded requests not counted: %+v", m)
 	}
 }

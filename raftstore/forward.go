@@ -265,6 +265,7 @@ func (n *node) forward(gid uint64, req []byte, write bool) ([]byte, error) {
 			continue
 		}
 		ctx, cancel := context.WithDeadline(context.Background(), deadline)
+		n.metrics.forwarded.Add(1)
 		resp, err := n.trans.call(ctx, target, req)
 		cancel()
 		if err != nil {

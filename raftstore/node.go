@@ -63,6 +63,8 @@ type node struct {
 
 	// syncs counts fsynced raft-log commits (benchmarks report fsyncs/op).
 	syncs atomic.Uint64
+	// metrics are the other counters of Store.Metrics.
+	metrics nodeMetrics
 
 	// trace, if set (tests), receives the steps of the Ready loop in order.
 	trace func(format string, args ...interface{})

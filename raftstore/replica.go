@@ -531,6 +531,7 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 		r.n.trace("apply g%d [%d..%d] applied=%d (group pebble, no sync)", r.groupID, ents[0].GetIndex(), ents[len(ents)-1].GetIndex(), r.applied)
 	}
 	r.appliedA.Store(r.applied)
+	r.n.metrics.entriesApplied.Add(uint64(len(ents)))
 	for _, d := range metaDescs {
 		r.n.noteMetaDescriptor(d)
 	}

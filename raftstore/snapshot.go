@@ -383,6 +383,10 @@ func (n *node) receiveSnapshot(header []byte, body io.Reader) error {
 	if err := syncDir(fs, fs.PathJoin(n.cfg.DataDir, snapTmpDirname)); err != nil {
 		return err
 	}
+	n.metrics.snapsReceived.Add(1)
+	for _, f := range files {
+		n.metrics.snapBytesRecvd.Add(f.size)
+	}
 	n.receive([]envelope{env})
 	return nil
 }
@@ -512,7 +516,10 @@ func (n *node) sendSnapshotOver(open func() (io.WriteCloser, func([]byte) error,
 		return finish()
 	}()
 	if err != nil {
+		n.metrics.snapsFailed.Add(1)
 		n.logf("snapshot of group %d to node %d failed: %v", env.GroupID, env.ToNode, err)
+	} else {
+		n.metrics.snapsSent.Add(1)
 	}
 	n.reportSnapshot(env.GroupID, env.Msg.GetTo(), err == nil)
 }

@@ -205,12 +205,17 @@ func (n *node) proposeWait(gid, id uint64, kind commandKind, cmd []byte) error {
 		select {
 		case <-f.done:
 		case <-timer.C:
+			n.metrics.proposalsAmbiguous.Add(1)
 			return fmt.Errorf("group %d: no result after %v: %w", gid, n.cfg.ProposalTimeout, ErrAmbiguousResult)
 		}
 		if f.err == nil || !errors.Is(f.err, ErrProposalDropped) {
+			if errors.Is(f.err, ErrAmbiguousResult) {
+				n.metrics.proposalsAmbiguous.Add(1)
+			}
 			return f.err
 		}
 		if time.Now().Add(backoff).After(deadline) {
+			n.metrics.proposalsDropped.Add(1)
 			return f.err
 		}
 		// Dropped (no leader yet, or lost to a new leader): the write is

@@ -186,6 +186,9 @@ func TestStatusSingleNode(t *testing.T) {
 			t.Fatalf("group: %+v", g)
 		}
 	}
+	if m := s.Metrics(); m.EntriesApplied == 0 || m.RaftLogSyncs == 0 || s.Err() != nil {
+		t.Fatalf("metrics: %+v, err %v", m, s.Err())
+	}
 	var buf strings.Builder
 	if _, err := st.WriteTo(&buf); err != nil {
 		t.Fatal(err)
