@@ -747,6 +747,7 @@ func (n *node) start() {
 				n.tick()
 				if ticks%replicateEveryTicks == 0 {
 					n.replicateOnce()
+					n.gcOutSnaps(outSnapMaxAge)
 				}
 			}
 		}

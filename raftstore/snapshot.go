@@ -46,12 +46,32 @@ const (
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
-// outSnap is a checkpoint kept for sending.
+// outSnap is a checkpoint kept for sending. It holds hard links to the
+// group's files, so it must not outlive its use: it goes once a newer one
+// exists or its last send ended, or after outSnapMaxAge unused.
 type outSnap struct {
-	dir  string // full path
-	refs int    // sends in progress; guarded by node.snapMu
-	// obsolete is set once a newer checkpoint of the group exists.
+	dir     string // full path
+	refs    int    // sends in progress; guarded by node.snapMu
+	created time.Time
+	// obsolete is set once a newer checkpoint of the group exists or a
+	// send of it ended.
 	obsolete bool
+}
+
+// outSnapMaxAge bounds how long an unsent checkpoint is kept (raft may not
+// get to send it, for example if the follower is unreachable).
+const outSnapMaxAge = time.Minute
+
+// gcOutSnaps removes checkpoints nobody sends that are older than maxAge.
+func (n *node) gcOutSnaps(maxAge time.Duration) {
+	n.snapMu.Lock()
+	defer n.snapMu.Unlock()
+	for k, o := range n.outSnaps {
+		if o.refs == 0 && time.Since(o.created) > maxAge {
+			o.obsolete = true
+			n.maybeRemoveOutSnapLocked(k, o)
+		}
+	}
 }
 
 type snapKey struct{ gid, index uint64 }
@@ -103,7 +123,7 @@ func (r *replica) snapshot() (*pb.Snapshot, error) {
 			n.maybeRemoveOutSnapLocked(k, o)
 		}
 	}
-	n.outSnaps[key] = &outSnap{dir: dir}
+	n.outSnaps[key] = &outSnap{dir: dir, created: time.Now()}
 	n.snapMu.Unlock()
 	return snap, nil
 }
@@ -143,6 +163,7 @@ func (n *node) writeSnapshot(env envelope, fromAddr string, sendHeader func([]by
 	defer func() {
 		n.snapMu.Lock()
 		o.refs--
+		o.obsolete = true // raft asks again (a new checkpoint) if it must resend
 		n.maybeRemoveOutSnapLocked(key, o)
 		n.snapMu.Unlock()
 	}()

@@ -102,3 +102,37 @@ func TestRateLimitedWriter(t *testing.T) {
 		t.Fatalf("wrote %d bytes in %v", buf.Len(), el)
 	}
 }
+
+// TestOutgoingCheckpointsAreRemoved: a checkpoint kept for sending (hard
+// links pinning the group's old files) goes after its send, and an unsent
+// one after outSnapMaxAge.
+func TestOutgoingCheckpointsAreRemoved(t *testing.T) {
+	h := newHarnessBootstrap(t, 23, 3, 1, nil)
+	defer h.close()
+	h.stepUntil(2000, "three voters (snapshots sent)", func() bool {
+		ld := h.leaderOf(2)
+		return ld != 0 && len(h.voters(ld, 2)) == 3 && h.net.snapshots > 0
+	})
+	h.stepUntil(200, "sent checkpoints removed", func() bool {
+		n := h.nodes[1]
+		n.snapMu.Lock()
+		defer n.snapMu.Unlock()
+		return len(n.outSnaps) == 0
+	})
+	names, _ := h.fs[1].List(h.fs[1].PathJoin("d", snapOutDirname))
+	if len(names) != 0 {
+		t.Fatalf("checkpoint directories left: %v", names)
+	}
+	// An unsent checkpoint goes after outSnapMaxAge (0 here).
+	r := h.nodes[1].replica(2)
+	r.mu.Lock()
+	_, err := r.snapshot()
+	r.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.nodes[1].gcOutSnaps(0)
+	if names, _ := h.fs[1].List(h.fs[1].PathJoin("d", snapOutDirname)); len(names) != 0 {
+		t.Fatalf("unsent checkpoint kept: %v", names)
+	}
+}
