@@ -77,7 +77,6 @@ func Open(dir string, opts *Options) (*Store, error) {
 		MemTableStopWritesThreshold: 4,
 		L0CompactionThreshold:       4,
 		L0StopWritesThreshold:       24,
-		LBaseMaxBytes:               256 << 20,
 		CompactionConcurrencyRange:  func() (int, int) { return 1, 2 },
 		DisableWAL:                  o.DisableWAL,
 		Logger:                      o.Logger,
