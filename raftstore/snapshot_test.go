@@ -30,6 +30,22 @@ func TestSnapshotCorruptionRefused(t *testing.T) {
 	env := envelope{GroupID: gid, FromNode: 1, ToNode: 2, Msg: &pb.Message{
 		Type: pb.MsgSnap.Enum(), From: proto.Uint64(1), To: proto.Uint64(9), Term: proto.Uint64(snap.GetMetadata().GetTerm()), Snapshot: snap,
 	}}
+	// Read the checkpoint's files first: it is removed once sent.
+	src.snapMu.Lock()
+	dir := src.outSnaps[snapKey{gid, snap.GetMetadata().GetIndex()}].dir
+	src.snapMu.Unlock()
+	names, _ := src.cfg.FS.List(dir)
+	var contents [][]byte
+	for _, name := range names {
+		f, err := src.cfg.FS.Open(src.cfg.FS.PathJoin(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var content bytes.Buffer
+		_, _ = content.ReadFrom(f)
+		f.Close()
+		contents = append(contents, content.Bytes())
+	}
 	var hdr []byte
 	var body bytes.Buffer
 	if err := src.writeSnapshot(env, "", func(b []byte) error { hdr = b; return nil }, &body); err != nil {
@@ -39,26 +55,15 @@ func TestSnapshotCorruptionRefused(t *testing.T) {
 	// Flip bytes inside the data of each file (tar padding and unused
 	// header fields carry no data and are not checked).
 	var flips []int
-	src.snapMu.Lock()
-	dir := src.outSnaps[snapKey{gid, snap.GetMetadata().GetIndex()}].dir
-	src.snapMu.Unlock()
-	names, _ := src.cfg.FS.List(dir)
-	for _, name := range names {
-		f, err := src.cfg.FS.Open(src.cfg.FS.PathJoin(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var content bytes.Buffer
-		_, _ = content.ReadFrom(f)
-		f.Close()
-		if content.Len() < 16 {
+	for _, content := range contents {
+		if len(content) < 16 {
 			continue
 		}
-		at := bytes.Index(body.Bytes(), content.Bytes())
+		at := bytes.Index(body.Bytes(), content)
 		if at < 0 {
-			t.Fatalf("file %s not found in the stream", name)
+			t.Fatal("a file of the checkpoint is not in the stream")
 		}
-		flips = append(flips, at+content.Len()/2)
+		flips = append(flips, at+len(content)/2)
 	}
 	if len(flips) < 2 {
 		t.Fatalf("only %d files to corrupt", len(flips))
