@@ -23,6 +23,10 @@ import (
 // kind cmdDescriptor (meta group only) has an encoded RangeDescriptor as its
 // body: the directory entry of a data group (meta.go).
 //
+// kind cmdSplit splits the group at a key (split.go):
+//
+//	| childGroupID (8B BE) | parentGeneration (8B BE) | len(key) uvarint | key |
+//
 // New kinds and ops may be added; existing ones are never changed. A
 // breaking change needs a new commandVersion.
 const (
@@ -36,6 +40,7 @@ const (
 	cmdBatch      commandKind = 1
 	cmdNoop       commandKind = 2
 	cmdDescriptor commandKind = 3
+	cmdSplit      commandKind = 4
 )
 
 type opKind byte

@@ -1,6 +1,7 @@
 package raftstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -140,6 +141,9 @@ func (n *node) handleForward(req []byte) ([]byte, error) {
 		if err != nil {
 			return encodeFwdError(err), nil
 		}
+		if out[0] == fwdMismatch {
+			return mismatch(), nil
+		}
 		return out, nil
 	}
 	return nil, fmt.Errorf("unknown forwarded request kind %d", kind)
@@ -166,6 +170,9 @@ func (n *node) localScan(gid uint64, lo, hi []byte) ([]byte, error) {
 		return nil, err
 	}
 	defer it.Close()
+	if d := r.desc.Load(); d == nil || !d.ContainsKey(lo) || (len(d.EndKey) > 0 && (len(hi) == 0 || bytes.Compare(hi, d.EndKey) > 0)) {
+		return []byte{fwdMismatch}, nil
+	}
 	var body []byte
 	count := 0
 	for valid := it.First(); valid; valid = it.Next() {
@@ -293,6 +300,11 @@ func (n *node) forward(gid uint64, req []byte, write bool) ([]byte, error) {
 				if nd, err := decodeDescriptor(resp[1:]); err == nil {
 					n.updateDirectory(nd)
 					lastErr = &RangeMismatchError{Descriptors: []*RangeDescriptor{nd}}
+					if nd.Generation > d.Generation {
+						// The range itself changed (a split): the caller
+						// looks the key up again.
+						return nil, lastErr
+					}
 				}
 			}
 		default:

@@ -342,6 +342,24 @@ func (h *harness) write(id, gid uint64, ops []byte, maxSteps int) error {
 	return fmt.Errorf("no result after %d steps", maxSteps)
 }
 
+// proposeSplit proposes splitting gid at key into group child through the
+// node leading gid (or node 1).
+func (h *harness) proposeSplit(gid uint64, key []byte, child uint64) *future {
+	id := h.leaderOf(gid)
+	if id == 0 {
+		id = h.ids[0]
+	}
+	n := h.nodes[id]
+	if n == nil || n.replica(gid) == nil || n.replica(gid).desc.Load() == nil {
+		f := newFuture()
+		f.complete(0, ErrGroupNotFound)
+		return f
+	}
+	pid := n.nextID()
+	data := append(appendCommandHeader(nil, cmdSplit, pid), splitBody(child, n.replica(gid).desc.Load().Generation, key)...)
+	return n.propose(gid, pid, data)
+}
+
 // readLocal reads a user key from node id's replica of gid.
 func (h *harness) readLocal(id, gid uint64, key []byte) (string, bool) {
 	r := h.nodes[id].replica(gid)
@@ -374,11 +392,18 @@ func (h *harness) dump(id, gid uint64) string {
 	return buf.String()
 }
 
-// groupIDs returns the data groups, sorted.
+// groupIDs returns the data groups (the initial ones and any split off
+// them that a node knows), sorted.
 func (h *harness) groupIDs() []uint64 {
 	var out []uint64
 	for _, d := range initialDescriptors(&h.cfg, h.ids[:1]) {
 		out = append(out, d.GroupID)
+	}
+	for _, id := range h.ids {
+		if n := h.nodes[id]; n != nil && n.replica(1<<40) != nil {
+			out = append(out, 1<<40)
+			break
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out

@@ -112,6 +112,10 @@ func runLinearizability(t *testing.T, seed uint64, steps int, crashes bool) {
 			if !ok {
 				return
 			}
+			r := h.nodes[p.node].replica(p.gid)
+			if d := r.desc.Load(); d == nil || !d.ContainsKey([]byte(p.in.key)) {
+				return // the range split before the read was served: retry-worthy, not an observation
+			}
 			v, _ := h.readLocal(p.node, p.gid, []byte(p.in.key))
 			history = append(history, porcupine.Operation{ClientId: p.client, Input: p.in, Call: p.call, Output: v, Return: ret})
 			return
@@ -130,7 +134,7 @@ func runLinearizability(t *testing.T, seed uint64, steps int, crashes bool) {
 				switch {
 				case p.fut.err == nil:
 					finish(p, 2*h.now, true)
-				case p.in.op != 'g' && errors.Is(p.fut.err, ErrProposalDropped):
+				case p.in.op != 'g' && (errors.Is(p.fut.err, ErrProposalDropped) || errors.As(p.fut.err, new(*RangeMismatchError))):
 					pending[p.client] = nil // certainly not applied
 				default:
 					finish(p, 0, false)
@@ -140,7 +144,15 @@ func runLinearizability(t *testing.T, seed uint64, steps int, crashes bool) {
 			}
 		}
 	}
+	splitAt := -1
+	if seed%3 == 0 {
+		splitAt = steps/4 + h.rng.IntN(steps/2)
+	}
+	var split *future
 	for i := 0; i < steps; i++ {
+		if i == splitAt {
+			split = h.proposeSplit(2, []byte("b"), 1<<40)
+		}
 		// Faults.
 		r := h.rng.IntN(1000)
 		switch {
@@ -184,9 +196,13 @@ func runLinearizability(t *testing.T, seed uint64, steps int, crashes bool) {
 				continue
 			}
 			key := keys[h.rng.IntN(len(keys))]
-			gid := uint64(2)
-			if key >= "m" {
-				gid = 3
+			d, err := h.nodes[id].lookup([]byte(key))
+			if err != nil {
+				continue
+			}
+			gid := d.GroupID
+			if h.nodes[id].servingReplica(gid) == nil {
+				continue // this node does not hold the range (yet)
 			}
 			seq++
 			in := kvInput{key: key, value: "v" + strconv.Itoa(seq) + ","}
@@ -219,6 +235,9 @@ func runLinearizability(t *testing.T, seed uint64, steps int, crashes bool) {
 		collect()
 	}
 	h.converge(2000)
+	if split != nil {
+		t.Logf("seed %d: split proposed at step %d: done=%v err=%v", seed, splitAt, split.ready(), split.err)
+	}
 	for i := 0; i < 400; i++ {
 		busy := false
 		for _, p := range pending {
@@ -241,11 +260,11 @@ func runLinearizability(t *testing.T, seed uint64, steps int, crashes bool) {
 	// apply deduplicates re-proposals.)
 	final := map[string]string{}
 	for _, k := range keys {
-		gid := uint64(2)
-		if k >= "m" {
-			gid = 3
+		d, err := h.nodes[h.ids[0]].lookup([]byte(k))
+		if err != nil {
+			t.Fatal(err)
 		}
-		final[k], _ = h.readLocal(h.ids[0], gid, []byte(k))
+		final[k], _ = h.readLocal(h.ids[0], d.GroupID, []byte(k))
 	}
 	history = pruneUnknownAppends(history, final)
 	acked := 0

@@ -470,9 +470,14 @@ func (r *replica) nodeOf(id uint64) uint64 {
 // together with the new applied index.
 func (r *replica) applyEntries(ents []*pb.Entry) error {
 	b := r.g.db.NewBatch()
-	defer b.Close()
+	defer func() { b.Close() }()
 	dd := newDeduper(r.g.db, r.applied)
 	var done []*proposal
+	type refused struct {
+		p   *proposal
+		err error
+	}
+	var refusals []refused
 	var metaDescs []*RangeDescriptor
 	metaGens := map[uint64]uint64{}
 	var key []byte
@@ -489,6 +494,28 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 			kind, id, body, err := decodeCommandHeader(e.GetData())
 			if err != nil {
 				return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
+			}
+			if kind == cmdBatch {
+				// A command proposed before a split may hold keys the
+				// group no longer owns: refuse it whole, so the
+				// proposer retries on the new ranges.
+				if badKey, ok := opsWithin(body, r.desc.Load()); !ok {
+					if p := r.proposals[id]; p != nil {
+						delete(r.proposals, id)
+						refusals = append(refusals, refused{p, &RangeMismatchError{Key: badKey, Descriptors: []*RangeDescriptor{r.desc.Load()}}})
+					}
+					r.placeEntry(idx, id)
+					delete(r.propByIndex, idx)
+					break
+				}
+			}
+			if kind == cmdSplit {
+				nb, err := r.applySplit(b, idx, e.GetTerm(), body)
+				if err != nil {
+					return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
+				}
+				b = nb
+				dd = newDeduper(r.g.db, idx-1)
 			}
 			dup, err := dd.seen(b, id, idx)
 			if err != nil {
@@ -537,6 +564,9 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 	}
 	for _, p := range done {
 		p.fut.complete(p.index, nil)
+	}
+	for _, x := range refusals {
+		x.p.fut.complete(0, x.err)
 	}
 	return nil
 }

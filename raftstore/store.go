@@ -252,14 +252,23 @@ func (s *Store) Get(key []byte) ([]byte, error) {
 	if err := s.checkOpen(); err != nil {
 		return nil, err
 	}
-	d, err := s.n.lookup(key)
-	if err != nil {
-		return nil, err
+	for attempt := 0; ; attempt++ {
+		d, err := s.n.lookup(key)
+		if err != nil {
+			return nil, err
+		}
+		var v []byte
+		if s.n.servingReplica(d.GroupID) == nil {
+			v, err = s.n.forwardGet(d.GroupID, key)
+		} else {
+			v, err = s.n.localGet(d.GroupID, key)
+		}
+		var rm *RangeMismatchError
+		if errors.As(err, &rm) && attempt < maxMismatchRetries {
+			continue // the range split under the read: look it up again
+		}
+		return v, err
 	}
-	if s.n.servingReplica(d.GroupID) == nil {
-		return s.n.forwardGet(d.GroupID, key)
-	}
-	return s.n.localGet(d.GroupID, key)
 }
 
 // localGet reads key from this node's replica of gid after a read index.
@@ -273,6 +282,9 @@ func (n *node) localGet(gid uint64, key []byte) ([]byte, error) {
 		return nil, kv.ErrClosed
 	}
 	defer g.release()
+	if d := r.desc.Load(); d == nil || !d.ContainsKey(key) {
+		return nil, &RangeMismatchError{Key: key, Descriptors: []*RangeDescriptor{d}}
+	}
 	pk := append([]byte{userKeyPrefix}, key...)
 	v, closer, err := g.db.Get(pk)
 	if errors.Is(err, pebble.ErrNotFound) {
@@ -296,6 +308,19 @@ func (s *Store) NewIter(o *kv.IterOptions) (kv.Iterator, error) {
 	if o != nil {
 		lo, hi = o.LowerBound, o.UpperBound
 	}
+	for attempt := 0; ; attempt++ {
+		it, err := s.newIter(lo, hi)
+		var rm *RangeMismatchError
+		if errors.As(err, &rm) && attempt < maxMismatchRetries {
+			continue // a range split while the iterator was built
+		}
+		return it, err
+	}
+}
+
+// newIter builds a stitched iterator over the ranges of [lo, hi) as the
+// directory has them; a RangeMismatchError means one of them changed.
+func (s *Store) newIter(lo, hi []byte) (kv.Iterator, error) {
 	descs := s.n.rangesOverlapping(lo, hi)
 	it := &rangeIter{cur: -1}
 	for _, d := range descs {
@@ -331,6 +356,12 @@ func (s *Store) NewIter(o *kv.IterOptions) (kv.Iterator, error) {
 		}
 		it.parts = append(it.parts, pit)
 		it.dbs = append(it.dbs, g)
+		// Checked after the Pebble iterator exists: a split that shrank
+		// the range since deletes what the view must hold.
+		if cur := r.desc.Load(); cur == nil || !bytes.Equal(cur.StartKey, d.StartKey) || !bytes.Equal(cur.EndKey, d.EndKey) {
+			it.Close()
+			return nil, &RangeMismatchError{Descriptors: []*RangeDescriptor{cur}}
+		}
 	}
 	return it, nil
 }
@@ -442,19 +473,42 @@ func (b *batch) Commit(bool) error {
 	if b.count == 0 {
 		return nil
 	}
-	parts, err := b.s.n.splitByRange(b.cmd)
+	cmd := b.cmd
 	b.cmd = nil // raft may keep it: a batch is not reused after Commit
+	return b.s.n.commitCommand(cmd, maxMismatchRetries)
+}
+
+// maxMismatchRetries bounds how often a write is re-split after a range
+// changed under it (a split).
+const maxMismatchRetries = 3
+
+// commitCommand splits cmd by range, writes the parts concurrently, and
+// writes again, re-split on the current directory, a part refused with a
+// RangeMismatchError (it was not applied).
+func (n *node) commitCommand(cmd []byte, retries int) error {
+	parts, err := n.splitByRange(cmd)
 	if err != nil {
 		return err
 	}
+	write := func(gid uint64, part []byte) error {
+		err := n.write(gid, part)
+		var rm *RangeMismatchError
+		if errors.As(err, &rm) && retries > 0 {
+			for _, d := range rm.Descriptors {
+				n.updateDirectory(d)
+			}
+			return n.commitCommand(part, retries-1)
+		}
+		return err
+	}
 	if len(parts) == 1 {
-		for gid, body := range parts {
-			return b.s.n.write(gid, body)
+		for gid, part := range parts {
+			return write(gid, part)
 		}
 	}
 	errc := make(chan error, len(parts))
-	for gid, body := range parts {
-		go func() { errc <- b.s.n.write(gid, body) }()
+	for gid, part := range parts {
+		go func() { errc <- write(gid, part) }()
 	}
 	var errs []error
 	for range parts {
