@@ -62,6 +62,10 @@ type Config struct {
 	// GroupMemTableSize is the memtable size of each group's Pebble in
 	// bytes. The default is 8 MiB.
 	GroupMemTableSize uint64
+	// SplitBytes is the size of a range's Pebble past which its leader
+	// splits it near the middle. The default is 512 MiB; negative disables
+	// automatic splits.
+	SplitBytes int64
 	// DeadNodeTimeout is how long a node must be unheard of before the
 	// leaders replace its replicas on live nodes and remove them. The
 	// default is 5 minutes.
@@ -115,6 +119,9 @@ func (c *Config) EnsureDefaults() {
 	}
 	if c.GroupMemTableSize == 0 {
 		c.GroupMemTableSize = 8 << 20
+	}
+	if c.SplitBytes == 0 {
+		c.SplitBytes = 512 << 20
 	}
 	if c.DeadNodeTimeout == 0 {
 		c.DeadNodeTimeout = 5 * time.Minute

@@ -45,6 +45,9 @@ func (n *node) replicateOnce() {
 		}
 		if r.groupID != metaGroupID {
 			n.reportDescriptor(d)
+			if !n.cfg.manual {
+				n.maybeSplit(r, d)
+			}
 		}
 		p := membershipPolicy{rf: n.cfg.ReplicationFactor, live: n.isLive, dead: n.isDead}
 		if r.groupID == metaGroupID {

@@ -60,6 +60,8 @@ type replica struct {
 
 	// quiesced is set while the group is idle and not ticked (quiesce.go).
 	quiesced atomic.Bool
+	// splitting is set while a size-triggered split runs (split.go).
+	splitting atomic.Bool
 
 	desc     atomic.Pointer[RangeDescriptor]
 	leader   atomic.Uint64 // leader replica id, 0 if unknown

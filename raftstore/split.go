@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sort"
 
 	"github.com/cockroachdb/pebble/v2"
 	pb "go.etcd.io/raft/v3/raftpb"
@@ -176,8 +177,9 @@ func (r *replica) createSplitChild(child *RangeDescriptor, idx, term uint64) err
 // Split splits the range holding key so that a new range starts at key. It
 // returns once the split is applied on this node, which must hold a replica
 // of the range. Splitting at a range's start key is a no-op.
-func (s *Store) Split(key []byte) error {
-	n := s.n
+func (s *Store) Split(key []byte) error { return s.n.split(key) }
+
+func (n *node) split(key []byte) error {
 	d, err := n.lookup(key)
 	if err != nil {
 		return err
@@ -205,4 +207,66 @@ func appendUint64(b []byte, v uint64) []byte { return binary.BigEndian.AppendUin
 
 func appendUvarintBytes(b, v []byte) []byte {
 	return append(binary.AppendUvarint(b, uint64(len(v))), v...)
+}
+
+// splitKeyOf proposes a key near the middle of a group's data: the largest
+// key of the table where the cumulative size of the group's tables (sorted
+// by largest key) passes half. (Smallest keys are often the group's local
+// keys, written with every apply.) Nil if there is no such key inside d
+// other than its start (too few tables).
+func splitKeyOf(db *pebble.DB, d *RangeDescriptor) []byte {
+	levels, err := db.SSTables()
+	if err != nil {
+		return nil
+	}
+	var tables []pebble.SSTableInfo
+	var total uint64
+	for _, l := range levels {
+		for _, t := range l {
+			if k := t.Largest.UserKey; len(k) > 0 && k[0] == userKeyPrefix {
+				tables = append(tables, t)
+				total += t.Size
+			}
+		}
+	}
+	sort.Slice(tables, func(i, j int) bool { return bytes.Compare(tables[i].Largest.UserKey, tables[j].Largest.UserKey) < 0 })
+	var acc uint64
+	for _, t := range tables {
+		acc += t.Size
+		if acc*2 < total {
+			continue
+		}
+		k := t.Largest.UserKey[1:]
+		if d.ContainsKey(k) && !bytes.Equal(k, d.StartKey) {
+			return append([]byte(nil), k...)
+		}
+	}
+	return nil
+}
+
+// maybeSplit splits a group this node leads once its Pebble passes
+// Config.SplitBytes, in the background (one split per group at a time).
+func (n *node) maybeSplit(r *replica, d *RangeDescriptor) {
+	if n.cfg.SplitBytes <= 0 || r.groupID == metaGroupID || r.splitting.Load() {
+		return
+	}
+	g := r.acquireDB()
+	if g == nil {
+		return
+	}
+	var key []byte
+	if g.db.Metrics().DiskSpaceUsage() >= uint64(n.cfg.SplitBytes) {
+		key = splitKeyOf(g.db, d)
+	}
+	g.release()
+	if key == nil {
+		return
+	}
+	r.splitting.Store(true)
+	go func() {
+		defer r.splitting.Store(false)
+		if err := n.split(key); err != nil && !n.stopped.Load() {
+			n.logf("splitting range %d at %q: %v", d.GroupID, key, err)
+		}
+	}()
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
 
@@ -120,4 +121,41 @@ func splitBody(child, gen uint64, key []byte) []byte {
 	b = appendUint64(b, gen)
 	b = appendUvarintBytes(b, key)
 	return b
+}
+
+// TestSplitBySize: a range whose Pebble grows past SplitBytes is split near
+// its middle by its leader, without losing anything.
+func TestSplitBySize(t *testing.T) {
+	cfg := singleNodeConfig(vfs.NewMem())
+	cfg.InitialSplits = nil
+	cfg.SplitBytes = 128 << 10
+	cfg.GroupMemTableSize = 64 << 10
+	s := mustOpen(t, cfg)
+	defer s.Close()
+	value := make([]byte, 1000)
+	for i := range value {
+		value[i] = byte(i*7919 + i/13) // not compressible to nothing
+	}
+	for i := 0; i < 1000; i += 50 {
+		commit(t, s, func(b kv.Batch) {
+			for j := i; j < i+50; j++ {
+				_ = b.Set([]byte(fmt.Sprintf("k%04d", j)), value)
+			}
+		})
+	}
+	waitFor(t, 20*time.Second, "a size-triggered split", func() bool { return len(s.Status().Groups) >= 3 })
+	it, err := s.NewIter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := 0
+	for valid := it.First(); valid; valid = it.Next() {
+		if want := fmt.Sprintf("k%04d", count); string(it.Key()) != want {
+			t.Fatalf("key %d: %s, want %s", count, it.Key(), want)
+		}
+		count++
+	}
+	if err := it.Close(); err != nil || count != 1000 {
+		t.Fatalf("%d keys after the split, %v", count, err)
+	}
 }
