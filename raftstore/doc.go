@@ -58,7 +58,9 @@
 //
 // A node without a replica of a range forwards writes, gets and scans to a
 // node that has one (forward.go), found in the range directory that the meta
-// group (group 1, meta.go) replicates to every node.
+// group (group 1, meta.go) replicates to every node. A range splits by its
+// own group's consensus (split.go); requests that raced with a split get a
+// RangeMismatchError and are retried on the new ranges.
 //
 // A lone node is a one-voter cluster: the same code path, with no network.
 //
