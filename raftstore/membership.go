@@ -23,6 +23,9 @@ import (
 // replicateOnce runs one pass of the replicate queue over the groups this
 // node leads.
 func (n *node) replicateOnce() {
+	// Range sizes are checked every splitCheckPasses passes (every 10 s
+	// with the default tick).
+	checkSizes := n.replicatePasses.Add(1)%splitCheckPasses == 0
 	nodes := n.trans.nodes()
 	sort.Slice(nodes, func(i, j int) bool { return nodes[i] < nodes[j] })
 	for _, r := range n.replicas() {
@@ -45,7 +48,7 @@ func (n *node) replicateOnce() {
 		}
 		if r.groupID != metaGroupID {
 			n.reportDescriptor(d)
-			if !n.cfg.manual {
+			if checkSizes && !n.cfg.manual {
 				n.maybeSplit(r, d)
 			}
 		}

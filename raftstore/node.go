@@ -61,6 +61,8 @@ type node struct {
 	lastHeard map[uint64]uint64
 	ticks     atomic.Uint64
 
+	// replicatePasses counts replicate-queue passes (membership.go).
+	replicatePasses atomic.Uint64
 	// syncs counts fsynced raft-log commits (benchmarks report fsyncs/op).
 	syncs atomic.Uint64
 	// metrics are the other counters of Store.Metrics.

@@ -60,8 +60,10 @@ type replica struct {
 
 	// quiesced is set while the group is idle and not ticked (quiesce.go).
 	quiesced atomic.Bool
-	// splitting is set while a size-triggered split runs (split.go).
-	splitting atomic.Bool
+	// splitting is set while a size-triggered split runs (split.go), and
+	// splitCheckedAt holds the applied index at the last size check.
+	splitting      atomic.Bool
+	splitCheckedAt atomic.Uint64
 
 	desc     atomic.Pointer[RangeDescriptor]
 	leader   atomic.Uint64 // leader replica id, 0 if unknown

@@ -244,10 +244,21 @@ func splitKeyOf(db *pebble.DB, d *RangeDescriptor) []byte {
 	return nil
 }
 
+// splitCheckPasses is how many replicate-queue passes go by between two
+// range size checks.
+const splitCheckPasses = 20
+
 // maybeSplit splits a group this node leads once its Pebble passes
 // Config.SplitBytes, in the background (one split per group at a time).
+//
+// Only groups that applied something since their last check are measured
+// (Pebble's Metrics is not cheap, and idle groups must cost nothing).
 func (n *node) maybeSplit(r *replica, d *RangeDescriptor) {
 	if n.cfg.SplitBytes <= 0 || r.groupID == metaGroupID || r.splitting.Load() {
+		return
+	}
+	applied := r.appliedA.Load()
+	if r.splitCheckedAt.Swap(applied) == applied {
 		return
 	}
 	g := r.acquireDB()
