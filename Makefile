@@ -3,7 +3,7 @@ GO        ?= go
 BIN       ?= bin/talus
 CACHE_DIR ?= $(HOME)/.cache/talus
 
-.PHONY: all build run test test-go test-e2e collector plugin plugin-test bench bench-full fuzz vet fmt clean
+.PHONY: all build run cluster test test-go test-e2e collector plugin plugin-test bench bench-full fuzz vet fmt clean
 
 all: build
 
@@ -40,6 +40,10 @@ plugin:
 
 plugin-test:
 	$(MAKE) -C grafana-datasource test
+
+## cluster: a 3-node cluster on 127.0.0.1 with data under ./cluster-data (Ctrl-C stops it)
+cluster: build
+	TALUS_BIN=./$(BIN) bash deploy/cluster/run-3-nodes.sh ./cluster-data
 
 ## bench: the ingest/query benchmark with bounded sizes (see README "Benchmark")
 bench: build

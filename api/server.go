@@ -59,6 +59,9 @@ type ServerOptions struct {
 	Now func() time.Time
 	// Logger receives request failures; nil means slog.Default().
 	Logger *slog.Logger
+	// ClusterStatus, when set, serves GET /api/v1/cluster/status with its
+	// JSON-encoded result; nil answers 404 (a single node on one Pebble).
+	ClusterStatus func() any
 }
 
 // Server is the query API's HTTP handler.
@@ -96,6 +99,12 @@ func NewServer(store *storage.Store, opts ServerOptions) *Server {
 	s.handle("GET /api/v1/labels", "labels", s.labels)
 	s.handle("GET /api/v1/label/{name}/values", "label_values", s.labelValues)
 	s.handle("GET /api/v1/errors/top", "errors_top", s.errorsTop)
+	s.handle("GET /api/v1/cluster/status", "cluster_status", func(*http.Request) (any, error) {
+		if s.opts.ClusterStatus == nil {
+			return nil, &apiError{http.StatusNotFound, "this node is not part of a cluster (start it with --node-id/--raft-addr/--join)"}
+		}
+		return s.opts.ClusterStatus(), nil
+	})
 	s.handle("GET /api/v1/errors/{fingerprint}", "errors_group", s.errorsGroup)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {

@@ -15,6 +15,7 @@ Usage:
   talus errors top [flags]          the error fingerprints with the most errors
   talus errors show FINGERPRINT     one error fingerprint with its trend
   talus errors fingerprint [flags]  fingerprint messages read from stdin, one per line
+  talus cluster status [flags]      nodes and Raft groups of a cluster
   talus bench [flags]               measure ingest and query speed on generated data
   talus version
 
@@ -42,6 +43,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runErrors(args[1:], stdin, stdout, stderr)
 	case "bench":
 		return runBench(args[1:], stdout, stderr)
+	case "cluster":
+		return runCluster(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "talus", version)
 		return 0

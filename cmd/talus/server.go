@@ -12,8 +12,8 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -23,7 +23,6 @@ import (
 	"github.com/talus-logs/talus/api"
 	"github.com/talus-logs/talus/internal/metrics"
 	"github.com/talus-logs/talus/kv"
-	"github.com/talus-logs/talus/kv/pebblekv"
 	"github.com/talus-logs/talus/receiver"
 	"github.com/talus-logs/talus/storage"
 )
@@ -51,6 +50,19 @@ type serverConfig struct {
 	ErrorFingerprints bool `yaml:"error_fingerprints"`
 	// PProf serves Go profiles under /debug/pprof/ on HTTPAddr. Default false.
 	PProf bool `yaml:"pprof"`
+	// Cluster mode: setting any of these runs the node on the multi-Raft
+	// store (raftstore) instead of one Pebble. NodeID is unique and never
+	// reused; RaftAddr is where peers reach this node; Join lists members'
+	// raft addresses (empty: bootstrap a new cluster).
+	NodeID            uint64   `yaml:"node_id"`
+	RaftAddr          string   `yaml:"raft_addr"`
+	Join              []string `yaml:"join"`
+	ReplicationFactor int      `yaml:"replication_factor"`
+}
+
+// clustered reports whether the node runs on the multi-Raft store.
+func (c *serverConfig) clustered() bool {
+	return c.NodeID != 0 || c.RaftAddr != "" || len(c.Join) > 0
 }
 
 func defaultServerConfig() serverConfig {
@@ -71,8 +83,17 @@ Runs a Talus node. With no flags it keeps its data in ./data, receives OTLP
 logs on 127.0.0.1:4317 (gRPC) and 127.0.0.1:4318 (HTTP, POST /v1/logs) and
 serves the query API on 127.0.0.1:7070. A YAML file given with --config sets
 the same options (keys: data_dir, otlp_grpc_addr, otlp_http_addr, http_addr,
-epoch, retention, zone, log_level, error_fingerprints, pprof); flags override
-it.
+epoch, retention, zone, log_level, error_fingerprints, pprof, node_id,
+raft_addr, join, replication_factor); flags override it.
+
+Cluster mode (any of --node-id, --raft-addr, --join): the node keeps its data
+in a multi-Raft store under DATA_DIR/raft, one Raft group per key range. The
+first node starts without --join and bootstraps; every other node joins
+through any member's raft address. Any node accepts OTLP and queries.
+
+  talus server --node-id 1 --raft-addr 127.0.0.1:7101 --data-dir n1
+  talus server --node-id 2 --raft-addr 127.0.0.1:7102 --join 127.0.0.1:7101 \
+               --data-dir n2 --otlp-grpc-addr 127.0.0.1:4327 ...
 
 Flags:
 `
@@ -93,6 +114,10 @@ func parseServerConfig(args []string, stderr io.Writer) (serverConfig, error) {
 	logLevel := fs.String("log-level", cfg.LogLevel, "log level: debug, info, warn, error")
 	errFP := fs.Bool("error-fingerprints", true, "count error records by fingerprint at ingest (serves /api/v1/errors)")
 	pprofOn := fs.Bool("pprof", false, "serve Go profiles under /debug/pprof/ on the query API address")
+	nodeID := fs.Uint64("node-id", 0, "cluster mode: this node's id, unique and never reused")
+	raftAddr := fs.String("raft-addr", "", "cluster mode: raft listen address peers reach this node on (HOST:PORT)")
+	join := fs.String("join", "", "cluster mode: raft addresses of members to join, comma-separated (empty: bootstrap)")
+	rf := fs.Int("replication-factor", 0, "cluster mode: replicas per range (default 3; fewer nodes use all of them)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -134,6 +159,21 @@ func parseServerConfig(args []string, stderr io.Writer) (serverConfig, error) {
 	}
 	if set["pprof"] {
 		cfg.PProf = *pprofOn
+	}
+	if set["node-id"] {
+		cfg.NodeID = *nodeID
+	}
+	override("raft-addr", &cfg.RaftAddr, *raftAddr)
+	if set["join"] {
+		cfg.Join = nil
+		for _, a := range strings.Split(*join, ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				cfg.Join = append(cfg.Join, a)
+			}
+		}
+	}
+	if set["replication-factor"] {
+		cfg.ReplicationFactor = *rf
 	}
 	return cfg, nil
 }
@@ -186,7 +226,7 @@ func tuneGC() {
 
 // node is a running server's parts, for serve and for tests.
 type node struct {
-	kv       *pebblekv.Store
+	kv       kv.Store
 	store    *storage.Store
 	api      *api.Server
 	recv     *receiver.Receiver
@@ -221,7 +261,7 @@ func serve(cfg serverConfig, log *slog.Logger) error {
 		return fmt.Errorf("query API listen: %w", err)
 	}
 	start := time.Now()
-	kvs, err := pebblekv.Open(filepath.Join(cfg.DataDir, "kv"), &pebblekv.Options{Merger: kv.MergerByTable(tableMergers())})
+	kvs, err := openKV(cfg)
 	if errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EWOULDBLOCK) {
 		return fmt.Errorf("data directory %s is in use by another talus server (its lock is held): %w", cfg.DataDir, err)
 	}
@@ -240,7 +280,8 @@ func serve(cfg serverConfig, log *slog.Logger) error {
 	otlpMux := http.NewServeMux()
 	otlpMux.Handle(receiver.LogsPath, n.recv.HTTPHandler())
 	n.httpOTLP = &http.Server{Handler: otlpMux, ReadHeaderTimeout: 10 * time.Second}
-	n.api = api.NewServer(store, api.ServerOptions{Errors: errorsBackend(store, cfg.ErrorFingerprints), Logger: log})
+	n.api = api.NewServer(store, api.ServerOptions{Errors: errorsBackend(store, cfg.ErrorFingerprints), Logger: log,
+		ClusterStatus: clusterStatus(kvs)})
 	var apiHandler http.Handler = n.api
 	if cfg.PProf {
 		mux := http.NewServeMux()
@@ -257,7 +298,7 @@ func serve(cfg serverConfig, log *slog.Logger) error {
 	go func() { errc <- n.httpAPI.Serve(apiLis) }()
 	log.Info("talus ready", "version", version, "data_dir", cfg.DataDir, "otlp_grpc", grpcLis.Addr().String(),
 		"otlp_http", otlpLis.Addr().String(), "api", apiLis.Addr().String(), "epoch", cfg.Epoch,
-		"retention", cfg.Retention, "startup", time.Since(start).Round(time.Millisecond))
+		"retention", cfg.Retention, "startup", time.Since(start).Round(time.Millisecond), "raft", raftAddrOf(kvs))
 
 	go n.maintain(ctx, cfg, log)
 
