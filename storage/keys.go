@@ -37,9 +37,10 @@ const KeyFormatVersion = 1
 //
 //	| 'r' | instance | 0x00 | ^EpochStart | ResourceHash |
 //
-// Posting key (TablePostings), value empty:
+// Posting key (TablePostings), value = posting set (posting_set.go): the
+// hashes of the resources with that attribute value in the epoch, merged:
 //
-//	| 'p' | instance | 0x00 | ^EpochStart | escaped name | 0x00 0x00 | escaped value | 0x00 0x00 | ResourceHash |
+//	| 'p' | instance | 0x00 | ^EpochStart | escaped name | 0x00 0x00 | escaped value | 0x00 0x00 |
 //
 // Activity key (TableActivity), value = zone: a resource wrote entries up to
 // Timestamp (one key per resource per write batch). Scanning it newest first
@@ -192,10 +193,9 @@ func AppendPostingPrefix(dst []byte, instance string, epochStart int64, name str
 	return dst
 }
 
-// AppendPostingKey appends the posting key of (name, value, hash).
-func AppendPostingKey(dst []byte, instance string, epochStart int64, name, value string, hash uint64) []byte {
-	dst = AppendPostingPrefix(dst, instance, epochStart, name, &value)
-	return binary.BigEndian.AppendUint64(dst, hash)
+// AppendPostingKey appends the posting key of (name, value).
+func AppendPostingKey(dst []byte, instance string, epochStart int64, name, value string) []byte {
+	return AppendPostingPrefix(dst, instance, epochStart, name, &value)
 }
 
 // appendEscaped writes s so that 0x00 0x00 can terminate it and the order of

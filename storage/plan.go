@@ -2,7 +2,8 @@ package storage
 
 import (
 	"bytes"
-	"encoding/binary"
+	"errors"
+	"fmt"
 
 	"github.com/talus-logs/talus/kv"
 	"github.com/talus-logs/talus/storage/selector"
@@ -57,60 +58,51 @@ func (s *Store) plan(instance string, epoch int64, sel *selector.Query) (*plan, 
 // answer is exact unless a truncated posting value had to be included.
 func (s *Store) postings(instance string, epoch int64, m *selector.Matcher) (map[uint64]struct{}, bool, error) {
 	out := make(map[uint64]struct{})
+	add := func(h uint64) { out[h] = struct{}{} }
 	if m.Type == selector.MatchEqual {
 		pv := postingValue(m.Value)
-		prefix := AppendPostingPrefix(nil, instance, epoch, m.Name, &pv)
-		err := s.scanHashes(prefix, out)
-		return out, pv == m.Value, err
+		v, err := s.kv.Get(AppendPostingKey(nil, instance, epoch, m.Name, pv))
+		if errors.Is(err, kv.ErrNotFound) {
+			return out, pv == m.Value, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		return out, pv == m.Value, forEachPosting(v, add)
 	}
 	exact := true
-	err := s.scanValues(instance, epoch, m.Name, func(v string, prefix []byte) error {
+	err := s.scanValues(instance, epoch, m.Name, func(v string, set []byte) error {
 		if isTruncatedPosting(v) {
 			exact = false
 		} else if !m.Matches(v) {
 			return nil
 		}
-		return s.scanHashes(prefix, out)
+		return forEachPosting(set, add)
 	})
 	return out, exact, err
 }
 
-func (s *Store) scanHashes(prefix []byte, out map[uint64]struct{}) error {
-	it, err := s.kv.NewIter(&kv.IterOptions{LowerBound: prefix, UpperBound: kv.PrefixEnd(prefix)})
-	if err != nil {
-		return err
-	}
-	defer it.Close()
-	for ok := it.First(); ok; ok = it.Next() {
-		k := it.Key()
-		if len(k) != len(prefix)+8 {
-			continue
-		}
-		out[binary.BigEndian.Uint64(k[len(prefix):])] = struct{}{}
-	}
-	return it.Error()
-}
-
-// scanValues calls fn for each distinct posting value of name in the epoch,
-// with the posting prefix of that value, skipping from value to value.
-func (s *Store) scanValues(instance string, epoch int64, name string, fn func(v string, prefix []byte) error) error {
+// scanValues calls fn for each posting value of name in the epoch, with its
+// posting set (valid only during the call).
+func (s *Store) scanValues(instance string, epoch int64, name string, fn func(v string, set []byte) error) error {
 	namePrefix := AppendPostingPrefix(nil, instance, epoch, name, nil)
 	it, err := s.kv.NewIter(&kv.IterOptions{LowerBound: namePrefix, UpperBound: kv.PrefixEnd(namePrefix)})
 	if err != nil {
 		return err
 	}
 	defer it.Close()
-	for ok := it.First(); ok; {
+	for ok := it.First(); ok; ok = it.Next() {
 		k := it.Key()
 		v, rest, err := readEscaped(k[len(namePrefix):])
 		if err != nil {
 			return err
 		}
-		prefix := append([]byte(nil), k[:len(k)-len(rest)]...)
-		if err := fn(v, prefix); err != nil {
+		if len(rest) != 0 {
+			return fmt.Errorf("%w: posting key %x", ErrBadKey, k)
+		}
+		if err := fn(v, it.Value()); err != nil {
 			return err
 		}
-		ok = it.SeekGE(kv.PrefixEnd(prefix))
 	}
 	return it.Error()
 }

@@ -211,5 +211,5 @@ func mergeEpochSummary(_, older, newer []byte) ([]byte, error) {
 // Mergers returns the merge functions of the tables this package owns, for
 // kv.MergerByTable.
 func Mergers() map[byte]kv.Merger {
-	return map[byte]kv.Merger{TableEpochs: mergeEpochSummary}
+	return map[byte]kv.Merger{TableEpochs: mergeEpochSummary, TablePostings: mergePostingSet}
 }

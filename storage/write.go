@@ -174,21 +174,30 @@ func (s *Store) Write(instance string, logs plog.Logs) (WriteResult, error) {
 	for _, ik := range newlyIndexed {
 		indexSet[[2]uint64{uint64(ik.epoch), ik.hash}] = true
 	}
+	// New resources share most attribute values (service, namespace,
+	// region): their postings are grouped into one operand per value.
+	var postings map[string][]uint64
 	for k, te := range touched {
 		if indexSet[k] {
 			key = AppendResourceKey(key[:0], instance, te.epoch, te.res.Hash)
 			if err := b.Set(key, resourceValue(te.res)); err != nil {
 				return WriteResult{}, err
 			}
+			if postings == nil {
+				postings = make(map[string][]uint64)
+			}
 			for _, p := range te.res.Postings {
-				key = AppendPostingKey(key[:0], instance, te.epoch, p[0], postingValue(p[1]), te.res.Hash)
-				if err := b.Set(key, nil); err != nil {
-					return WriteResult{}, err
-				}
+				key = AppendPostingKey(key[:0], instance, te.epoch, p[0], postingValue(p[1]))
+				postings[string(key)] = append(postings[string(key)], te.res.Hash)
 			}
 		}
 		key = AppendActivityKey(key[:0], instance, te.epoch, te.maxTime, te.res.Hash)
 		if err := b.Set(key, []byte(te.res.Zone)); err != nil {
+			return WriteResult{}, err
+		}
+	}
+	for pk, hashes := range postings {
+		if err := b.Merge([]byte(pk), appendPostingSet(nil, hashes)); err != nil {
 			return WriteResult{}, err
 		}
 	}
