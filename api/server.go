@@ -258,20 +258,37 @@ func parseSelector(v string) (*selector.Query, error) {
 	return sel, nil
 }
 
+// selection reads what every query endpoint takes: the instance, the query
+// and the time range.
+func (s *Server) selection(r *http.Request) (inst string, sel *selector.Query, start, end int64, err error) {
+	if inst, err = s.instance(r); err != nil {
+		return "", nil, 0, 0, err
+	}
+	if sel, err = parseSelector(r.URL.Query().Get("query")); err != nil {
+		return "", nil, 0, 0, err
+	}
+	start, end, err = s.timeRange(r)
+	return inst, sel, start, end, err
+}
+
+// parseStep reads a bucket width: a Go duration (1m) or a number of seconds.
+func parseStep(v string) (time.Duration, error) {
+	if d, err := time.ParseDuration(v); err == nil {
+		return d, nil
+	}
+	secs, err := strconv.ParseFloat(v, 64)
+	if err != nil || secs <= 0 {
+		return 0, badRequest("step %q must be a duration such as 1m or a number of seconds", v)
+	}
+	return time.Duration(secs * float64(time.Second)), nil
+}
+
 func (s *Server) logs(r *http.Request) (any, error) {
-	inst, err := s.instance(r)
+	inst, sel, start, end, err := s.selection(r)
 	if err != nil {
 		return nil, err
 	}
 	q := r.URL.Query()
-	sel, err := parseSelector(q.Get("query"))
-	if err != nil {
-		return nil, err
-	}
-	start, end, err := s.timeRange(r)
-	if err != nil {
-		return nil, err
-	}
 	limit, err := s.limit(r)
 	if err != nil {
 		return nil, err
@@ -429,13 +446,9 @@ func (s *Server) errorsRequest(r *http.Request, defaultRange time.Duration) (Err
 		er.Limit = n
 	}
 	if v := q.Get("step"); v != "" {
-		d, err := time.ParseDuration(v)
+		d, err := parseStep(v)
 		if err != nil {
-			secs, err2 := strconv.ParseFloat(v, 64)
-			if err2 != nil || secs <= 0 {
-				return er, badRequest("step %q must be a duration such as 1m or a number of seconds", v)
-			}
-			d = time.Duration(secs * float64(time.Second))
+			return er, err
 		}
 		if d < time.Minute {
 			return er, badRequest("step %q must be at least 1m (error trends count per minute)", v)

@@ -56,27 +56,15 @@ func LevelOf(num int32, text string) string {
 }
 
 func (s *Server) volume(r *http.Request) (any, error) {
-	inst, err := s.instance(r)
+	inst, sel, start, end, err := s.selection(r)
 	if err != nil {
 		return nil, err
 	}
 	q := r.URL.Query()
-	sel, err := parseSelector(q.Get("query"))
-	if err != nil {
-		return nil, err
-	}
-	start, end, err := s.timeRange(r)
-	if err != nil {
-		return nil, err
-	}
 	step := time.Duration(end-start) / volumeBuckets
 	if v := q.Get("step"); v != "" {
-		if step, err = time.ParseDuration(v); err != nil {
-			secs, err2 := strconv.ParseFloat(v, 64)
-			if err2 != nil {
-				return nil, badRequest("step %q must be a duration such as 1m or a number of seconds", v)
-			}
-			step = time.Duration(secs * float64(time.Second))
+		if step, err = parseStep(v); err != nil {
+			return nil, err
 		}
 	}
 	step = max(step, time.Second)

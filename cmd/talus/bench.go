@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -135,10 +134,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if c.output == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(rep)
-		return 0
+		return printJSON(stdout, rep)
 	}
 	printBenchReport(stdout, rep)
 	return 0

@@ -115,10 +115,7 @@ func runLogs(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if cf.output == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(res)
-		return 0
+		return printJSON(stdout, res)
 	}
 	for _, l := range res.Logs {
 		fmt.Fprintln(stdout, formatLogLine(&l))
@@ -211,10 +208,7 @@ func runErrorsTop(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if cf.output == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(res)
-		return 0
+		return printJSON(stdout, res)
 	}
 	fmt.Fprintf(stdout, "%-10s %-22s %-20s %s\n", "COUNT", "FINGERPRINT", "LAST SEEN", "ERROR")
 	for _, g := range res.Errors {
@@ -259,10 +253,7 @@ func runErrorsShow(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if cf.output == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(g)
-		return 0
+		return printJSON(stdout, g)
 	}
 	first, _ := strconv.ParseInt(g.FirstSeenUnixNano, 10, 64)
 	last, _ := strconv.ParseInt(g.LastSeenUnixNano, 10, 64)
@@ -279,6 +270,16 @@ func runErrorsShow(args []string, stdout, stderr io.Writer) int {
 	for _, p := range g.Trend {
 		ts, _ := strconv.ParseInt(p.TimeUnixNano, 10, 64)
 		fmt.Fprintf(stdout, "  %s %d\n", time.Unix(0, ts).UTC().Format("2006-01-02 15:04"), p.Count)
+	}
+	return 0
+}
+
+// printJSON writes v as indented JSON and returns the exit code.
+func printJSON(w io.Writer, v any) int {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return 1
 	}
 	return 0
 }
