@@ -16,31 +16,17 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/talus-logs/talus/api/wire"
 	"github.com/talus-logs/talus/internal/metrics"
 	"github.com/talus-logs/talus/storage"
 	"github.com/talus-logs/talus/storage/selector"
 )
 
 // ErrorsRequest asks the errors backend for groups of one instance.
-type ErrorsRequest struct {
-	Instance string
-	Selector *selector.Query
-	Start    int64
-	End      int64
-	Limit    int
-	Step     time.Duration
-}
+type ErrorsRequest = wire.ErrorsRequest
 
-// ErrorsBackend serves the error endpoints. The error rollups implement it;
-// a server without one answers those endpoints 501.
-type ErrorsBackend interface {
-	// Top returns the groups with the most errors in the range, by count descending.
-	Top(ctx context.Context, r ErrorsRequest) ([]ErrorGroup, error)
-	// Group returns one fingerprint's group, or nil when it has no errors in the range.
-	Group(ctx context.Context, fingerprint string, r ErrorsRequest) (*ErrorGroup, error)
-	// Fingerprint returns the fingerprint of an error entry, or "" for other entries.
-	Fingerprint(e *storage.Entry) string
-}
+// ErrorsBackend serves the error endpoints; see wire.ErrorsBackend.
+type ErrorsBackend = wire.ErrorsBackend
 
 // ServerOptions configure the query API.
 type ServerOptions struct {

@@ -1,6 +1,10 @@
 package api
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/talus-logs/talus/api/wire"
+)
 
 // InstanceHeader names the tenant of a request; a query never crosses instances.
 const InstanceHeader = "X-Talus-Instance"
@@ -47,25 +51,10 @@ type LabelsResponse struct {
 }
 
 // ErrorGroup is one error fingerprint and its counters over a time range.
-type ErrorGroup struct {
-	Fingerprint       string       `json:"fingerprint"`
-	Count             uint64       `json:"count"`
-	FirstSeenUnixNano string       `json:"first_seen_unix_nano"`
-	LastSeenUnixNano  string       `json:"last_seen_unix_nano"`
-	ExceptionType     string       `json:"exception_type,omitempty"`
-	Message           string       `json:"message"`
-	Template          string       `json:"template"`
-	SampleTraceID     string       `json:"sample_trace_id,omitempty"`
-	Services          []string     `json:"services"`
-	Trend             []TrendPoint `json:"trend"`
-}
+type ErrorGroup = wire.ErrorGroup
 
-// TrendPoint is one bucket of an error trend; buckets with no errors are
-// present with Count 0.
-type TrendPoint struct {
-	TimeUnixNano string `json:"time_unix_nano"`
-	Count        uint64 `json:"count"`
-}
+// TrendPoint is one bucket of an error trend or a volume series.
+type TrendPoint = wire.TrendPoint
 
 // ErrorsTopResponse answers GET /api/v1/errors/top, sorted by count descending.
 type ErrorsTopResponse struct {

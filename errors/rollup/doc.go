@@ -1,7 +1,7 @@
 // Package rollup keeps the error counters: at ingest it counts error records
 // by their v1 fingerprint, per epoch and service, in the store's errors table
 // (storage.TableErrors); at query time it sums them into the top-errors and
-// error-group answers of the query API (api.ErrorsBackend).
+// error-group answers of the query API (wire.ErrorsBackend, re-exported as api.ErrorsBackend).
 //
 // The package owns:
 //

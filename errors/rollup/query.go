@@ -13,21 +13,21 @@ import (
 	"sync"
 	"time"
 
-	"github.com/talus-logs/talus/api"
+	"github.com/talus-logs/talus/api/wire"
 	"github.com/talus-logs/talus/errors/fingerprint"
 	"github.com/talus-logs/talus/kv"
 	"github.com/talus-logs/talus/storage"
 	"github.com/talus-logs/talus/storage/selector"
 )
 
-// Backend answers the error endpoints from the counters (api.ErrorsBackend).
+// Backend answers the error endpoints from the counters (wire.ErrorsBackend).
 // It is safe for concurrent use.
 type Backend struct {
 	store *storage.Store
 	fps   sync.Pool // *scratch, for Fingerprint
 }
 
-var _ api.ErrorsBackend = (*Backend)(nil)
+var _ wire.ErrorsBackend = (*Backend)(nil)
 
 // NewBackend returns the query side over store, whose KV must merge
 // storage.TableErrors with Mergers.
@@ -66,8 +66,8 @@ func DefaultStep(start, end int64) time.Duration {
 	return 24 * time.Hour
 }
 
-// Top implements api.ErrorsBackend.
-func (b *Backend) Top(ctx context.Context, r api.ErrorsRequest) ([]api.ErrorGroup, error) {
+// Top implements wire.ErrorsBackend.
+func (b *Backend) Top(ctx context.Context, r wire.ErrorsRequest) ([]wire.ErrorGroup, error) {
 	q, err := b.newQuery(r)
 	if err != nil {
 		return nil, err
@@ -77,7 +77,7 @@ func (b *Backend) Top(ctx context.Context, r api.ErrorsRequest) ([]api.ErrorGrou
 		return nil, err
 	}
 	groups = topGroups(groups, r.Limit)
-	out := make([]api.ErrorGroup, 0, len(groups))
+	out := make([]wire.ErrorGroup, 0, len(groups))
 	for _, g := range groups {
 		out = append(out, q.render(g))
 	}
@@ -137,9 +137,9 @@ func topGroups(groups []*group, limit int) []*group {
 	return h
 }
 
-// Group implements api.ErrorsBackend. A malformed fingerprint is a bad
+// Group implements wire.ErrorsBackend. A malformed fingerprint is a bad
 // query (storage.ErrBadQuery, answered 400).
-func (b *Backend) Group(ctx context.Context, fp string, r api.ErrorsRequest) (*api.ErrorGroup, error) {
+func (b *Backend) Group(ctx context.Context, fp string, r wire.ErrorsRequest) (*wire.ErrorGroup, error) {
 	f, err := fingerprint.Parse(fp)
 	if err != nil {
 		return nil, fmt.Errorf("%w: fingerprint %q: %v", storage.ErrBadQuery, fp, err)
@@ -156,7 +156,7 @@ func (b *Backend) Group(ctx context.Context, fp string, r api.ErrorsRequest) (*a
 	return &eg, nil
 }
 
-// Fingerprint implements api.ErrorsBackend: the fingerprint text of a stored
+// Fingerprint implements wire.ErrorsBackend: the fingerprint text of a stored
 // error entry, recomputed from its body, attributes and resource as the
 // hook computed it at ingest; "" for an entry that is not an error.
 func (b *Backend) Fingerprint(e *storage.Entry) string {
@@ -170,7 +170,7 @@ func (b *Backend) Fingerprint(e *storage.Entry) string {
 
 // query is one Top or Group call.
 type query struct {
-	r        api.ErrorsRequest
+	r        wire.ErrorsRequest
 	kv       kv.Store
 	epochDur int64
 	step     int64
@@ -196,7 +196,7 @@ func (q *query) serviceID(service []byte) int32 {
 	return id
 }
 
-func (b *Backend) newQuery(r api.ErrorsRequest) (*query, error) {
+func (b *Backend) newQuery(r wire.ErrorsRequest) (*query, error) {
 	if r.Start > r.End {
 		return nil, fmt.Errorf("%w: start after end", storage.ErrBadQuery)
 	}
@@ -486,14 +486,14 @@ func (q *query) offerSample(g *group, sample, service []byte, arena *groupArena)
 	g.sampleService = id
 }
 
-func (q *query) render(g *group) api.ErrorGroup {
-	eg := api.ErrorGroup{
+func (q *query) render(g *group) wire.ErrorGroup {
+	eg := wire.ErrorGroup{
 		Fingerprint:       g.fp.String(),
 		Count:             g.count,
 		FirstSeenUnixNano: strconv.FormatInt(g.first, 10),
 		LastSeenUnixNano:  strconv.FormatInt(g.last, 10),
 		Services:          make([]string, 0, min(len(g.services), MaxServicesShown)),
-		Trend:             make([]api.TrendPoint, q.buckets),
+		Trend:             make([]wire.TrendPoint, q.buckets),
 	}
 	if g.sample != nil {
 		s := decodeSample(g.sample)
