@@ -3,7 +3,7 @@ GO        ?= go
 BIN       ?= bin/talus
 CACHE_DIR ?= $(HOME)/.cache/talus
 
-.PHONY: all build run cluster test test-go test-e2e collector plugin plugin-test bench bench-full fuzz vet fmt clean
+.PHONY: all build run cluster soak-cluster test test-go test-e2e collector plugin plugin-test bench bench-full fuzz vet fmt clean
 
 all: build
 
@@ -44,6 +44,10 @@ plugin-test:
 ## cluster: a 3-node cluster on 127.0.0.1 with data under ./cluster-data (Ctrl-C stops it)
 cluster: build
 	TALUS_BIN=./$(BIN) bash deploy/cluster/run-3-nodes.sh ./cluster-data
+
+## soak-cluster: 20 kill -9 / restart cycles of the leader in a 3-process cluster under OTLP ingest
+soak-cluster:
+	TALUS_KILL_CYCLES=20 $(GO) test -count=1 -timeout 15m -run TestClusterKillLeaderUnderIngest -v ./cmd/talus
 
 ## bench: the ingest/query benchmark with bounded sizes (see README "Benchmark")
 bench: build

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -79,4 +80,18 @@ func TestThreeNodeCluster(t *testing.T) {
 	for _, n := range nodes {
 		n.stop()
 	}
+}
+
+// httpGetJSON GETs url and decodes a 200 answer into out; it returns the
+// status and, for other answers or failures, a non-nil error text.
+func httpGetJSON(url string, out any) (int, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return resp.StatusCode, fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return 200, json.NewDecoder(resp.Body).Decode(out)
 }
