@@ -49,10 +49,10 @@ Flags:
 `
 
 type benchConfig struct {
-	records, resources, batch, senders, queries, ceilingRecords, highCard int
-	span                                                                  time.Duration
-	dir, output, pprofOut                                                 string
-	keep                                                                  bool
+	records, resources, batch, senders, queries, ceilingRecords, highCard, clusterNodes int
+	span                                                                                time.Duration
+	dir, output, pprofOut                                                               string
+	keep                                                                                bool
 }
 
 // benchPhase is what one ingest run measured.
@@ -75,16 +75,19 @@ type benchPhase struct {
 }
 
 type benchReport struct {
-	Senders          int         `json:"senders"`
-	Batch            int         `json:"batch"`
-	Main             benchPhase  `json:"main"`
-	CeilingRecords   int         `json:"ceiling_records"`
-	CeilingPerSec    float64     `json:"pebble_ceiling_records_per_sec"`
-	IngestVsCeiling  float64     `json:"ingest_vs_ceiling"`
-	HighCardinality  *benchPhase `json:"high_cardinality,omitempty"`
-	HighCardVsMain   float64     `json:"high_cardinality_ingest_vs_main,omitempty"`
-	GOMAXPROCS       int         `json:"cores"`
-	StartedAtRFC3339 string      `json:"started_at"`
+	Senders          int           `json:"senders"`
+	Batch            int           `json:"batch"`
+	Main             benchPhase    `json:"main"`
+	CeilingRecords   int           `json:"ceiling_records"`
+	CeilingPerSec    float64       `json:"pebble_ceiling_records_per_sec"`
+	IngestVsCeiling  float64       `json:"ingest_vs_ceiling"`
+	HighCardinality  *benchPhase   `json:"high_cardinality,omitempty"`
+	HighCardVsMain   float64       `json:"high_cardinality_ingest_vs_main,omitempty"`
+	Cluster1         *clusterPhase `json:"cluster_1_node,omitempty"`
+	ClusterN         *clusterPhase `json:"cluster_n_nodes,omitempty"`
+	ClusterNVs1      float64       `json:"cluster_n_vs_1_node,omitempty"`
+	GOMAXPROCS       int           `json:"cores"`
+	StartedAtRFC3339 string        `json:"started_at"`
 }
 
 func runBench(args []string, stdout, stderr io.Writer) int {
@@ -99,6 +102,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&c.queries, "queries", 300, "queries per latency figure")
 	fs.IntVar(&c.ceilingRecords, "ceiling-records", -1, "records written straight into Pebble for the ceiling: -1 all of them, 0 skips the ceiling")
 	fs.IntVar(&c.highCard, "high-cardinality", 0, "also ingest the same number of records from this many distinct resources (e.g. 1000000)")
+	fs.IntVar(&c.clusterNodes, "cluster", 0, "also ingest the same records into a 1-node and an N-node cluster (RF=min(3,N)), e.g. 3")
 	fs.DurationVar(&c.span, "span", 2*time.Hour, "time span the records' timestamps cover, ending now")
 	fs.StringVar(&c.dir, "dir", "", "working directory (default: a new temporary directory, removed afterwards)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the working directory")
@@ -160,6 +164,21 @@ func bench(c benchConfig, log io.Writer) (*benchReport, error) {
 		rep.CeilingPerSec = rate
 		rep.IngestVsCeiling = main.RecordsPerSec / rate
 	}
+	if c.clusterNodes > 0 {
+		bodies, _, err := genBodies(c, c.resources, "cluster", false, &benchPhase{}, log)
+		if err != nil {
+			return nil, err
+		}
+		if rep.Cluster1, err = benchCluster(c, bodies, 1, log); err != nil {
+			return nil, err
+		}
+		if c.clusterNodes > 1 {
+			if rep.ClusterN, err = benchCluster(c, bodies, c.clusterNodes, log); err != nil {
+				return nil, err
+			}
+			rep.ClusterNVs1 = rep.ClusterN.RecordsPerSec / rep.Cluster1.RecordsPerSec
+		}
+	}
 	if c.highCard > 0 {
 		hc, _, err := benchPhaseRun(c, c.highCard, "high-cardinality", false, log)
 		if err != nil {
@@ -179,31 +198,10 @@ type ceilingRow struct{ key, val []byte }
 func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, log io.Writer) (*benchPhase, []ceilingRow, error) {
 	ph := &benchPhase{Resources: resources, Records: c.records}
 	now := time.Now()
-	gen := loadgen.New(loadgen.Config{Seed: 1, Resources: resources, Start: now.Add(-c.span), Span: c.span, Total: c.records})
-	progress(log, "%s: generating %d records from %d resources in requests of %d…", name, c.records, resources, c.batch)
-	var bodies [][]byte
-	var ceiling []ceilingRow
-	var zbuf bytes.Buffer
-	zw := gzip.NewWriter(&zbuf)
-	genStart := time.Now()
-	for made := 0; made < c.records; made += c.batch {
-		ld := gen.Batch(min(c.batch, c.records-made))
-		raw, err := plogotlp.NewExportRequestFromLogs(ld).MarshalProto()
-		if err != nil {
-			return nil, nil, err
-		}
-		zbuf.Reset()
-		zw.Reset(&zbuf)
-		_, _ = zw.Write(raw)
-		_ = zw.Close()
-		bodies = append(bodies, bytes.Clone(zbuf.Bytes()))
-		ph.OTLPProtoBytes += int64(len(raw))
-		ph.OTLPGzipBytes += int64(zbuf.Len())
-		if wantCeiling && len(ceiling) < c.ceilingRecords {
-			ceiling = appendCeilingRows(ceiling, ld, c.ceilingRecords)
-		}
+	bodies, ceiling, err := genBodies(c, resources, name, wantCeiling, ph, log)
+	if err != nil {
+		return nil, nil, err
 	}
-	progress(log, "%s: generated %d requests (%.1f MB gzip'd OTLP) in %s", name, len(bodies), float64(ph.OTLPGzipBytes)/1e6, time.Since(genStart).Round(time.Millisecond))
 
 	dataDir := filepath.Join(c.dir, name)
 	srv, err := startBenchServer(dataDir, log, c.pprofOut != "")
@@ -217,7 +215,7 @@ func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, 
 	cpu0, _ := procCPU(srv.cmd.Process.Pid)
 	progress(log, "%s: ingesting over OTLP/HTTP with %d senders…", name, c.senders)
 	t0 := time.Now()
-	if err := sendAll(srv.otlpURL, bodies, c.senders, log); err != nil {
+	if err := sendAll([]string{srv.otlpURL}, bodies, c.senders, log); err != nil {
 		return nil, nil, err
 	}
 	ph.IngestSeconds = time.Since(t0).Seconds()
@@ -287,6 +285,103 @@ func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, 
 	ph.AllP50Ms, ph.AllP99Ms = percentile(all, 0.50), percentile(all, 0.99)
 	progress(log, "%s: latest 100 one job p50 %.2f ms p99 %.2f ms; everything p50 %.2f ms p99 %.2f ms", name, ph.JobP50Ms, ph.JobP99Ms, ph.AllP50Ms, ph.AllP99Ms)
 	return ph, ceiling, srv.stop()
+}
+
+// genBodies generates the workload as gzip'd OTLP requests (and, when asked,
+// the same records as ceiling rows), adding their sizes to ph.
+func genBodies(c benchConfig, resources int, name string, wantCeiling bool, ph *benchPhase, log io.Writer) ([][]byte, []ceilingRow, error) {
+	now := time.Now()
+	gen := loadgen.New(loadgen.Config{Seed: 1, Resources: resources, Start: now.Add(-c.span), Span: c.span, Total: c.records})
+	progress(log, "%s: generating %d records from %d resources in requests of %d…", name, c.records, resources, c.batch)
+	var bodies [][]byte
+	var ceiling []ceilingRow
+	var zbuf bytes.Buffer
+	zw := gzip.NewWriter(&zbuf)
+	genStart := time.Now()
+	for made := 0; made < c.records; made += c.batch {
+		ld := gen.Batch(min(c.batch, c.records-made))
+		raw, err := plogotlp.NewExportRequestFromLogs(ld).MarshalProto()
+		if err != nil {
+			return nil, nil, err
+		}
+		zbuf.Reset()
+		zw.Reset(&zbuf)
+		_, _ = zw.Write(raw)
+		_ = zw.Close()
+		bodies = append(bodies, bytes.Clone(zbuf.Bytes()))
+		ph.OTLPProtoBytes += int64(len(raw))
+		ph.OTLPGzipBytes += int64(zbuf.Len())
+		if wantCeiling && len(ceiling) < c.ceilingRecords {
+			ceiling = appendCeilingRows(ceiling, ld, c.ceilingRecords)
+		}
+	}
+	progress(log, "%s: generated %d requests (%.1f MB gzip'd OTLP) in %s", name, len(bodies), float64(ph.OTLPGzipBytes)/1e6, time.Since(genStart).Round(time.Millisecond))
+	return bodies, ceiling, nil
+}
+
+// clusterPhase is what an ingest into a cluster measured.
+type clusterPhase struct {
+	Nodes             int     `json:"nodes"`
+	ReplicationFactor int     `json:"replication_factor"`
+	RecordsPerSec     float64 `json:"records_per_sec"`
+	CPUPerRecUs       float64 `json:"cpu_us_per_record_all_nodes"`
+}
+
+// benchCluster starts n talus servers in cluster mode on 127.0.0.1, sends
+// the requests to them in turn and measures the rate and the CPU of all.
+func benchCluster(c benchConfig, bodies [][]byte, n int, log io.Writer) (*clusterPhase, error) {
+	progress(log, "cluster: starting %d nodes…", n)
+	var srvs []*benchServer
+	defer func() {
+		for _, s := range srvs {
+			s.kill()
+		}
+	}()
+	var first string
+	for i := 1; i <= n; i++ {
+		raft, err := freeAddr()
+		if err != nil {
+			return nil, err
+		}
+		extra := []string{"--node-id", strconv.Itoa(i), "--raft-addr", raft}
+		if first != "" {
+			extra = append(extra, "--join", first)
+		} else {
+			first = raft
+		}
+		s, err := startBenchServer(filepath.Join(c.dir, fmt.Sprintf("cluster%d-node%d", n, i)), log, false, extra...)
+		if err != nil {
+			return nil, err
+		}
+		srvs = append(srvs, s)
+	}
+	urls := make([]string, len(srvs))
+	var cpu0 time.Duration
+	for i, s := range srvs {
+		urls[i] = s.otlpURL
+		d, _ := procCPU(s.cmd.Process.Pid)
+		cpu0 += d
+	}
+	progress(log, "cluster: ingesting into %d nodes over OTLP/HTTP with %d senders…", n, c.senders)
+	t0 := time.Now()
+	if err := sendAll(urls, bodies, c.senders, log); err != nil {
+		return nil, err
+	}
+	el := time.Since(t0).Seconds()
+	var cpu1 time.Duration
+	for _, s := range srvs {
+		d, _ := procCPU(s.cmd.Process.Pid)
+		cpu1 += d
+	}
+	ph := &clusterPhase{Nodes: n, ReplicationFactor: min(3, n), RecordsPerSec: float64(c.records) / el,
+		CPUPerRecUs: (cpu1 - cpu0).Seconds() * 1e6 / float64(c.records)}
+	progress(log, "cluster: %d nodes, RF=%d: %.0f records/s, %.2f µs CPU per record over all nodes", n, ph.ReplicationFactor, ph.RecordsPerSec, ph.CPUPerRecUs)
+	for _, s := range srvs {
+		if err := s.stop(); err != nil {
+			return nil, err
+		}
+	}
+	return ph, nil
 }
 
 func appendCeilingRows(rows []ceilingRow, ld plog.Logs, limit int) []ceilingRow {
@@ -361,7 +456,7 @@ func benchCeiling(c benchConfig, rows []ceilingRow, log io.Writer) (float64, err
 	return rate, nil
 }
 
-func sendAll(url string, bodies [][]byte, senders int, log io.Writer) error {
+func sendAll(urls []string, bodies [][]byte, senders int, log io.Writer) error {
 	var next atomic.Int64
 	var sent atomic.Int64
 	var wg sync.WaitGroup
@@ -390,7 +485,7 @@ func sendAll(url string, bodies [][]byte, senders int, log io.Writer) error {
 				if i >= len(bodies) {
 					return
 				}
-				if err := sendOne(client, url, bodies[i]); err != nil {
+				if err := sendOne(client, urls[i%len(urls)], bodies[i]); err != nil {
 					errc <- err
 					return
 				}
@@ -492,7 +587,7 @@ func saveProfile(apiURL, path string, log io.Writer) {
 	progress(log, "cpu profile of the server written to %s", path)
 }
 
-func startBenchServer(dataDir string, log io.Writer, pprof bool) (*benchServer, error) {
+func startBenchServer(dataDir string, log io.Writer, pprof bool, extra ...string) (*benchServer, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -503,8 +598,9 @@ func startBenchServer(dataDir string, log io.Writer, pprof bool) (*benchServer, 
 			return nil, err
 		}
 	}
-	cmd := exec.Command(exe, "server", "--data-dir", dataDir, "--otlp-grpc-addr", addrs[0],
-		"--otlp-http-addr", addrs[1], "--http-addr", addrs[2], "--log-level", "warn", "--pprof="+strconv.FormatBool(pprof))
+	args := append([]string{"server", "--data-dir", dataDir, "--otlp-grpc-addr", addrs[0],
+		"--otlp-http-addr", addrs[1], "--http-addr", addrs[2], "--log-level", "warn", "--pprof=" + strconv.FormatBool(pprof)}, extra...)
+	cmd := exec.Command(exe, args...)
 	cmd.Stderr = log
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start server: %w", err)
@@ -636,6 +732,13 @@ func printBenchReport(w io.Writer, r *benchReport) {
 	row("disk / gzip'd OTLP", "%.2f", m.DiskBytesPerRecord/m.GzipBytesPerRecord)
 	row("latest 100, one job: p50 / p99", "%.2f / %.2f ms", m.JobP50Ms, m.JobP99Ms)
 	row("latest 100, everything: p50 / p99", "%.2f / %.2f ms", m.AllP50Ms, m.AllP99Ms)
+	if cl := r.Cluster1; cl != nil {
+		row("cluster, 1 node (raftstore, RF=1)", "%.0f records/s, %.2f µs CPU per record", cl.RecordsPerSec, cl.CPUPerRecUs)
+	}
+	if cl := r.ClusterN; cl != nil {
+		row(fmt.Sprintf("cluster, %d nodes (RF=%d)", cl.Nodes, cl.ReplicationFactor), "%.0f records/s (%.2f× the 1-node cluster, %.2f× the single node), %.2f µs CPU per record over all nodes",
+			cl.RecordsPerSec, r.ClusterNVs1, cl.RecordsPerSec/m.RecordsPerSec, cl.CPUPerRecUs)
+	}
 	if h := r.HighCardinality; h != nil {
 		row("high cardinality: resources", "%d", h.Resources)
 		row("high cardinality: ingest rate", "%.0f records/s (%.2f× the %d-resource rate)", h.RecordsPerSec, r.HighCardVsMain, m.Resources)
