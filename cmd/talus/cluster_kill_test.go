@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
@@ -11,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/talus-logs/talus/api"
 	"github.com/talus-logs/talus/raftstore"
 )
 
@@ -155,7 +152,7 @@ func TestClusterKillLeaderUnderIngest(t *testing.T) {
 	if len(acked) == 0 {
 		t.Fatal("nothing was acknowledged")
 	}
-	got := allBodies(t, members[0].srv.apiURL)
+	got := bodies(t, members[0].srv.apiURL)
 	for b := range acked {
 		if got[b] != 1 {
 			t.Fatalf("acknowledged record %s read %d times, want once (%d acknowledged)", b, got[b], len(acked))
@@ -169,29 +166,3 @@ func TestClusterKillLeaderUnderIngest(t *testing.T) {
 	t.Logf("%d acknowledged records, all read exactly once after %d kill/restart cycles", len(acked), cycles)
 }
 
-// allBodies reads every entry's body of the last hour, 10,000 per page.
-func allBodies(t *testing.T, apiURL string) map[string]int {
-	t.Helper()
-	c := api.NewClient(apiURL)
-	out := map[string]int{}
-	q := api.LogsQuery{Query: "{}", Start: time.Now().Add(-time.Hour), End: time.Now().Add(time.Minute), Limit: 10000}
-	for page := 0; page < 1000; page++ {
-		res, err := c.Logs(context.Background(), q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, l := range res.Logs {
-			var b string
-			if err := json.Unmarshal(l.Body, &b); err != nil {
-				t.Fatalf("body %s: %v", l.Body, err)
-			}
-			out[b]++
-		}
-		if res.NextCursor == "" {
-			return out
-		}
-		q.Cursor = res.NextCursor
-	}
-	t.Fatal("more than 1000 pages")
-	return nil
-}

@@ -213,13 +213,14 @@ func (s *talusServer) sendHTTP(ld plog.Logs) bool {
 	return resp.StatusCode == http.StatusOK
 }
 
-// bodies returns every entry's body in the last hour, paging through the API.
+// bodies returns every entry's body in the last hour, paging through the API
+// 10,000 entries at a time.
 func bodies(t *testing.T, apiURL string) map[string]int {
 	t.Helper()
 	c := api.NewClient(apiURL)
 	out := map[string]int{}
-	q := api.LogsQuery{Query: "{}", Start: time.Now().Add(-time.Hour), End: time.Now().Add(time.Minute), Limit: 500}
-	for page := 0; page < 100; page++ {
+	q := api.LogsQuery{Query: "{}", Start: time.Now().Add(-time.Hour), End: time.Now().Add(time.Minute), Limit: 10000}
+	for page := 0; page < 1000; page++ {
 		res, err := c.Logs(context.Background(), q)
 		if err != nil {
 			t.Fatal(err)
@@ -236,7 +237,7 @@ func bodies(t *testing.T, apiURL string) map[string]int {
 		}
 		q.Cursor = res.NextCursor
 	}
-	t.Fatal("more than 100 pages")
+	t.Fatal("more than 1000 pages")
 	return nil
 }
 
