@@ -165,4 +165,3 @@ func TestClusterKillLeaderUnderIngest(t *testing.T) {
 	}
 	t.Logf("%d acknowledged records, all read exactly once after %d kill/restart cycles", len(acked), cycles)
 }
-
