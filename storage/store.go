@@ -32,6 +32,10 @@ type Options struct {
 	// with the batch the record goes into, so that other tables (error
 	// counters) commit atomically with the entries.
 	OnRecord RecordHook
+	// NewWriteHook, when set, is called once per write for a WriteHook that
+	// sees every accepted record and then adds its writes once to the same
+	// batch: the cheaper form of OnRecord for aggregates.
+	NewWriteHook func() WriteHook
 }
 
 func (o *Options) ensureDefaults() {

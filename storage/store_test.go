@@ -350,3 +350,37 @@ func TestManyResources(t *testing.T) {
 	}
 	checkQueries(t, s, recs, 13, 100, 5000)
 }
+
+// countingHook counts the records of one write and writes the count in
+// Finish, into the same batch.
+type countingHook struct {
+	n      int
+	closed *int
+}
+
+func (h *countingHook) Record(rc *RecordContext) { h.n++ }
+func (h *countingHook) Finish(b RecordBatch) error {
+	return b.Set([]byte{TableMeta, 'n'}, []byte(fmt.Sprint(h.n)))
+}
+func (h *countingHook) Close() { *h.closed++ }
+
+func TestWriteHookSeesAcceptedRecordsOnce(t *testing.T) {
+	closed := 0
+	s := openTestStore(t, t.TempDir(), Options{NewWriteHook: func() WriteHook { return &countingHook{closed: &closed} }})
+	recs := []rec{
+		{job: "a", pod: "p", ts: t0.UnixNano(), sev: 17, body: "x"},
+		{job: "b", pod: "p", ts: t0.UnixNano() + 1, sev: 9, body: "y"},
+		{job: "a", pod: "p", ts: t0.Add(100 * time.Hour).UnixNano(), sev: 9, body: "rejected: in the future"},
+	}
+	res, err := s.Write("default", makeLogs(recs))
+	if err != nil || res.Accepted != 2 {
+		t.Fatalf("Write = %+v, %v", res, err)
+	}
+	v, err := s.KV().Get([]byte{TableMeta, 'n'})
+	if err != nil || string(v) != "2" {
+		t.Fatalf("hook counted %q, %v; want the 2 accepted records", v, err)
+	}
+	if closed != 1 {
+		t.Fatalf("hook closed %d times, want 1", closed)
+	}
+}

@@ -27,6 +27,17 @@ type RecordContext struct {
 // fails the whole write.
 type RecordHook func(b RecordBatch, rc *RecordContext) error
 
+// WriteHook aggregates the records of one write: Record is called for every
+// accepted record, then Finish once with the write's batch before it
+// commits, then Close, also when the write fails. Record must not keep rc
+// (it is reused), but what rc points into (the request) stays valid until
+// Finish. A WriteHook belongs to one write.
+type WriteHook interface {
+	Record(rc *RecordContext)
+	Finish(b RecordBatch) error
+	Close()
+}
+
 // RecordBatch is the part of kv.Batch a hook may use.
 type RecordBatch interface {
 	Set(key, value []byte) error
@@ -85,6 +96,11 @@ func (s *Store) Write(instance string, logs plog.Logs) (WriteResult, error) {
 		rc       RecordContext
 	)
 	rc.Instance = instance
+	var wh WriteHook
+	if s.opts.NewWriteHook != nil {
+		wh = s.opts.NewWriteHook()
+		defer wh.Close()
+	}
 	rls := logs.ResourceLogs()
 	for i := 0; i < rls.Len(); i++ {
 		rl := rls.At(i)
@@ -134,11 +150,14 @@ func (s *Store) Write(instance string, logs plog.Logs) (WriteResult, error) {
 				if err := b.Set(key, val); err != nil {
 					return WriteResult{}, fmt.Errorf("batch: %w", err)
 				}
+				rc.EpochStart, rc.Timestamp, rc.Record = epoch, ts, rec
 				if s.opts.OnRecord != nil {
-					rc.EpochStart, rc.Timestamp, rc.Record = epoch, ts, rec
 					if err := s.opts.OnRecord(b, &rc); err != nil {
 						return WriteResult{}, err
 					}
+				}
+				if wh != nil {
+					wh.Record(&rc)
 				}
 				res.Accepted++
 				res.Bytes += len(val)
@@ -203,6 +222,11 @@ func (s *Store) Write(instance string, logs plog.Logs) (WriteResult, error) {
 	}
 	for epoch, es := range epochs {
 		if err := b.Merge(EpochKey(instance, epoch), es.encode()); err != nil {
+			return WriteResult{}, err
+		}
+	}
+	if wh != nil {
+		if err := wh.Finish(b); err != nil {
 			return WriteResult{}, err
 		}
 	}

@@ -21,24 +21,22 @@ func tableMergers() map[byte]kv.Merger {
 	return m
 }
 
-// withErrorHook adds the error counters to the write path when enabled.
+// withErrorHook adds the error counters to the write path when enabled:
+// one rollup.Write per write, so that each counter gets one merge operand
+// per write rather than one per error record.
 func withErrorHook(o storage.Options, enabled bool) storage.Options {
 	if !enabled {
 		return o
 	}
-	hook := rollup.NewRecorder().Hook
-	if prev := o.OnRecord; prev != nil {
-		o.OnRecord = func(b storage.RecordBatch, rc *storage.RecordContext) error {
-			if err := prev(b, rc); err != nil {
-				return err
-			}
-			return hook(b, rc)
-		}
-		return o
-	}
-	o.OnRecord = hook
+	rec := rollup.NewRecorder()
+	o.NewWriteHook = func() storage.WriteHook { return rollupWrite{rec.NewWrite()} }
 	return o
 }
+
+// rollupWrite adapts a rollup.Write to storage.WriteHook.
+type rollupWrite struct{ *rollup.Write }
+
+func (w rollupWrite) Finish(b storage.RecordBatch) error { return w.Flush(b) }
 
 // errorsBackend returns the error endpoints' backend, or nil when disabled.
 func errorsBackend(store *storage.Store, enabled bool) api.ErrorsBackend {

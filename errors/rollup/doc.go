@@ -59,12 +59,11 @@
 //
 // # Write cost
 //
-// The hook is called per record and storage.RecordHook has no end-of-write
-// call, so Recorder.Hook merges one operand per error record rather than per
-// counter per write. Operands are small (about 25 bytes; the sample is
-// carried only while it may be the earliest of its counter) and Pebble folds
-// them together when a memtable is flushed. Write is the pre-aggregating
-// path (Record per record, Flush once per write: one operand per counter per
-// write), ready for a store that calls back at the end of a write; it is
-// tested to give the same counters as the hook. See docs/errors.md.
+// Write is the path talus server uses (through storage.Options.NewWriteHook):
+// Record per record, Flush once per write, so each counter gets one merge
+// operand per write. Recorder.Hook (a storage.RecordHook) merges one operand
+// per error record instead; operands are small (about 25 bytes; the sample
+// is carried only while it may be the earliest of its counter) and Pebble
+// folds them when a memtable is flushed. The two are tested to give the same
+// counters. See docs/errors.md.
 package rollup

@@ -10,8 +10,7 @@ import (
 
 // Write sums the errors of one write per counter, so that the write merges
 // one operand per counter instead of one per error record. It is the cheap
-// path for a store that can call back once at the end of a write (which
-// storage.Options cannot yet; see doc.go):
+// path, used through storage.Options.NewWriteHook (cmd/talus wires it):
 //
 //  1. w := recorder.NewWrite()
 //  2. w.Record(rc) for every accepted record;
