@@ -138,7 +138,10 @@ func newGRPCTransport(n *node, addr string) (*grpcTransport, error) {
 		addrs: map[uint64]string{}, peers: map[uint64]*peer{}, conns: map[uint64]*grpc.ClientConn{},
 		stopc: make(chan struct{}),
 	}
-	t.srv = grpc.NewServer(grpc.MaxRecvMsgSize(maxGRPCMessageSize), grpc.MaxSendMsgSize(maxGRPCMessageSize))
+	// WaitForHandlers: Stop returns only once every handler has, so that no
+	// handler touches the storage engines after the node closes them.
+	t.srv = grpc.NewServer(grpc.MaxRecvMsgSize(maxGRPCMessageSize), grpc.MaxSendMsgSize(maxGRPCMessageSize),
+		grpc.WaitForHandlers(true))
 	t.srv.RegisterService(&raftServiceDesc, n)
 	go func() { _ = t.srv.Serve(lis) }()
 	return t, nil

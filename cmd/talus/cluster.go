@@ -15,7 +15,19 @@ import (
 	"github.com/talus-logs/talus/kv"
 	"github.com/talus-logs/talus/kv/pebblekv"
 	"github.com/talus-logs/talus/raftstore"
+	"github.com/talus-logs/talus/storage"
 )
+
+// tableSplits starts a cluster with one range per table of the log model,
+// so that tables can get their own replication and tier settings.
+func tableSplits() [][]byte {
+	var out [][]byte
+	for _, t := range []byte{storage.TableErrors, storage.TableLogs, storage.TableMeta, storage.TablePostings,
+		storage.TableResources, storage.TableEpochs, storage.TableActivity} {
+		out = append(out, []byte{t})
+	}
+	return out
+}
 
 // openKV opens the node's store: one Pebble, or in cluster mode the
 // multi-Raft store.
@@ -31,6 +43,7 @@ func openKV(cfg serverConfig) (kv.Store, error) {
 		Join:              cfg.Join,
 		Merger:            merger,
 		ReplicationFactor: cfg.ReplicationFactor,
+		InitialSplits:     tableSplits(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open cluster store: %w", err)

@@ -268,7 +268,7 @@ func serve(cfg serverConfig, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	store, err := storage.Open(kvs, withErrorHook(sopts, cfg.ErrorFingerprints))
+	store, err := openStorage(ctx, kvs, withErrorHook(sopts, cfg.ErrorFingerprints), cfg.clustered(), log)
 	if err != nil {
 		kvs.Close()
 		return err
@@ -311,6 +311,28 @@ func serve(cfg serverConfig, log *slog.Logger) error {
 	}
 	n.shutdown(log)
 	return serveErr
+}
+
+// openStorage opens the log model on kvs. A node that has just joined a
+// cluster may not know every range yet (the range directory arrives
+// through the meta group), so in cluster mode a failed open is retried
+// for up to a minute.
+func openStorage(ctx context.Context, kvs kv.Store, o storage.Options, clustered bool, log *slog.Logger) (*storage.Store, error) {
+	deadline := time.Now().Add(time.Minute)
+	for attempt := 1; ; attempt++ {
+		store, err := storage.Open(kvs, o)
+		if err == nil || !clustered || time.Now().After(deadline) {
+			return store, err
+		}
+		if attempt == 1 || attempt%10 == 0 {
+			log.Info("waiting for the cluster's ranges", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 // shutdown stops accepting work, waits for in-flight writes (each is
