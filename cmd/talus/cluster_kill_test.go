@@ -1,15 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"net/http"
 	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 	"time"
 
 	"github.com/talus-logs/talus/raftstore"
+	"github.com/talus-logs/talus/receiver"
 	"github.com/talus-logs/talus/storage"
 )
 
@@ -72,26 +77,47 @@ func TestClusterKillLeaderUnderIngest(t *testing.T) {
 		stop    = make(chan struct{})
 		done    = make(chan struct{})
 	)
+	// Kill only once every range has three voters: a range whose other
+	// replicas are still learners cannot survive losing its one voter.
+	waitFullyReplicated(t, members[0].srv.apiURL, 3)
 	lastAck.Store(time.Now().UnixNano())
-	go func() {
-		defer close(done)
-		for seq := 0; seq < 1_000_000; seq++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			mu.Lock()
-			target := members[seq%3]
-			ok := live[seq%3]
-			srv := target.srv
-			mu.Unlock()
-			if !ok {
-				continue
-			}
-			prefix := fmt.Sprintf("k%06d", seq)
-			ld := batch(prefix, 20)
-			if srv.sendHTTP(ld) {
+	// Four senders with a request timeout, as a collector's exporter queue
+	// has: a request caught in the election after a kill times out or gets
+	// a 503 and is retried later, while the others carry on.
+	const senders = 4
+	client := &http.Client{Timeout: 5 * time.Second}
+	var sendersDone sync.WaitGroup
+	for w := 0; w < senders; w++ {
+		sendersDone.Add(1)
+		go func() {
+			defer sendersDone.Done()
+			for seq := w; seq < 4_000_000; seq += senders {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				mu.Lock()
+				ok := live[seq%3]
+				srv := members[seq%3].srv
+				mu.Unlock()
+				if !ok {
+					continue
+				}
+				prefix := fmt.Sprintf("k%07d", seq)
+				body, err := plogotlp.NewExportRequestFromLogs(batch(prefix, 20)).MarshalProto()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				resp, err := client.Post(srv.otlpURL+receiver.LogsPath, "application/x-protobuf", bytes.NewReader(body))
+				if err != nil {
+					continue
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					continue
+				}
 				mu.Lock()
 				for i := 0; i < 20; i++ {
 					acked[fmt.Sprintf("%s-%d", prefix, i)] = true
@@ -99,8 +125,9 @@ func TestClusterKillLeaderUnderIngest(t *testing.T) {
 				mu.Unlock()
 				lastAck.Store(time.Now().UnixNano())
 			}
-		}
-	}()
+		}()
+	}
+	go func() { sendersDone.Wait(); close(done) }()
 
 	leaderOf := func() int {
 		deadline := time.Now().Add(20 * time.Second)
@@ -169,4 +196,33 @@ func TestClusterKillLeaderUnderIngest(t *testing.T) {
 		}
 	}
 	t.Logf("%d acknowledged records, all read exactly once after %d kill/restart cycles", len(acked), cycles)
+}
+
+// waitFullyReplicated polls the cluster status until every group has n
+// voters, for at most 60 s.
+func waitFullyReplicated(t *testing.T, apiURL string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var st raftstore.Status
+		if _, err := httpGetJSON(apiURL+"/api/v1/cluster/status", &st); err == nil && len(st.Groups) > 0 {
+			full := true
+			for _, g := range st.Groups {
+				voters := 0
+				for _, r := range g.Replicas {
+					if !r.Learner {
+						voters++
+					}
+				}
+				full = full && voters >= n
+			}
+			if full {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the cluster did not reach %d voters per range within 60 s", n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
