@@ -40,6 +40,9 @@ func (r *Receiver) HTTPHandler() http.Handler { return http.HandlerFunc(r.serveH
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// gzipPool holds gzip readers between requests; a reader is Reset before use.
+var gzipPool sync.Pool
+
 // httpError is a failed request: its status, gRPC code and message.
 type httpError struct {
 	status int
@@ -153,11 +156,19 @@ func (r *Receiver) readBody(req *http.Request, buf *bytes.Buffer) *httpError {
 	case "", "identity":
 		dec = body
 	case "gzip", "x-gzip":
-		zr, err := gzip.NewReader(body)
+		// Exporters gzip every request by default: reuse the decompressors
+		// (each holds a 32 KiB window and Huffman tables).
+		zr, _ := gzipPool.Get().(*gzip.Reader)
+		var err error
+		if zr == nil {
+			zr, err = gzip.NewReader(body)
+		} else {
+			err = zr.Reset(body)
+		}
 		if err != nil {
 			return badBody(err)
 		}
-		defer zr.Close()
+		defer gzipPool.Put(zr)
 		dec = zr
 	case "zstd":
 		// Bound the window, not the decoded size (the LimitReader below
