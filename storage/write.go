@@ -94,6 +94,8 @@ func (s *Store) Write(instance string, logs plog.Logs) (WriteResult, error) {
 		epochs   = make(map[int64]*epochSummary)
 		seen     map[[3]uint64]uint32
 		rc       RecordContext
+		lastTE   *resourceEpoch
+		lastES   *epochSummary
 	)
 	rc.Instance = instance
 	var wh WriteHook
@@ -161,18 +163,27 @@ func (s *Store) Write(instance string, logs plog.Logs) (WriteResult, error) {
 				}
 				res.Accepted++
 				res.Bytes += len(val)
-				te := touched[[2]uint64{uint64(epoch), r.Hash}]
-				if te == nil {
-					te = &resourceEpoch{epoch: epoch, res: r, maxTime: ts}
-					touched[[2]uint64{uint64(epoch), r.Hash}] = te
+				// Records of a resource come together: the previous record's
+				// entries usually serve, without the map lookups.
+				te := lastTE
+				if te == nil || te.res != r || te.epoch != epoch {
+					te = touched[[2]uint64{uint64(epoch), r.Hash}]
+					if te == nil {
+						te = &resourceEpoch{epoch: epoch, res: r, maxTime: ts}
+						touched[[2]uint64{uint64(epoch), r.Hash}] = te
+					}
+					lastTE = te
+					es := epochs[epoch]
+					if es == nil {
+						es = &epochSummary{minTime: ts, maxTime: ts}
+						epochs[epoch] = es
+					}
+					es.add(ts, r.Zone)
+					lastES = es
 				}
 				te.maxTime = max(te.maxTime, ts)
-				es := epochs[epoch]
-				if es == nil {
-					es = &epochSummary{minTime: ts, maxTime: ts}
-					epochs[epoch] = es
-				}
-				es.add(ts, r.Zone)
+				lastES.minTime = min(lastES.minTime, ts)
+				lastES.maxTime = max(lastES.maxTime, ts)
 			}
 		}
 	}
