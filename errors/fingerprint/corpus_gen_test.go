@@ -312,6 +312,9 @@ func (g *gen) slot(name string) string {
 		}
 		return g.host()
 	}
+	if v, ok := g.famSlot(name); ok {
+		return v
+	}
 	panic("unknown slot " + name)
 }
 
@@ -387,6 +390,9 @@ func (g *gen) header(s source) string {
 	case 10: // OpenStack-like: file, time, pid, level, logger, request context
 		return fmt.Sprintf("nova-%s.log.1.2017-05-16_13:53:08 2017-05-16 %02d:%02d:%02d.%03d %d %s %s [req-%s %s %s - - -] ", g.pick("api", "compute"),
 			g.n(24), g.n(60), g.n(60), g.n(1000), 2000+g.n(30000), s.level, s.component, g.uuid(), g.hex(32), g.hex(32))
+	}
+	if h, ok := g.famHeader(s); ok {
+		return h
 	}
 	return ""
 }
@@ -1124,7 +1130,9 @@ func corpusFiles() map[string]string {
 	app := renderTSV(genAppCorpus())
 	near := renderTSV(genNearMissCorpus())
 	held := renderTSV(genHeldoutCorpus())
+	held2 := renderTSV(genHeldout2Corpus())
 	return map[string]string{
+		"heldout2.tsv": held2,
 		"system.tsv":   system,
 		"app.tsv":      app,
 		"nearmiss.tsv": near,
