@@ -17,13 +17,14 @@ import (
 const errorsFingerprintUsage = `Usage: talus errors fingerprint [--explain] [--json] < messages
 
 Reads one message per line on stdin and prints one fingerprint per line, in the
-same order, as "v1:" followed by 16 hex digits. The fingerprint is the Talus v1
+same order, as "v2:" followed by 16 hex digits. The fingerprint is the Talus v2
 error fingerprint: stateless, so the same message always gets the same value.
 
 Plain mode (default): each line is a log message (with or without a header such
 as a timestamp, a level and a logger name). Lines that normalize to the same
-template (variable parts such as numbers, ids, IPs, paths, quoted values and
-key=value values masked as <*>) get the same fingerprint.
+template (variable parts such as numbers, ids, IPs, paths, file and host names,
+quoted values, key=value and "key: value" values, and names after words such
+as "user" masked as <*>) get the same fingerprint.
 
 --json: each line is an OTLP-JSON LogRecord, e.g.
   {"severityNumber":17,"body":{"stringValue":"boom"},

@@ -141,7 +141,7 @@ func TestErrorsFingerprintStreams(t *testing.T) {
 	}
 	select {
 	case l := <-lines:
-		if !strings.HasPrefix(l, "v1:") {
+		if !strings.HasPrefix(l, "v2:") {
 			t.Fatalf("got %q", l)
 		}
 	case <-time.After(10 * time.Second):

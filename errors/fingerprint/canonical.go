@@ -5,9 +5,10 @@ import "encoding/binary"
 // The canonical encoding is what gets hashed. It is length-prefixed, so no two
 // different inputs encode to the same bytes (unlike plain concatenation), and it
 // starts with a magic and the version, so a v2 can never collide with a v1 by
-// construction. Layout, stable for version 1:
+// construction. Layout, the same in versions 1 and 2 (only the version byte
+// and the normalizer that makes the templates differ):
 //
-//	| "talus-fp" (8B) | Version (1B) = 0x01 | Rule (1B) | fields... |
+//	| "talus-fp" (8B) | Version (1B) = 0x02 | Rule (1B) | fields... |
 //	field := uvarint(len) | bytes
 //
 //	RuleOverride  (1): field(value)
@@ -48,7 +49,7 @@ const (
 	fnvPrime64  = 1099511628211
 )
 
-// hash64 is the v1 hash of a canonical encoding.
+// hash64 is the hash of a canonical encoding (unchanged since v1).
 func hash64(b []byte) uint64 {
 	h := uint64(fnvOffset64)
 	for _, c := range b {

@@ -2,7 +2,7 @@ package fingerprint
 
 import "strings"
 
-// This file holds the v1 token classes. Every table here is part of the v1
+// This file holds the token classes. Every table here is part of the v2
 // algorithm: changing one changes fingerprints and needs a new version.
 
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
@@ -76,8 +76,122 @@ func isVariableToken(s string) bool {
 	case isCapsIdent(s) && len(s) >= 5 && strings.IndexByte(s, '_') > 0:
 		// An enum value: CONTAINER_REMOTE_LAUNCH, TA_DIAGNOSTICS_UPDATE.
 		return true
+	case dots > 0 && hasFileExtension(s): // v2: report.pdf, nginx.service, chrome.exe
+		return true
+	case dots >= 2 && isDottedName(s): // v2: mapred.task.id, nova.compute.manager
+		return true
+	case isBool(s): // v2: true, False
+		return true
 	}
 	return false
+}
+
+// isBool reports whether s is a boolean literal (v2): values that a program
+// prints for a flag are variables of the statement.
+func isBool(s string) bool {
+	if len(s) != 4 && len(s) != 5 {
+		return false
+	}
+	var buf [16]byte
+	switch string(asciiLower(&buf, s)) {
+	case "true", "false":
+		return true
+	}
+	return false
+}
+
+// hasFileExtension reports whether s is a file name: a base with a letter, a
+// dot and a common extension (case-insensitive), such as report.pdf,
+// chrome.exe, OUTLOOK.EXE, nginx.service or etl_job.py (v2).
+func hasFileExtension(s string) bool {
+	dot := strings.LastIndexByte(s, '.')
+	if dot < 1 || dot == len(s)-1 || !hasLetter(s[:dot]) {
+		return false
+	}
+	for i := 0; i < dot; i++ {
+		if c := s[i]; !(isLetter(c) || isDigit(c) || c == '_' || c == '-' || c == '.' || c == '@' || c == '+') {
+			return false
+		}
+	}
+	var buf [16]byte
+	switch string(asciiLower(&buf, s[dot+1:])) {
+	case "log", "txt", "out", "err", "conf", "cfg", "ini", "xml", "json", "yaml", "yml", "toml", "properties",
+		"py", "pyc", "java", "class", "jar", "war", "js", "mjs", "ts", "go", "rb", "php", "pl", "sh", "bat", "ps1",
+		"c", "cc", "cpp", "cxx", "h", "hpp", "rs", "cs", "so", "dll", "exe", "sys", "drv", "msi", "cab", "mum",
+		"manifest", "dylib", "kext", "plist", "app", "framework", "bundle", "zip", "gz", "tgz", "bz2", "xz", "tar",
+		"rar", "7z", "pdf", "doc", "docx", "xls", "xlsx", "csv", "tsv", "html", "htm", "css", "png", "jpg", "jpeg",
+		"gif", "ico", "svg", "mp3", "mp4", "avi", "iso", "img", "bin", "dat", "db", "sqlite", "tmp", "bak", "pid",
+		"lock", "sock", "service", "socket", "timer", "scope", "slice", "mount", "target":
+		return true
+	}
+	return false
+}
+
+// isDottedName reports whether s is a lower-case dotted name of three or more
+// labels, such as a configuration property (mapred.task.id), a logger or a
+// module (nova.compute.manager) (v2). Every label is letters, digits, '_' or
+// '-', and one has a letter.
+func isDottedName(s string) bool {
+	label := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.':
+			if i == label {
+				return false
+			}
+			label = i + 1
+		case isLower(c) || isDigit(c) || c == '_' || c == '-':
+		default:
+			return false
+		}
+	}
+	return label < len(s) && hasLetter(s)
+}
+
+// isSnakeIdent reports whether s is a lower-case snake_case identifier
+// (mem_free, power_button, static_user_filter): a name a program prints, not
+// an English word (v2).
+func isSnakeIdent(s string) bool {
+	if len(s) < 3 || !isLower(s[0]) || s[len(s)-1] == '_' {
+		return false
+	}
+	under := false
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_':
+			if s[i-1] == '_' {
+				return false
+			}
+			under = true
+		case isLower(c) || isDigit(c):
+		default:
+			return false
+		}
+	}
+	return under
+}
+
+// isColonKey reports whether s, followed by ':', names the value after it
+// ("user: alice,", "current: Staged,", "opt-in: false"): letters with '_' or
+// '-', no digit, not itself variable (v2).
+func isColonKey(s string) bool {
+	if len(s) < 2 || len(s) > 32 || !isLetter(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !(isLetter(c) || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// hasTypeSuffix reports whether s names an exception or error type, which is
+// never masked as a value: it is what an error is.
+func hasTypeSuffix(s string) bool {
+	return strings.HasSuffix(s, "Exception") || strings.HasSuffix(s, "Error") || strings.HasSuffix(s, "Throwable")
 }
 
 // isReverseDNSName reports whether s is a reverse-DNS name such as a bundle,
@@ -89,7 +203,7 @@ func isReverseDNSName(s string) bool {
 		strings.HasPrefix(s, "io.") || strings.HasPrefix(s, "edu.")) {
 		return false
 	}
-	if strings.HasSuffix(s, "Exception") || strings.HasSuffix(s, "Error") || strings.HasSuffix(s, "Throwable") {
+	if hasTypeSuffix(s) {
 		return false
 	}
 	if i := strings.IndexByte(s, ':'); i > 0 {
@@ -140,6 +254,13 @@ func isIdentLike(s string) bool {
 		}
 	}
 	return true
+}
+
+// isSlashName reports whether s is two names joined by one '/' (a branch
+// such as feature/login) (v2).
+func isSlashName(s string) bool {
+	i := strings.IndexByte(s, '/')
+	return i > 0 && isIdentLike(s[:i]) && isIdentLike(s[i+1:])
 }
 
 // isCapsIdent reports whether s is an upper-case identifier such as RUNNING or
@@ -225,7 +346,8 @@ func isPreposition(s string) bool {
 // logged in", "user bob is locked".
 func isUserVerb(s string) bool {
 	switch s {
-	case "is", "was", "has", "had", "not", "does", "did", "cannot", "can't", "already", "successfully":
+	case "is", "was", "has", "had", "not", "does", "did", "cannot", "can't", "already", "successfully",
+		"left", "quit", "lost", "won", "sent", "got", "will", "can", "must", "should", "may": // v2: irregular and modal verbs
 		return true
 	}
 	return len(s) > 3 && strings.HasSuffix(s, "ed")
@@ -242,6 +364,51 @@ func isNamingNoun(s string) bool {
 		return true
 	}
 	return false
+}
+
+// isPersonNoun reports whether s names a person or account, whose name is
+// variable wherever it stands: "user alice 10.0.0.1", "user alice:" (v2).
+func isPersonNoun(s string) bool {
+	var buf [16]byte
+	switch string(asciiLower(&buf, s)) {
+	case "user", "username", "login", "player", "account", "owner":
+		return true
+	}
+	return false
+}
+
+// isThingNoun reports whether s is a noun that is often followed by the name
+// of a thing (v2): "service sshd (", "class NSTextFieldCell", "to context logs".
+// The name counts when it is shaped like one (isNameShaped), is followed by a
+// bracket, or ends the line after an intro word ("to context logs").
+func isThingNoun(s string) bool {
+	if len(s) < 3 || len(s) > 11 {
+		return false
+	}
+	var buf [16]byte
+	switch string(asciiLower(&buf, s)) {
+	case "host", "hostname", "server", "client", "service", "process", "program", "file", "filename", "directory",
+		"folder", "device", "interface", "node", "instance", "domain", "zone", "module", "plugin", "package",
+		"class", "context", "filter", "rule", "policy", "profile", "job", "task", "thread", "worker", "application",
+		"component", "unit", "partition", "peer", "image", "network", "driver", "provider", "handler", "app":
+		return true
+	}
+	return false
+}
+
+// isNameShaped reports whether s looks like a name rather than a word: it
+// holds '_', '-' or '.' inside, or an upper-case letter after a lower-case
+// one (NoCacheFilter, static_user_filter, web-prod).
+func isNameShaped(s string) bool {
+	for i := 1; i < len(s)-1; i++ {
+		switch c := s[i]; {
+		case c == '_' || c == '-' || c == '.':
+			return true
+		case isUpper(c) && isLower(s[i-1]):
+			return true
+		}
+	}
+	return len(s) > 1 && isUpper(s[len(s)-1]) && isLower(s[len(s)-2])
 }
 
 // isNameIntro reports whether s, before a naming noun, marks the word after
@@ -288,10 +455,10 @@ func (m *masker) contextVariable(core string) bool {
 	}
 	p0, p1, p2 := m.prev[0], m.prev[1], m.prev[2]
 	caps := isCapsIdent(core)
-	if !(caps || m.prevNoun[0] || p0 == "for" || p0 == "from" || p0 == "to") {
+	if !(caps || m.prevNoun[0] || m.prevThing || p0 == "for" || p0 == "from" || p0 == "to" || p0 == "by") {
 		return false // no rule below can apply: skip the word tables
 	}
-	if !isIdentLike(core) || isStopword(core) {
+	if !(isIdentLike(core) || m.prevNoun[0] && isSlashName(core)) || isStopword(core) {
 		return false
 	}
 	if caps && len(core) >= 3 {
@@ -313,12 +480,31 @@ func (m *masker) contextVariable(core string) bool {
 		if isNameIntro(p1) {
 			return true
 		}
+		if isPersonNoun(p0) {
+			// v2: "user alice: ...", "user alice, ...", "user alice 10.0.0.1".
+			if t := m.curTrail; t != "" && (t[0] == ':' || t[0] == ',') || isVariableToken(m.nextCore()) {
+				return true
+			}
+		}
 		w, _ := wordAt(m.line, m.pos)
 		if w != "" && (w[0] == '[' || w[0] == '(') {
 			return true
 		}
 		next := m.nextCore()
 		return isPreposition(next) || isUserVerb(next)
+	case m.prevThing && !m.prevPunct && !isVerbForm(core):
+		// v2: "filter NoCacheFilter (", "Class NSTextFieldCell is", "to context logs".
+		if isNameShaped(core) {
+			return true
+		}
+		w, _ := wordAt(m.line, m.pos)
+		return w != "" && (w[0] == '(' || w[0] == '[') || w == "" && isNameIntro(p1)
+	case p0 == "by" && !m.prevPunct && !isVerbForm(core) && !isNamingNoun(core) && !isThingNoun(core):
+		// v2: the agent of a passive verb, before a preposition:
+		// "triggered by alice on branch", "locked by admin at".
+		w, _ := wordAt(m.line, m.pos)
+		_, c, _ := peel(w)
+		return m.curTrail == "" && len(w) == len(c) && isPreposition(c)
 	case p0 == "for":
 		// "password for root from", "failures for admin [preauth]"
 		w, _ := wordAt(m.line, m.pos)

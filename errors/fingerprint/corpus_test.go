@@ -18,14 +18,15 @@ const corpusDir = "testdata/corpus"
 
 // The quality bars. A change that drops below them fails the build.
 // heldout.tsv and heldout2.tsv estimate generalization (their templates were
-// written after the rules and not tuned on one by one), so they have their
-// own, lower bars. heldout2.tsv was measured with the v1 rules before any rule
-// was written for it: 0.3548.
+// written after the rules they were first measured with), so they have their
+// own bars. heldout2.tsv stresses variables without digits, some of which no
+// per-message rule can see; with the v1 rules it scored 0.3548, with v2 0.7175.
+// The overall figure includes it.
 const (
-	minOverallGroupingAccuracy  = 0.87
+	minOverallGroupingAccuracy  = 0.93
 	minFileGroupingAccuracy     = 0.90
-	minHeldoutGroupingAccuracy  = 0.80
-	minHeldout2GroupingAccuracy = 0.35
+	minHeldoutGroupingAccuracy  = 0.90
+	minHeldout2GroupingAccuracy = 0.70
 )
 
 // TestCorpusFilesUpToDate checks that testdata/corpus is what the generator

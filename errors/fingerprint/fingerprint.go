@@ -7,13 +7,18 @@ import (
 )
 
 // Version is the version of the fingerprint algorithm implemented here. It is
-// part of every durable form of a Fingerprint.
-const Version = 1
+// part of every durable form of a Fingerprint. Version 2 changed the message
+// normalizer (docs/fingerprint.md, "v2 changes"); version 1 fingerprints are
+// no longer computed but still parse, so stored v1 keys stay readable.
+const Version = 2
+
+// MinVersion is the oldest version Parse and ParseBinary accept.
+const MinVersion = 1
 
 // textPrefix is the text form's version prefix for Version.
-const textPrefix = "v1:"
+const textPrefix = "v2:"
 
-// TextLen is the length of the text form: "v1:" and 16 hex digits.
+// TextLen is the length of the text form: "v2:" and 16 hex digits.
 const TextLen = len(textPrefix) + 16
 
 // BinaryLen is the length of the binary form: a version byte and 8 bytes of hash.
@@ -31,18 +36,20 @@ var (
 // fingerprint (its Version is 0). Fingerprints are comparable and may be used as
 // map keys.
 //
-// Durable forms, stable for version 1 (a change means a new version):
+// Durable forms, stable for every version (a change of the algorithm means a
+// new version; a fingerprint of one version never equals one of another):
 //
-//	text:   "v1:" | 16 lowercase hex digits of Hash      e.g. v1:9f86d081884c7d65
-//	binary: | Version (1B) = 0x01 | Hash (8B, big-endian) |
+//	text:   "v" Version ":" | 16 lowercase hex digits of Hash   e.g. v2:9f86d081884c7d65
+//	binary: | Version (1B) = 0x02 | Hash (8B, big-endian) |
 type Fingerprint struct {
-	// Version is the algorithm version; 1 for everything this package computes.
+	// Version is the algorithm version: Version for everything this package
+	// computes, MinVersion to Version for what it parses.
 	Version uint8
 	// Hash is the 64-bit FNV-1a hash of the canonical encoding (see canonical.go).
 	Hash uint64
 }
 
-// String returns the text form, e.g. "v1:9f86d081884c7d65".
+// String returns the text form, e.g. "v2:9f86d081884c7d65".
 func (fp Fingerprint) String() string {
 	var b [TextLen]byte
 	return string(fp.AppendText(b[:0]))
@@ -66,9 +73,9 @@ func (fp Fingerprint) AppendBinary(dst []byte) []byte {
 	return binary.BigEndian.AppendUint64(dst, fp.Hash)
 }
 
-// Parse parses the text form produced by String. It returns ErrUnsupportedVersion
-// for a well-formed fingerprint of another version and ErrInvalidFingerprint for
-// anything else.
+// Parse parses the text form produced by String, of any version from
+// MinVersion to Version. It returns ErrUnsupportedVersion for a well-formed
+// fingerprint of another version and ErrInvalidFingerprint for anything else.
 func Parse(s string) (Fingerprint, error) {
 	if len(s) < 4 || s[0] != 'v' {
 		return Fingerprint{}, ErrInvalidFingerprint
@@ -99,21 +106,22 @@ func Parse(s string) (Fingerprint, error) {
 		}
 		h = h<<4 | uint64(d)
 	}
-	if version != Version {
+	if version < MinVersion || version > Version {
 		return Fingerprint{}, ErrUnsupportedVersion
 	}
-	return Fingerprint{Version: Version, Hash: h}, nil
+	return Fingerprint{Version: uint8(version), Hash: h}, nil
 }
 
-// ParseBinary decodes the 9-byte binary form and returns the rest of src.
+// ParseBinary decodes the 9-byte binary form (of a version from MinVersion to
+// Version) and returns the rest of src.
 func ParseBinary(src []byte) (Fingerprint, []byte, error) {
 	if len(src) < BinaryLen {
 		return Fingerprint{}, src, ErrInvalidFingerprint
 	}
-	if src[0] != Version {
+	if src[0] < MinVersion || src[0] > Version {
 		return Fingerprint{}, src, ErrUnsupportedVersion
 	}
-	return Fingerprint{Version: Version, Hash: binary.BigEndian.Uint64(src[1:BinaryLen])}, src[BinaryLen:], nil
+	return Fingerprint{Version: src[0], Hash: binary.BigEndian.Uint64(src[1:BinaryLen])}, src[BinaryLen:], nil
 }
 
 func appendUint(dst []byte, v uint64) []byte {
@@ -185,7 +193,7 @@ func SeverityFromText(text string) int32 {
 type Rule uint8
 
 // The rules, in the order they are tried. The numeric values are part of the
-// canonical encoding and therefore of the v1 format.
+// canonical encoding and therefore of the format (unchanged since v1).
 const (
 	// RuleOverride: the explicit error.fingerprint attribute.
 	RuleOverride Rule = 1
@@ -242,7 +250,7 @@ type Fingerprinter struct {
 	spans []uint32 // frame text end offsets in fbuf
 }
 
-// Compute returns the v1 fingerprint of r. It is a pure function of r and is
+// Compute returns the fingerprint of r. It is a pure function of r and is
 // safe for concurrent use; it allocates fresh buffers on every call, so hot
 // paths should keep a Fingerprinter per goroutine instead.
 func Compute(r *Record) Fingerprint {
@@ -250,7 +258,7 @@ func Compute(r *Record) Fingerprint {
 	return f.Fingerprint(r)
 }
 
-// Explain returns the v1 fingerprint of r and how it was derived.
+// Explain returns the fingerprint of r and how it was derived.
 func Explain(r *Record) (Fingerprint, Explanation) {
 	var f Fingerprinter
 	return f.Explain(r)
@@ -270,13 +278,13 @@ func (f *Fingerprinter) Message(line string) Fingerprint {
 // slice is valid until the next call on f.
 func (f *Fingerprinter) Template() []byte { return f.tmpl }
 
-// Fingerprint returns the v1 fingerprint of r.
+// Fingerprint returns the fingerprint of r.
 func (f *Fingerprinter) Fingerprint(r *Record) Fingerprint {
 	fp, _ := f.compute(r, false)
 	return fp
 }
 
-// Explain returns the v1 fingerprint of r and how it was derived.
+// Explain returns the fingerprint of r and how it was derived.
 func (f *Fingerprinter) Explain(r *Record) (Fingerprint, Explanation) {
 	return f.compute(r, true)
 }

@@ -28,6 +28,7 @@ func TestFingerprintTextRoundTrip(t *testing.T) {
 	f(Fingerprint{Version: 1, Hash: 0}, "v1:0000000000000000")
 	f(Fingerprint{Version: 1, Hash: 0x9f86d081884c7d65}, "v1:9f86d081884c7d65")
 	f(Fingerprint{Version: 1, Hash: ^uint64(0)}, "v1:ffffffffffffffff")
+	f(Fingerprint{Version: 2, Hash: 0x9f86d081884c7d65}, "v2:9f86d081884c7d65")
 	f(Compute(&Record{Body: "hello"}), Compute(&Record{Body: "hello"}).String())
 }
 
@@ -45,17 +46,20 @@ func TestParseErrors(t *testing.T) {
 	f("v1:9F86D081884C7D65", ErrInvalidFingerprint)
 	f("x1:9f86d081884c7d65", ErrInvalidFingerprint)
 	f("v:9f86d081884c7d65", ErrInvalidFingerprint)
-	f("v2:9f86d081884c7d65", ErrUnsupportedVersion)
-	if _, _, err := ParseBinary([]byte{2, 0, 0, 0, 0, 0, 0, 0, 0}); !errors.Is(err, ErrUnsupportedVersion) {
-		t.Errorf("ParseBinary(v2) error = %v", err)
+	f("v3:9f86d081884c7d65", ErrUnsupportedVersion)
+	f("v0:9f86d081884c7d65", ErrUnsupportedVersion)
+	for _, v := range []byte{0, 3} {
+		if _, _, err := ParseBinary([]byte{v, 0, 0, 0, 0, 0, 0, 0, 0}); !errors.Is(err, ErrUnsupportedVersion) {
+			t.Errorf("ParseBinary(v%d) error = %v", v, err)
+		}
 	}
 	if _, _, err := ParseBinary([]byte{1, 0}); !errors.Is(err, ErrInvalidFingerprint) {
 		t.Errorf("ParseBinary(short) error = %v", err)
 	}
 }
 
-// TestFingerprintGolden pins v1 outputs. If this fails, the algorithm changed:
-// that is a new version (v2), not an edit of v1.
+// TestFingerprintGolden pins v2 outputs. If this fails, the algorithm changed:
+// that is a new version (v3), not an edit of v2.
 func TestFingerprintGolden(t *testing.T) {
 	f := func(r Record, want string) {
 		t.Helper()
@@ -63,16 +67,18 @@ func TestFingerprintGolden(t *testing.T) {
 			t.Errorf("Compute(%+v) = %s; want %s", r, got, want)
 		}
 	}
-	f(Record{}, "v1:8a07338289258de4")
-	f(Record{Body: "connect to 10.0.0.1:5432 refused"}, "v1:c7247a99e869d062")
-	f(Record{Fingerprint: "checkout-timeout"}, "v1:8c521d3ea856cf67")
-	f(Record{ExceptionType: "ValueError", ExceptionMessage: "bad 7"}, "v1:a2f77ea91612150d")
-	f(Record{ExceptionType: "java.io.IOException", ExceptionStacktrace: "java.io.IOException: x\n\tat a.B.c(B.java:1)"}, "v1:8e492d6b39ffbf0c")
-	f(Record{Body: "Dec 10 06:55:48 LabSZ sshd[24200]: Failed password for invalid user webmaster from 173.234.31.186 port 38926 ssh2"}, "v1:20dbd861b72ec9e9")
-	f(Record{Body: `{"level":"error","msg":"dial failed","error":"connect to 10.0.0.1:80: refused"}`}, "v1:2121adb6a47e565a")
-	f(Record{ExceptionStacktrace: "Traceback (most recent call last):\n  File \"/app/a.py\", line 3, in f\n    g()\nValueError: bad 1"}, "v1:cc63c44c103cd37b")
-	f(Record{ExceptionStacktrace: "panic: boom 7\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:9 +0x1d\n"}, "v1:3139b304dcb37e58")
-	f(Record{Body: "user 42 not found", CodeFunction: "Users.find"}, "v1:7facb27cbefe193b")
+	f(Record{}, "v2:3b64c41171732baf")
+	f(Record{Body: "connect to 10.0.0.1:5432 refused"}, "v2:a7dd85d33d890e9c")
+	f(Record{Fingerprint: "checkout-timeout"}, "v2:f45e8feb5abdcc7f")
+	f(Record{ExceptionType: "ValueError", ExceptionMessage: "bad 7"}, "v2:df3d4d2faa899918")
+	f(Record{ExceptionType: "java.io.IOException", ExceptionStacktrace: "java.io.IOException: x\n\tat a.B.c(B.java:1)"}, "v2:5375ff5d19be15fa")
+	f(Record{Body: "Dec 10 06:55:48 LabSZ sshd[24200]: Failed password for invalid user webmaster from 173.234.31.186 port 38926 ssh2"}, "v2:32f5f0248b6fda43")
+	f(Record{Body: `{"level":"error","msg":"dial failed","error":"connect to 10.0.0.1:80: refused"}`}, "v2:07889977871f1b8d")
+	f(Record{ExceptionStacktrace: "Traceback (most recent call last):\n  File \"/app/a.py\", line 3, in f\n    g()\nValueError: bad 1"}, "v2:578db9e67ccad707")
+	f(Record{ExceptionStacktrace: "panic: boom 7\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:9 +0x1d\n"}, "v2:df5d07a0ceedb107")
+	f(Record{Body: "user 42 not found", CodeFunction: "Users.find"}, "v2:7c77b8386af868e1")
+	f(Record{Body: "Accepted application application_1445_0001 from user: alice, in queue: root.etl"}, "v2:715ddd7b6b2bf0fc")
+	f(Record{Body: "Jun  2 05:38:47 gateway systemd[1]: nginx.service: Succeeded."}, "v2:6517672d1c20c3c9")
 }
 
 func TestRules(t *testing.T) {

@@ -53,7 +53,7 @@ func FuzzFingerprint(f *testing.F) {
 			t.Fatalf("not deterministic: %v %v", fp1, fp2)
 		}
 		s := fp1.String()
-		if !strings.HasPrefix(s, "v1:") || len(s) != TextLen {
+		if !strings.HasPrefix(s, textPrefix) || len(s) != TextLen {
 			t.Fatalf("bad text form %q", s)
 		}
 		if back, err := Parse(s); err != nil || back != fp1 {

@@ -6,7 +6,7 @@ import "strings"
 // library added: a timestamp, a level, a thread, a logger name, a host and a
 // program. Timestamps and pids would be masked anyway, but host names, thread
 // names and program names are words that vary for the same log statement, so the
-// header is cut before masking. The recognised shapes (all part of v1):
+// header is cut before masking. The recognised shapes (all part of the version):
 //
 //	081109 203615 148 INFO dfs.DataNode$PacketResponder: <content>
 //	2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: <content>
@@ -36,7 +36,7 @@ func headerLen(line string) int {
 		return n
 	}
 	pos, end := 0, 0
-	timeSeen, consumed := false, 0
+	timeSeen, lastTime, consumed := false, false, 0
 	level := false
 	for consumed < maxHeaderWords {
 		s, e := headerWordAt(line, pos)
@@ -51,7 +51,8 @@ func headerLen(line string) int {
 		if !isHeaderish(w, consumed, line, e) {
 			break
 		}
-		if isTimeWord(w) {
+		lastTime = isTimeWord(w)
+		if lastTime {
 			timeSeen = true
 		}
 		pos = e
@@ -74,16 +75,20 @@ func headerLen(line string) int {
 	if !timeSeen {
 		return 0
 	}
-	// Syslog: "host prog[pid]: " or "host location prog: ", or "prog - " (Proxifier).
+	// Syslog: "host prog[pid]: " or "host location prog: ", or "prog - "
+	// (Proxifier). v2: a program after a host that was taken as a header word
+	// ("dn228/dn228 kernel: "), and a program name of up to three words with
+	// a pid ("host Google Chrome Helper[5012]: ").
 	p := pos
-	for k := 0; k < 3; k++ {
+	for k := 0; k < 4; k++ {
 		s, e := headerWordAt(line, p)
 		if s >= len(line) {
 			break
 		}
 		w := line[s:e]
 		if w[len(w)-1] == ':' && len(w) > 1 {
-			if (k > 0 || strings.IndexByte(w, '[') >= 0) && isComponentWord(w[:len(w)-1]) {
+			pid := strings.IndexByte(w, '[') >= 0
+			if (k > 0 || pid || consumed > 0 && !lastTime) && (k < 3 || pid) && isComponentWord(w[:len(w)-1]) {
 				return e
 			}
 			break

@@ -10,16 +10,16 @@ const Placeholder = "<*>"
 
 // maxLineBytes bounds how much of a message's first line is normalized. Longer
 // lines are cut: beyond 4 KiB a line is almost always a payload dump, and the
-// bound keeps the cost per record constant. Part of v1.
+// bound keeps the cost per record constant. Part of the version (v1, v2).
 const maxLineBytes = 4096
 
 // maxQuoteBytes bounds how far a quoted phrase may run before the quote is
-// taken for an apostrophe. Part of v1.
+// taken for an apostrophe. Part of the version (v1, v2).
 const maxQuoteBytes = 256
 
 // maxQuoteMisses bounds the searches for a closing quote that fail in one
 // line; after that, quotes that do not close in their own word are plain
-// punctuation. It keeps a line full of stray quotes linear. Part of v1.
+// punctuation. It keeps a line full of stray quotes linear. Part of the version (v1, v2).
 const maxQuoteMisses = 8
 
 // AppendTemplate appends the normalized template of msg to dst and returns the
@@ -36,8 +36,13 @@ const maxQuoteMisses = 8
 // value, a quoted value, the value of key=value or name:value, or when its
 // neighbours say so: a month or weekday before a number, a user name ("for user
 // X", "invalid user X", "user X from", "for X from"), a state ("from A to B",
-// "state X"), a unit after a number ("12 MB", "<1 sec"). docs/fingerprint.md
-// lists the rules; all of them are part of v1.
+// "state X"), a unit after a number ("12 MB", "<1 sec"). Version 2 adds file
+// names with a common extension, lower-case dotted names of three labels,
+// booleans, snake_case names after the first word, the single value after
+// "key:" and the lists it starts, call arguments ("Set(a, b)"), names after
+// person nouns ("user alice 10.0.0.1", "user bob:") and thing nouns ("class
+// NSTextFieldCell is", "to context logs"), and the agent in "by X on".
+// docs/fingerprint.md lists the rules; all of them are part of the version.
 func AppendTemplate(dst []byte, msg string) []byte {
 	line := firstLine(msg)
 	if len(line) > maxLineBytes {
@@ -178,10 +183,17 @@ type masker struct {
 	prev        [3]string // cores of the previous three words, most recent first
 	prevPunct   bool      // the previous word ended with punctuation ("db:", "user,")
 	prevNoun    [2]bool   // the previous two words are naming nouns (isNamingNoun)
+	prevThing   bool      // the previous word is a noun that names a thing (isThingNoun)
 	stateNear   int       // how many of the previous three words name a state (isStateCore)
 	stateHist   [3]bool   // isStateCore of the previous three words
 	quoteMisses int       // failed searches for a closing quote in this line
 	curPunct    bool      // the current word ends with punctuation
+	curTrail    string    // the current word's closing punctuation
+	curCore     string    // the current word's core
+	colonKey    bool      // the previous word is a key ending with ':' ("queue:")
+	glue        bool      // the next emitted word is glued to the last one ("Set" + "(a,")
+	callArg     bool      // the word being emitted is the first argument of a call ("Set(a,")
+	listIdent   bool      // the last placeholder is a name value that a list may continue
 }
 
 func isSpace(c byte) bool {
@@ -191,8 +203,9 @@ func isSpace(c byte) bool {
 // run templates line, appending to what is already in m.dst.
 func (m *masker) run(line string) {
 	m.line, m.pos, m.value = line, 0, valueNone
-	m.prev, m.prevPunct, m.prevNoun = [3]string{}, false, [2]bool{}
+	m.prev, m.prevPunct, m.prevNoun, m.prevThing = [3]string{}, false, [2]bool{}, false
 	m.stateNear, m.stateHist, m.quoteMisses = 0, [3]bool{}, 0
+	m.colonKey, m.glue, m.callArg, m.listIdent = false, false, false, false
 	for {
 		for m.pos < len(line) && isSpace(line[m.pos]) {
 			m.pos++
@@ -233,7 +246,9 @@ func (m *masker) nextCore() string {
 func (m *masker) pushPrev(core string) {
 	m.prev[2], m.prev[1], m.prev[0] = m.prev[1], m.prev[0], core
 	m.prevPunct = m.curPunct
+	m.colonKey = m.curTrail == ":" && core == m.curCore && isColonKey(core) && !isVariableToken(core)
 	m.prevNoun[1], m.prevNoun[0] = m.prevNoun[0], isNamingNoun(core)
+	m.prevThing = isThingNoun(core)
 	st := isStateCore(core)
 	if m.stateHist[2] {
 		m.stateNear--
@@ -282,9 +297,7 @@ func (m *masker) emit(lead string, masked bool, core, trail string) {
 			return
 		}
 	}
-	if len(m.dst) > m.base {
-		m.dst = append(m.dst, ' ')
-	}
+	m.space()
 	m.lastStart = len(m.dst)
 	m.dst = appendPunct(m.dst, lead)
 	if masked {
@@ -293,6 +306,14 @@ func (m *masker) emit(lead string, masked bool, core, trail string) {
 		m.dst = append(m.dst, core...)
 	}
 	m.dst = appendPunct(m.dst, trail)
+}
+
+// space separates the next word from the last one, unless it is glued to it.
+func (m *masker) space() {
+	if len(m.dst) > m.base && !m.glue {
+		m.dst = append(m.dst, ' ')
+	}
+	m.glue = false
 }
 
 // appendPunct appends peeled punctuation without backslashes, so that an
@@ -330,7 +351,9 @@ func (m *masker) appendToLast(s string) {
 
 func (m *masker) word(w string) {
 	lead, core, trail := peel(w)
-	m.curPunct = trail != ""
+	m.curPunct, m.curTrail, m.curCore = trail != "", trail, core
+	list := m.listIdent
+	m.listIdent = false
 	switch m.value {
 	case valueMask, valueAbsorb:
 		mode := m.value
@@ -347,6 +370,9 @@ func (m *masker) word(w string) {
 	}
 	if core == "" {
 		m.emptyCore(w, lead, trail)
+		return
+	}
+	if lead == "" && m.splitCall(w, core) {
 		return
 	}
 	if core == "=" || core == ":=" {
@@ -383,7 +409,11 @@ func (m *masker) word(w string) {
 		m.dst = appendPunct(m.dst, trail)
 		return
 	}
-	masked := isVariableToken(core) || m.contextVariable(core)
+	masked := isVariableToken(core) || m.contextVariable(core) || m.lastStart >= 0 && isSnakeIdent(core)
+	if m.valueContext(list, lead, core, trail) {
+		masked = true
+		m.listIdent = true
+	}
 	if !masked {
 		switch {
 		case lead == "" && isUnit(core) && m.mergePoint(false) >= 0:
@@ -399,6 +429,98 @@ func (m *masker) word(w string) {
 	}
 	m.pushPrev(core)
 	m.emit(lead, masked, core, trail)
+}
+
+// splitCall handles a word with a parenthesis glued to a name: a call-like
+// value "Set(alice," or "BlockManagerId(driver," (a capitalized name, whose
+// arguments are values), or "alice(uid=1000)" after a person noun. The name
+// and the parenthesized rest are templated as two words glued together, so
+// "Set(alice, bob)" and "Set()" give "Set(<*>)". Other glued calls
+// ("pam_unix(sshd:auth)", "jk2_init()") are single words as before (v2).
+func (m *masker) splitCall(w, core string) bool {
+	i := strings.IndexByte(core, '(')
+	if i <= 0 || !isIdentLike(core[:i]) {
+		return false
+	}
+	name := core[:i]
+	person := isPersonNoun(m.prev[0]) && !m.prevPunct && !isStopword(name)
+	call := isUpper(name[0]) && !hasDigit(core) && strings.IndexByte(name, '.') < 0
+	if !person && !call {
+		return false
+	}
+	m.curTrail, m.curPunct = "", false
+	m.pushPrev(name)
+	m.emit("", person, name, "")
+	m.glue, m.callArg = true, call
+	m.word(w[i:])
+	m.glue, m.callArg = false, false
+	return true
+}
+
+// valueContext applies the v2 rules that mask a name by its place: the
+// first argument of a call ("Set(alice,"), a single value without a dot
+// after a key that ends with ':' ("queue: adhoc,", "opt-in: false" at the
+// end of the line), and further
+// items of a list that such a value starts ("hosts: gateway, combo"). list
+// says the last placeholder was such a value.
+func (m *masker) valueContext(list bool, lead, core, trail string) bool {
+	if m.callArg {
+		m.callArg = false
+		return isIdentLike(core) && !isStopword(core) && strings.IndexByte(core, '=') < 0
+	}
+	if !list && !m.colonKey {
+		return false
+	}
+	if lead != "" || strings.IndexByte(core, '=') >= 0 || isStopword(core) || hasTypeSuffix(core) {
+		return false
+	}
+	if list {
+		n := len(m.dst)
+		return n > 0 && m.dst[n-1] == ',' && m.mergePoint(true) >= 0 && m.valueEnds(trail)
+	}
+	// A dotted constant after a key stays, as in gluedValue
+	// ("action: android.intent.action.SCREEN_ON").
+	return m.colonKey && m.valueEnds(trail) && !isDottedConstant(core)
+}
+
+// isDottedConstant reports whether s is a dotted name with an upper-case
+// letter and no digit, a platform constant such as
+// android.intent.action.SCREEN_ON.
+func isDottedConstant(s string) bool {
+	return strings.IndexByte(s, '.') >= 0 && !hasDigit(s) && hasUpper(s)
+}
+
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isUpper(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// valueEnds reports whether a value with closing punctuation trail is a
+// whole value: followed by ',', ';', ')' or ']', by the end of the line, or
+// by another key ("key: value key2=value2", "key: value key2: value2").
+func (m *masker) valueEnds(trail string) bool {
+	if trail != "" {
+		switch trail[0] {
+		case ',', ';', ')', ']':
+			return true
+		}
+	}
+	w, _ := wordAt(m.line, m.pos)
+	if w == "" {
+		return true
+	}
+	if trail != "" && trail != "." {
+		return false
+	}
+	if eq := strings.IndexByte(w, '='); eq > 0 && isKey(w[:eq]) {
+		return true
+	}
+	_, c, t := peel(w)
+	return t == ":" && isColonKey(c)
 }
 
 // gluedValue returns the index of the ':' in "name:value" (a value glued to
@@ -592,9 +714,7 @@ func (m *masker) keyValue(lead, core string, eq int, trail string) {
 
 // emitKV appends lead + "key=" + quote + Placeholder + trail as one word.
 func (m *masker) emitKV(lead, key, quote, trail string) {
-	if len(m.dst) > m.base {
-		m.dst = append(m.dst, ' ')
-	}
+	m.space()
 	m.lastStart = len(m.dst)
 	m.dst = append(m.dst, lead...)
 	m.dst = append(m.dst, key...)
