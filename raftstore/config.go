@@ -1,6 +1,7 @@
 package raftstore
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"time"
@@ -32,6 +33,13 @@ type Config struct {
 	// ReplicationFactor is the number of voters per group once enough nodes
 	// have joined. The default is 3.
 	ReplicationFactor int
+	// Replication sets the replication factor of some ranges by a prefix of
+	// their start key (the longest matching prefix wins), for example one
+	// per table byte. Other ranges, and the meta group, ignore it. Every node
+	// of a cluster should use the same map: the leader of a range applies
+	// its own (it adds replicas up to the factor and removes voters above
+	// it).
+	Replication map[string]int
 	// InitialSplits are the start keys of the groups created at bootstrap
 	// besides the one starting at the empty key, for example one per table
 	// byte. The default is none: one group for the whole key space.
@@ -51,16 +59,21 @@ type Config struct {
 	// ProposalTimeout bounds how long Commit waits for a write to be
 	// applied, and a read for its read index. The default is 10s.
 	ProposalTimeout time.Duration
-	// LogTruncateEntries is how many applied entries a group keeps in its
-	// raft log before truncating (only up to its durable applied index).
-	// The default is 1000 (at ~10 KiB per entry the log then stays in the
-	// raft-log engine's memtable and is deleted before it is flushed).
+	// LogTruncateEntries is how many entries a group applies before it
+	// flushes its Pebble and truncates its raft log (only up to the durable
+	// applied index). The default is 1000.
 	LogTruncateEntries uint64
+	// LogTruncateBytes is how many bytes of entries a group applies before
+	// it flushes its Pebble and truncates its raft log, whichever of this
+	// and LogTruncateEntries comes first. The default is 32 MiB: large
+	// flushes (few compactions of the group's Pebble), and the log deleted
+	// while still in the raft-log engine's memtable (log_truncate.go).
+	LogTruncateBytes int64
 	// CacheSize is the block cache shared by all Pebbles of the node, in
-	// bytes. The default is 128 MiB.
+	// bytes. The default is 256 MiB (memtables are reserved out of it).
 	CacheSize int64
 	// GroupMemTableSize is the memtable size of each group's Pebble in
-	// bytes. The default is 8 MiB.
+	// bytes. The default is 64 MiB.
 	GroupMemTableSize uint64
 	// SplitBytes is the size of a range's Pebble past which its leader
 	// splits it near the middle. The default is 512 MiB; negative disables
@@ -106,7 +119,7 @@ func (c *Config) EnsureDefaults() {
 		c.ElectionTicks = 10
 	}
 	if c.Workers == 0 {
-		c.Workers = 2
+		c.Workers = 1
 	}
 	if c.ProposalTimeout == 0 {
 		c.ProposalTimeout = 10 * time.Second
@@ -114,11 +127,14 @@ func (c *Config) EnsureDefaults() {
 	if c.LogTruncateEntries == 0 {
 		c.LogTruncateEntries = 1000
 	}
+	if c.LogTruncateBytes == 0 {
+		c.LogTruncateBytes = 32 << 20
+	}
 	if c.CacheSize == 0 {
-		c.CacheSize = 128 << 20
+		c.CacheSize = 256 << 20
 	}
 	if c.GroupMemTableSize == 0 {
-		c.GroupMemTableSize = 8 << 20
+		c.GroupMemTableSize = 64 << 20
 	}
 	if c.SplitBytes == 0 {
 		c.SplitBytes = 512 << 20
@@ -149,6 +165,11 @@ func (c *Config) Validate() error {
 	if c.ReplicationFactor < 1 || c.ReplicationFactor > 7 {
 		errs = append(errs, fmt.Errorf("ReplicationFactor (%d) must be between 1 and 7", c.ReplicationFactor))
 	}
+	for p, rf := range c.Replication {
+		if rf < 1 || rf > 7 {
+			errs = append(errs, fmt.Errorf("Replication[%q] (%d) must be between 1 and 7", p, rf))
+		}
+	}
 	if c.Workers < 1 || c.Workers > 64 {
 		errs = append(errs, fmt.Errorf("Workers (%d) must be between 1 and 64", c.Workers))
 	}
@@ -166,4 +187,17 @@ func (c *Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// replicationOf returns the number of voters wanted for the range d: the
+// Replication entry with the longest prefix of its start key, else
+// ReplicationFactor.
+func (c *Config) replicationOf(d *RangeDescriptor) int {
+	rf, best := c.ReplicationFactor, -1
+	for p, v := range c.Replication {
+		if len(p) > best && bytes.HasPrefix(d.StartKey, []byte(p)) {
+			rf, best = v, len(p)
+		}
+	}
+	return rf
 }

@@ -1,6 +1,7 @@
 package raftstore
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -33,4 +34,22 @@ func TestConfigValidate(t *testing.T) {
 	// Every problem at once.
 	f(Config{Join: []string{"h:1"}, ElectionTicks: 1, HeartbeatTicks: 1, DeadNodeTimeout: time.Millisecond},
 		"NodeID must be set (> 0, unique in the cluster) to join a cluster\nElectionTicks (1) must be greater than HeartbeatTicks (1)\nDeadNodeTimeout (1ms) must be at least an election timeout (1 × 100ms)\nRaftAddr must be set to join a cluster")
+}
+
+func TestReplicationOf(t *testing.T) {
+	c := Config{ReplicationFactor: 3, Replication: map[string]int{"l": 1, "lx": 2, "": 5}}
+	for start, want := range map[string]int{"": 5, "a": 5, "l": 1, "l\x00": 1, "lx": 2, "lxy": 2} {
+		if got := c.replicationOf(&RangeDescriptor{StartKey: []byte(start)}); got != want {
+			t.Errorf("start %q: factor %d, want %d", start, got, want)
+		}
+	}
+	c.Replication = nil
+	if got := c.replicationOf(&RangeDescriptor{StartKey: []byte("l")}); got != 3 {
+		t.Errorf("no map: %d, want 3", got)
+	}
+	c = Config{Replication: map[string]int{"l": 0}}
+	c.EnsureDefaults()
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), `Replication["l"] (0) must be between 1 and 7`) {
+		t.Errorf("Validate: %v", err)
+	}
 }

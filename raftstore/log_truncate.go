@@ -8,25 +8,70 @@ import (
 	"go.etcd.io/raft/v3/tracker"
 )
 
-// maybeTruncate truncates the group's raft log once more than
-// Config.LogTruncateEntries applied entries sit in it. Called with mu held,
-// after Advance.
+// pendingFlush is a flush of a group's Pebble started by maybeTruncate:
+// once done is closed, every apply up to applied is durable in g.
+type pendingFlush struct {
+	g       *groupDB
+	applied uint64
+	done    <-chan struct{}
+}
+
+// maybeTruncate makes applies durable and truncates the group's raft log.
+// Called with mu held, after Advance.
 //
-// The log is cut only up to an applied index that is durable in the group's
-// Pebble (group Pebbles run without a WAL; a flush makes every earlier
-// apply durable), so a crash never needs an entry that is gone. A leader also keeps the
-// entries its followers still need, unless a follower lags by more than
+// Group Pebbles run without a WAL, so the log can be cut only up to an
+// applied index made durable by a flush of the group's Pebble; a crash then
+// never needs an entry that is gone. Once Config.LogTruncateBytes of
+// entries or Config.LogTruncateEntries entries were applied since the last
+// flush, a flush starts in the background (AsyncFlush rotates the memtable
+// at once: every apply so far is in what it writes); when it has finished,
+// the log is truncated up to the index it made durable. A leader also keeps
+// the entries its followers still need, unless a follower lags by more than
 // 4 × LogTruncateEntries (it will get a snapshot instead).
+//
+// Flushing by bytes rather than per entry count keeps the group's L0 files
+// large (few L0→Lbase compactions), and truncating soon after the flush
+// deletes the entries from the raft-log engine while they are still in its
+// memtable, so they are never written to its sstables.
 func (r *replica) maybeTruncate() error {
-	threshold := r.n.cfg.LogTruncateEntries
-	if r.applied < r.ls.truncIndex+threshold {
+	cfg := &r.n.cfg
+	flushed := false
+	if pf := r.flushing; pf != nil {
+		select {
+		case <-pf.done:
+			r.flushing = nil
+			if pf.g == r.g && pf.applied > r.durableApplied {
+				r.durableApplied = pf.applied
+				flushed = true
+			}
+		default:
+		}
+	}
+	if r.flushing == nil && r.applied > r.durableApplied &&
+		(r.applied >= r.durableApplied+cfg.LogTruncateEntries || r.unflushedBytes >= cfg.LogTruncateBytes) {
+		done, err := r.g.db.AsyncFlush()
+		if err != nil {
+			return fmt.Errorf("cannot flush group %d: %w", r.groupID, err)
+		}
+		r.unflushedBytes = 0
+		pf := &pendingFlush{g: r.g, applied: r.applied, done: done}
+		if cfg.manual {
+			// Deterministic tests: the flush is done before the next step.
+			<-done
+			r.durableApplied = pf.applied
+			flushed = true
+		} else {
+			r.flushing = pf
+			go func() {
+				<-done
+				r.n.sched.mark(r.groupID) // truncate on the next round
+			}()
+		}
+	}
+	if !flushed && r.durableApplied < r.ls.truncIndex+cfg.LogTruncateEntries {
 		return nil
 	}
-	err := r.g.db.Flush()
-	if err != nil {
-		return fmt.Errorf("cannot sync group %d: %w", r.groupID, err)
-	}
-	r.durableApplied = r.applied
+	threshold := cfg.LogTruncateEntries
 	to := r.durableApplied
 	if r.isLead.Load() {
 		r.rn.WithProgress(func(id uint64, _ raft.ProgressType, pr tracker.Progress) {

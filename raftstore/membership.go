@@ -52,7 +52,7 @@ func (n *node) replicateOnce() {
 				n.maybeSplit(r, d)
 			}
 		}
-		p := membershipPolicy{rf: n.cfg.ReplicationFactor, live: n.isLive, dead: n.isDead}
+		p := membershipPolicy{rf: n.cfg.replicationOf(d), live: n.isLive, dead: n.isDead, leader: st.ID}
 		if r.groupID == metaGroupID {
 			p.rf, p.learnersEverywhere = metaVoters, true
 		}
@@ -74,6 +74,9 @@ type membershipPolicy struct {
 	// live reports nodes heard from lately; dead reports nodes not heard
 	// from for Config.DeadNodeTimeout.
 	live, dead func(node uint64) bool
+	// leader is the replica id of the leader (never removed for being
+	// above rf: it would have to hand over leadership first).
+	leader uint64
 }
 
 // nextMembershipChange returns the change the replicate queue proposes for
@@ -84,7 +87,11 @@ type membershipPolicy struct {
 //  2. add a learner on a live node without a replica while live voters < rf
 //     (a dead node's voter is replaced before it is removed), or always
 //     with learnersEverywhere;
-//  3. remove a replica on a dead node once enough live voters remain.
+//  3. remove a replica on a dead node once enough live voters remain;
+//  4. without learnersEverywhere, remove a learner while live voters are
+//     at least rf, and a voter (not the leader; the highest node id first)
+//     while they are more than rf (a node not heard from lately first,
+//     then the highest node id): the factor was lowered.
 func nextMembershipChange(d *RangeDescriptor, st raft.Status, nodes []uint64, p membershipPolicy) *pb.ConfChangeV2 {
 	liveVoters := 0
 	for _, rd := range d.Replicas {
@@ -133,6 +140,32 @@ func nextMembershipChange(d *RangeDescriptor, st raft.Status, nodes []uint64, p 
 		}
 		if rd.Learner || liveVoters >= p.rf {
 			return removeChange(d, rd.NodeID)
+		}
+	}
+	if p.learnersEverywhere || liveVoters < p.rf {
+		return nil
+	}
+	for i := len(d.Replicas) - 1; i >= 0; i-- {
+		rd := d.Replicas[i]
+		if rd.Learner {
+			return removeChange(d, rd.NodeID)
+		}
+	}
+	if liveVoters > p.rf {
+		var victim *ReplicaDescriptor
+		for i := range d.Replicas {
+			rd := &d.Replicas[i]
+			if rd.Learner || rd.ReplicaID == p.leader {
+				continue
+			}
+			// Prefer a node not heard from lately, then the highest id.
+			if victim == nil || (!p.live(rd.NodeID) && p.live(victim.NodeID)) ||
+				(p.live(rd.NodeID) == p.live(victim.NodeID) && rd.NodeID > victim.NodeID) {
+				victim = rd
+			}
+		}
+		if victim != nil {
+			return removeChange(d, victim.NodeID)
 		}
 	}
 	return nil

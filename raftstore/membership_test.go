@@ -216,3 +216,42 @@ func TestDeadNodeIsReplaced(t *testing.T) {
 		return true
 	})
 }
+
+// TestReplicationPerRange: Config.Replication gives ranges their own
+// factor: with three nodes the range starting at "m" (factor 1) stays on
+// the bootstrap node while the other gets three voters; lowering a factor
+// removes voters (never the leader) down to it.
+func TestReplicationPerRange(t *testing.T) {
+	h := newHarnessBootstrap(t, 17, 3, 1, func(c *Config) { c.Replication = map[string]int{"m": 1} })
+	defer h.close()
+	lo, hi := h.groupIDs()[0], h.groupIDs()[1]
+	if d := h.nodes[1].replica(hi).desc.Load(); string(d.StartKey) != "m" {
+		t.Fatalf("group %d starts at %q, want m", hi, d.StartKey)
+	}
+	h.stepUntil(3000, "three voters in the default range", func() bool {
+		ld := h.leaderOf(lo)
+		return ld != 0 && fmt.Sprint(h.voters(ld, lo)) == "[1 2 3]"
+	})
+	for i := 0; i < 200; i++ {
+		h.step()
+	}
+	if got := fmt.Sprint(h.voters(1, hi)); got != "[1]" {
+		t.Fatalf("range at m (factor 1) has voters %s, want [1]", got)
+	}
+	if d := h.nodes[1].replica(hi).desc.Load(); len(d.Replicas) != 1 {
+		t.Fatalf("range at m has replicas %+v, want only node 1's", d.Replicas)
+	}
+	for _, id := range h.ids {
+		h.nodes[id].cfg.Replication = map[string]int{"": 2, "m": 1}
+	}
+	h.stepUntil(3000, "two voters in the default range", func() bool {
+		ld := h.leaderOf(lo)
+		return ld != 0 && len(h.voters(ld, lo)) == 2 && len(h.nodes[ld].replica(lo).desc.Load().Replicas) == 2
+	})
+	if err := h.write(h.leaderOf(lo), lo, setOp("a", "1"), 300); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.write(1, hi, setOp("x", "1"), 300); err != nil {
+		t.Fatal(err)
+	}
+}

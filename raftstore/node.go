@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/sstable/block"
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"go.etcd.io/raft/v3"
 	pb "go.etcd.io/raft/v3/raftpb"
@@ -113,13 +114,19 @@ func openNode(cfg Config) (*node, error) {
 	n.cache = pebble.NewCache(cfg.CacheSize)
 	n.compactions = newCompactionPool(2)
 	n.merger = groupMerger(cfg)
-	logdb, err := pebble.Open(fs.PathJoin(cfg.DataDir, raftLogDirname), &pebble.Options{
+	lo := &pebble.Options{
 		FS:                 fs,
 		Cache:              n.cache,
-		MemTableSize:       32 << 20,
+		MemTableSize:       raftLogMemTableSize,
 		FormatMajorVersion: pebble.FormatNewest,
 		Logger:             quietLogger{},
-	})
+	}
+	// Entries are meant to be deleted before their memtable is flushed;
+	// those that reach sstables are short-lived: do not compress them.
+	for i := range lo.Levels {
+		lo.Levels[i].Compression = func() *block.CompressionProfile { return block.NoCompression }
+	}
+	logdb, err := pebble.Open(fs.PathJoin(cfg.DataDir, raftLogDirname), lo)
 	if err != nil {
 		n.cache.Unref()
 		return nil, fmt.Errorf("cannot open raft-log engine in %s: %w", cfg.DataDir, err)
@@ -158,6 +165,12 @@ func openNode(cfg Config) (*node, error) {
 	return n, nil
 }
 
+// raftLogMemTableSize is the memtable size of the raft-log engine: large
+// enough to hold the untruncated logs of the busy groups (each up to about
+// Config.LogTruncateBytes plus a flush), so that entries are deleted before
+// they are flushed.
+const raftLogMemTableSize = 128 << 20
+
 // groupMerger adapts the configured kv.Merger to user keys stored behind
 // userKeyPrefix.
 func groupMerger(cfg Config) *pebble.Merger {
@@ -177,22 +190,30 @@ func groupMerger(cfg Config) *pebble.Merger {
 
 func (n *node) openGroupPebble(dir string) (*pebble.DB, error) {
 	o := &pebble.Options{
-		FS:                          n.cfg.FS,
-		Cache:                       n.cache,
+		FS:    n.cfg.FS,
+		Cache: n.cache,
+		// Memtables start at 256 KiB and double up to this size, so idle
+		// groups stay small; a busy group flushes about every
+		// LogTruncateBytes of entries (log_truncate.go), below this.
 		MemTableSize:                n.cfg.GroupMemTableSize,
 		MemTableStopWritesThreshold: 4,
-		L0CompactionThreshold:       4,
-		L0StopWritesThreshold:       24,
-		LBaseMaxBytes:               64 << 20,
-		CompactionConcurrencyRange:  func() (int, int) { return 1, 1 },
-		Merger:                      n.merger,
-		FormatMajorVersion:          pebble.FormatNewest,
-		Logger:                      quietLogger{},
+		// As in pebblekv: every flush of the log layout overlaps the whole
+		// current epoch, so let 8 L0 files gather before rewriting Lbase.
+		L0CompactionThreshold:      8,
+		L0CompactionFileThreshold:  2000,
+		L0StopWritesThreshold:      24,
+		LBaseMaxBytes:              64 << 20,
+		CompactionConcurrencyRange: func() (int, int) { return 1, 1 },
+		Merger:                     n.merger,
+		FormatMajorVersion:         pebble.FormatNewest,
+		Logger:                     quietLogger{},
 		// The raft log is the group's write-ahead log: applies are
 		// replayed from it after a crash, and the log is truncated only
 		// up to an applied index made durable by a flush (log_truncate.go).
 		DisableWAL: true,
 	}
+	// Block sizes and compression per level as in the one-Pebble store.
+	pebblekv.ApplyLevelSettings(o)
 	o.Experimental.CompactionScheduler = n.compactions.newScheduler()
 	db, err := pebble.Open(n.cfg.FS.PathJoin(n.cfg.DataDir, groupsDirname, dir), o)
 	if err != nil {

@@ -38,6 +38,10 @@ type replica struct {
 	applied        uint64
 	appliedTerm    uint64
 	durableApplied uint64
+	// unflushedBytes counts the entry bytes applied since the last flush
+	// maybeTruncate started; flushing is that flush until it is seen done.
+	unflushedBytes int64
+	flushing       *pendingFlush
 	confState      *pb.ConfState
 	tick           uint64
 	proposals      map[uint64]*proposal // by proposal id
@@ -551,6 +555,7 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 			}
 		}
 		r.applied, r.appliedTerm = idx, e.GetTerm()
+		r.unflushedBytes += int64(len(e.GetData()))
 	}
 	if err := b.Set(localAppliedKey, appendAppliedState(nil, r.applied, r.appliedTerm), nil); err != nil {
 		return err

@@ -3,6 +3,7 @@ package raftstore
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -132,13 +133,14 @@ func TestSplitBySize(t *testing.T) {
 	cfg.GroupMemTableSize = 64 << 10
 	s := mustOpen(t, cfg)
 	defer s.Close()
-	value := make([]byte, 1000)
-	for i := range value {
-		value[i] = byte(i*7919 + i/13) // not compressible to nothing
-	}
+	rng := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < 1000; i += 50 {
 		commit(t, s, func(b kv.Batch) {
 			for j := i; j < i+50; j++ {
+				value := make([]byte, 1000) // random: zstd must not shrink it below SplitBytes
+				for k := range value {
+					value[k] = byte(rng.Uint32())
+				}
 				_ = b.Set([]byte(fmt.Sprintf("k%04d", j)), value)
 			}
 		})

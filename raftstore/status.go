@@ -49,8 +49,11 @@ type GroupStatus struct {
 	CommitIndex  uint64
 	AppliedIndex uint64
 	// Bytes is the disk usage of this replica's Pebble.
-	Bytes    uint64
-	Replicas []ReplicaStatus
+	Bytes uint64
+	// ReplicationFactor is the number of voters wanted (Config.Replication,
+	// else Config.ReplicationFactor); the meta group's is its voter cap.
+	ReplicationFactor int
+	Replicas          []ReplicaStatus
 }
 
 // ReplicaStatus is one replica of a group.
@@ -105,6 +108,10 @@ func (r *replica) status() GroupStatus {
 		return gs
 	}
 	gs.StartKey, gs.EndKey, gs.Generation = d.StartKey, d.EndKey, d.Generation
+	gs.ReplicationFactor = r.n.cfg.replicationOf(d)
+	if gs.Meta {
+		gs.ReplicationFactor = metaVoters
+	}
 	gs.LeaderNode = d.nodeOfReplica(rs.Lead)
 	for _, rd := range d.Replicas {
 		x := ReplicaStatus{NodeID: rd.NodeID, ReplicaID: rd.ReplicaID, Learner: rd.Learner}
@@ -137,7 +144,7 @@ func (st Status) WriteTo(w io.Writer) (int64, error) {
 		}
 		fmt.Fprintf(&b, "%d\t%s\t%s\n", n.NodeID, n.Addr, state)
 	}
-	b.WriteString("\nGROUP\tSPAN\tLEADER\tREPLICAS\tAPPLIED\tLAG\tBYTES\n")
+	b.WriteString("\nGROUP\tSPAN\tRF\tLEADER\tREPLICAS\tAPPLIED\tLAG\tBYTES\n")
 	for _, g := range st.Groups {
 		span := fmt.Sprintf("[%q, %q)", g.StartKey, g.EndKey)
 		if g.Meta {
@@ -159,7 +166,7 @@ func (st Status) WriteTo(w io.Writer) (int64, error) {
 		if g.LeaderNode != 0 {
 			leader = fmt.Sprintf("n%d", g.LeaderNode)
 		}
-		fmt.Fprintf(&b, "%d\t%s\t%s\t%s\t%d\t%d\t%d\n", g.GroupID, span, leader, strings.Join(reps, ","), g.AppliedIndex, lag, g.Bytes)
+		fmt.Fprintf(&b, "%d\t%s\t%d\t%s\t%s\t%d\t%d\t%d\n", g.GroupID, span, g.ReplicationFactor, leader, strings.Join(reps, ","), g.AppliedIndex, lag, g.Bytes)
 	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	n, err := io.WriteString(tw, b.String())
