@@ -7,8 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -17,6 +20,17 @@ import (
 	"github.com/talus-logs/talus/raftstore"
 	"github.com/talus-logs/talus/storage"
 )
+
+// tables names the tables of the log model for per-table settings.
+var tables = map[string]byte{
+	"logs":      storage.TableLogs,
+	"resources": storage.TableResources,
+	"postings":  storage.TablePostings,
+	"activity":  storage.TableActivity,
+	"epochs":    storage.TableEpochs,
+	"meta":      storage.TableMeta,
+	"errors":    storage.TableErrors,
+}
 
 // tableSplits starts a cluster with one range per table of the log model,
 // so that tables can get their own replication and tier settings.
@@ -29,26 +43,155 @@ func tableSplits() [][]byte {
 	return out
 }
 
-// openKV opens the node's store: one Pebble, or in cluster mode the
-// multi-Raft store.
-func openKV(cfg serverConfig) (kv.Store, error) {
-	merger := kv.MergerByTable(tableMergers())
-	if !cfg.clustered() {
-		return pebblekv.Open(filepath.Join(cfg.DataDir, "kv"), &pebblekv.Options{Merger: merger})
+// tableReplication turns per-table replication factors into raftstore's
+// per-prefix map (each table's ranges start with its byte).
+func tableReplication(byName map[string]int) (map[string]int, error) {
+	if len(byName) == 0 {
+		return nil, nil
 	}
-	rs, err := raftstore.Open(raftstore.Config{
+	out := map[string]int{}
+	for name, rf := range byName {
+		t, ok := tables[name]
+		if !ok {
+			names := make([]string, 0, len(tables))
+			for n := range tables {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			return nil, fmt.Errorf("replication: unknown table %q (tables: %s)", name, strings.Join(names, ", "))
+		}
+		if rf < 1 || rf > 7 {
+			return nil, fmt.Errorf("replication: %s=%d, want 1 to 7", name, rf)
+		}
+		out[string([]byte{t})] = rf
+	}
+	return out, nil
+}
+
+// onePebbleDir and raftDir are where a data dir keeps its store: one Pebble
+// (talus before the multi-Raft store, and the benchmark's baseline), or
+// raftstore.
+func onePebbleDir(dataDir string) string { return filepath.Join(dataDir, "kv") }
+func raftDir(dataDir string) string      { return filepath.Join(dataDir, "raft") }
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// openKV opens the node's store: the multi-Raft store, or with OnePebble
+// (benchmark baseline) one Pebble. A data dir holding the other layout is
+// refused, never silently ignored; --migrate-one-pebble copies a one-Pebble
+// data dir into the multi-Raft store first.
+func openKV(cfg serverConfig, log *slog.Logger) (kv.Store, error) {
+	merger := kv.MergerByTable(tableMergers())
+	old, cur := onePebbleDir(cfg.DataDir), raftDir(cfg.DataDir)
+	if cfg.OnePebble {
+		if exists(cur) {
+			return nil, fmt.Errorf("data directory %s holds a multi-Raft store (%s); --one-pebble needs a data dir of its own", cfg.DataDir, cur)
+		}
+		return pebblekv.Open(old, &pebblekv.Options{Merger: merger})
+	}
+	rcfg, err := raftConfig(cfg, merger)
+	if err != nil {
+		return nil, err
+	}
+	if exists(old) {
+		if !cfg.MigrateOnePebble {
+			return nil, fmt.Errorf("data directory %s holds the one-Pebble store of an earlier talus (%s), which this version does not read: "+
+				"restart once with --migrate-one-pebble to copy it into the multi-Raft store (%s), or use another --data-dir", cfg.DataDir, old, cur)
+		}
+		if exists(cur) {
+			return nil, fmt.Errorf("data directory %s holds both %s and %s: an earlier --migrate-one-pebble did not finish; remove %s and start again with --migrate-one-pebble", cfg.DataDir, old, cur, cur)
+		}
+		if err := migrateOnePebble(old, rcfg, log); err != nil {
+			return nil, err
+		}
+	}
+	rs, err := raftstore.Open(rcfg)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return rs, nil
+}
+
+// raftConfig is the multi-Raft store's configuration for cfg.
+func raftConfig(cfg serverConfig, merger kv.Merger) (raftstore.Config, error) {
+	repl, err := tableReplication(cfg.Replication)
+	if err != nil {
+		return raftstore.Config{}, err
+	}
+	return raftstore.Config{
 		NodeID:            cfg.NodeID,
-		DataDir:           filepath.Join(cfg.DataDir, "raft"),
+		DataDir:           raftDir(cfg.DataDir),
 		RaftAddr:          cfg.RaftAddr,
 		Join:              cfg.Join,
 		Merger:            merger,
 		ReplicationFactor: cfg.ReplicationFactor,
+		Replication:       repl,
 		InitialSplits:     tableSplits(),
-	})
+	}, nil
+}
+
+// migrateOnePebble copies every key of the one-Pebble store in dir into a
+// new multi-Raft store (this node alone, no network), then renames dir to
+// dir + ".migrated" (kept; delete it once satisfied). A crash midway leaves
+// both stores, which openKV refuses with a message saying what to do.
+func migrateOnePebble(dir string, rcfg raftstore.Config, log *slog.Logger) error {
+	log.Info("migrating the one-Pebble store into the multi-Raft store", "from", dir, "to", rcfg.DataDir)
+	src, err := pebblekv.Open(dir, &pebblekv.Options{Merger: rcfg.Merger})
 	if err != nil {
-		return nil, fmt.Errorf("open cluster store: %w", err)
+		return err
 	}
-	return rs, nil
+	defer src.Close()
+	rcfg.RaftAddr, rcfg.Join = "", nil
+	dst, err := raftstore.Open(rcfg)
+	if err != nil {
+		return fmt.Errorf("migrate: open store: %w", err)
+	}
+	it, err := src.NewIter(nil)
+	if err != nil {
+		dst.Close()
+		return err
+	}
+	var keys int
+	b := dst.NewBatch()
+	flush := func() error {
+		err := b.Commit(true)
+		b.Close()
+		b = dst.NewBatch()
+		return err
+	}
+	for valid := it.First(); valid && err == nil; valid = it.Next() {
+		// Values come merged: each key is written once, as a Set.
+		if err = b.Set(it.Key(), it.Value()); err == nil && b.Len() >= 4<<20 {
+			err = flush()
+		}
+		keys++
+	}
+	if err == nil {
+		err = it.Close()
+	} else {
+		it.Close()
+	}
+	if err == nil {
+		err = flush()
+	}
+	b.Close()
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", dir, err)
+	}
+	if err := src.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(dir, dir+".migrated"); err != nil {
+		return err
+	}
+	log.Info("migration done; the old store is kept", "keys", keys, "old", dir+".migrated")
+	return nil
 }
 
 // clusterStatus returns the status callback of the query API: the

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -50,20 +51,31 @@ type serverConfig struct {
 	ErrorFingerprints bool `yaml:"error_fingerprints"`
 	// PProf serves Go profiles under /debug/pprof/ on HTTPAddr. Default false.
 	PProf bool `yaml:"pprof"`
-	// Cluster mode: setting any of these runs the node on the multi-Raft
-	// store (raftstore) instead of one Pebble. NodeID is unique and never
-	// reused; RaftAddr is where peers reach this node; Join lists members'
-	// raft addresses (empty: bootstrap a new cluster).
-	NodeID            uint64   `yaml:"node_id"`
-	RaftAddr          string   `yaml:"raft_addr"`
-	Join              []string `yaml:"join"`
-	ReplicationFactor int      `yaml:"replication_factor"`
+	// The node keeps its data in the multi-Raft store (raftstore): alone it
+	// is a one-voter cluster without network. NodeID is unique and never
+	// reused (default 1 for the first node); RaftAddr is where peers reach
+	// this node (empty: no network); Join lists members' raft addresses
+	// (empty: bootstrap a new cluster, or restart the one in DataDir).
+	NodeID   uint64   `yaml:"node_id"`
+	RaftAddr string   `yaml:"raft_addr"`
+	Join     []string `yaml:"join"`
+	// ReplicationFactor is the number of replicas of a table's ranges once
+	// that many nodes exist (default 3); Replication overrides it per table
+	// (logs, resources, postings, activity, epochs, meta, errors).
+	ReplicationFactor int            `yaml:"replication_factor"`
+	Replication       map[string]int `yaml:"replication"`
+	// OnePebble runs the node on one Pebble (DATA_DIR/kv) instead, the
+	// store of talus before raftstore: only for the benchmark's baseline.
+	OnePebble bool `yaml:"-"`
+	// MigrateOnePebble copies a data dir of the one-Pebble layout
+	// (DATA_DIR/kv, talus before raftstore) into the multi-Raft store at
+	// start.
+	MigrateOnePebble bool `yaml:"-"`
 }
 
-// clustered reports whether the node runs on the multi-Raft store.
-func (c *serverConfig) clustered() bool {
-	return c.NodeID != 0 || c.RaftAddr != "" || len(c.Join) > 0
-}
+// joining reports whether the node joins an existing cluster (its ranges
+// arrive over the network after it starts).
+func (c *serverConfig) joining() bool { return len(c.Join) > 0 }
 
 func defaultServerConfig() serverConfig {
 	return serverConfig{
@@ -84,16 +96,23 @@ logs on 127.0.0.1:4317 (gRPC) and 127.0.0.1:4318 (HTTP, POST /v1/logs) and
 serves the query API on 127.0.0.1:7070. A YAML file given with --config sets
 the same options (keys: data_dir, otlp_grpc_addr, otlp_http_addr, http_addr,
 epoch, retention, zone, log_level, error_fingerprints, pprof, node_id,
-raft_addr, join, replication_factor); flags override it.
+raft_addr, join, replication_factor, replication); flags override it.
 
-Cluster mode (any of --node-id, --raft-addr, --join): the node keeps its data
-in a multi-Raft store under DATA_DIR/raft, one Raft group per key range. The
-first node starts without --join and bootstraps; every other node joins
-through any member's raft address. Any node accepts OTLP and queries.
+The data lives in a multi-Raft store under DATA_DIR/raft, one Raft group per
+key range (one range per table to start with). A lone node is a one-voter
+cluster and needs no network. To form a cluster, give each node a raft
+address: the first node starts without --join and bootstraps; every other
+node joins through any member's raft address. Any node accepts OTLP and
+queries.
 
   talus server --node-id 1 --raft-addr 127.0.0.1:7101 --data-dir n1
   talus server --node-id 2 --raft-addr 127.0.0.1:7102 --join 127.0.0.1:7101 \
                --data-dir n2 --otlp-grpc-addr 127.0.0.1:4327 ...
+
+Each table's ranges get --replication-factor replicas (default 3) once there
+are that many nodes; --replication sets it per table, e.g.
+--replication logs=3,errors=1 (tables: logs, resources, postings, activity,
+epochs, meta, errors).
 
 Flags:
 `
@@ -114,10 +133,13 @@ func parseServerConfig(args []string, stderr io.Writer) (serverConfig, error) {
 	logLevel := fs.String("log-level", cfg.LogLevel, "log level: debug, info, warn, error")
 	errFP := fs.Bool("error-fingerprints", true, "count error records by fingerprint at ingest (serves /api/v1/errors)")
 	pprofOn := fs.Bool("pprof", false, "serve Go profiles under /debug/pprof/ on the query API address")
-	nodeID := fs.Uint64("node-id", 0, "cluster mode: this node's id, unique and never reused")
-	raftAddr := fs.String("raft-addr", "", "cluster mode: raft listen address peers reach this node on (HOST:PORT)")
-	join := fs.String("join", "", "cluster mode: raft addresses of members to join, comma-separated (empty: bootstrap)")
-	rf := fs.Int("replication-factor", 0, "cluster mode: replicas per range (default 3; fewer nodes use all of them)")
+	nodeID := fs.Uint64("node-id", 0, "this node's id, unique in the cluster and never reused (default 1 when bootstrapping)")
+	raftAddr := fs.String("raft-addr", "", "raft listen address peers reach this node on (HOST:PORT); empty: a lone node without network")
+	join := fs.String("join", "", "raft addresses of cluster members to join, comma-separated (empty: bootstrap)")
+	rf := fs.Int("replication-factor", 0, "replicas per range (default 3; fewer nodes use all of them)")
+	replication := fs.String("replication", "", "replicas per range of some tables, e.g. logs=3,errors=1 (overrides --replication-factor)")
+	migrate := fs.Bool("migrate-one-pebble", false, "copy a data dir of the one-Pebble layout (DATA_DIR/kv, talus before the multi-Raft store) into the multi-Raft store, then start; the old store is kept as DATA_DIR/kv.migrated")
+	onePebble := fs.Bool("one-pebble", false, "benchmark baseline only: run on one Pebble in DATA_DIR/kv instead of the multi-Raft store")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -174,6 +196,29 @@ func parseServerConfig(args []string, stderr io.Writer) (serverConfig, error) {
 	}
 	if set["replication-factor"] {
 		cfg.ReplicationFactor = *rf
+	}
+	if set["replication"] {
+		cfg.Replication = map[string]int{}
+		for _, kv := range strings.Split(*replication, ",") {
+			if kv = strings.TrimSpace(kv); kv == "" {
+				continue
+			}
+			name, v, ok := strings.Cut(kv, "=")
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if !ok || err != nil {
+				return cfg, fmt.Errorf("--replication: %q is not TABLE=N", kv)
+			}
+			cfg.Replication[strings.TrimSpace(name)] = n
+		}
+	}
+	if set["migrate-one-pebble"] {
+		cfg.MigrateOnePebble = *migrate
+	}
+	if set["one-pebble"] {
+		cfg.OnePebble = *onePebble
+	}
+	if _, err := tableReplication(cfg.Replication); err != nil {
+		return cfg, err
 	}
 	return cfg, nil
 }
@@ -261,14 +306,14 @@ func serve(cfg serverConfig, log *slog.Logger) error {
 		return fmt.Errorf("query API listen: %w", err)
 	}
 	start := time.Now()
-	kvs, err := openKV(cfg)
+	kvs, err := openKV(cfg, log)
 	if errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EWOULDBLOCK) {
 		return fmt.Errorf("data directory %s is in use by another talus server (its lock is held): %w", cfg.DataDir, err)
 	}
 	if err != nil {
 		return err
 	}
-	store, err := openStorage(ctx, kvs, withErrorHook(sopts, cfg.ErrorFingerprints), cfg.clustered(), log)
+	store, err := openStorage(ctx, kvs, withErrorHook(sopts, cfg.ErrorFingerprints), cfg.joining(), log)
 	if err != nil {
 		kvs.Close()
 		return err
@@ -315,13 +360,13 @@ func serve(cfg serverConfig, log *slog.Logger) error {
 
 // openStorage opens the log model on kvs. A node that has just joined a
 // cluster may not know every range yet (the range directory arrives
-// through the meta group), so in cluster mode a failed open is retried
+// through the meta group), so on a joining node a failed open is retried
 // for up to a minute.
-func openStorage(ctx context.Context, kvs kv.Store, o storage.Options, clustered bool, log *slog.Logger) (*storage.Store, error) {
+func openStorage(ctx context.Context, kvs kv.Store, o storage.Options, joining bool, log *slog.Logger) (*storage.Store, error) {
 	deadline := time.Now().Add(time.Minute)
 	for attempt := 1; ; attempt++ {
 		store, err := storage.Open(kvs, o)
-		if err == nil || !clustered || time.Now().After(deadline) {
+		if err == nil || !joining || time.Now().After(deadline) {
 			return store, err
 		}
 		if attempt == 1 || attempt%10 == 0 {
