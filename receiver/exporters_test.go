@@ -204,12 +204,21 @@ func newGate() *gate {
 func (g *gate) wrap(w receiver.Writer) receiver.Writer { g.Writer = w; return g }
 
 func (g *gate) Write(instance string, ld plog.Logs) (storage.WriteResult, error) {
+	g.hold()
+	return g.Writer.Write(instance, ld)
+}
+
+func (g *gate) WriteOTLP(instance string, req []byte) (storage.WriteResult, error) {
+	g.hold()
+	return g.Writer.WriteOTLP(instance, req)
+}
+
+func (g *gate) hold() {
 	first := false
 	g.once.Do(func() { first = true; close(g.entered) })
 	if first {
 		<-g.release
 	}
-	return g.Writer.Write(instance, ld)
 }
 
 // postAsync posts a JSON request from a goroutine; the result arrives on
@@ -369,7 +378,14 @@ type ackLost struct {
 }
 
 func (a *ackLost) Write(instance string, ld plog.Logs) (storage.WriteResult, error) {
-	res, err := a.Writer.Write(instance, ld)
+	return a.lose(a.Writer.Write(instance, ld))
+}
+
+func (a *ackLost) WriteOTLP(instance string, req []byte) (storage.WriteResult, error) {
+	return a.lose(a.Writer.WriteOTLP(instance, req))
+}
+
+func (a *ackLost) lose(res storage.WriteResult, err error) (storage.WriteResult, error) {
 	if err == nil && a.failed.CompareAndSwap(false, true) {
 		return storage.WriteResult{}, errors.New("simulated: acknowledgement lost after commit")
 	}

@@ -12,7 +12,9 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/encoding"
-	_ "google.golang.org/grpc/encoding/gzip" // registers the gzip decompressor exporters use by default
+	_ "google.golang.org/grpc/encoding/gzip"  // registers the gzip decompressor exporters use by default
+	_ "google.golang.org/grpc/encoding/proto" // the codec rawCodec leaves other messages to
+	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
@@ -22,25 +24,88 @@ import (
 )
 
 // GRPCServerOptions returns the options a gRPC server needs to receive OTLP
-// as the receiver expects (message size limit).
+// as the receiver expects: the message size limit, and a codec that hands
+// export requests to the handler as bytes (rawCodec).
 func (r *Receiver) GRPCServerOptions() []grpc.ServerOption {
 	return []grpc.ServerOption{
 		grpc.MaxRecvMsgSize(int(r.opts.MaxRequestBytes)),
+		grpc.ForceServerCodecV2(rawCodec{}),
 	}
 }
 
-// RegisterGRPC registers the OTLP LogsService on s.
+// RegisterGRPC registers the OTLP LogsService on s. The server must have
+// been made with GRPCServerOptions.
 func (r *Receiver) RegisterGRPC(s *grpc.Server) {
-	plogotlp.RegisterGRPCServer(s, &grpcServer{r: r})
+	s.RegisterService(&logsServiceDesc, r)
 }
 
-type grpcServer struct {
-	plogotlp.UnimplementedGRPCServer
-	r *Receiver
+const exportMethod = "/opentelemetry.proto.collector.logs.v1.LogsService/Export"
+
+// logsServiceDesc is opentelemetry.proto.collector.logs.v1.LogsService with
+// a handler that takes the request undecoded, so that the store reads it
+// straight from its bytes (storage.Store.WriteOTLP) as for OTLP/HTTP.
+var logsServiceDesc = grpc.ServiceDesc{
+	ServiceName: "opentelemetry.proto.collector.logs.v1.LogsService",
+	HandlerType: (*any)(nil),
+	Methods:     []grpc.MethodDesc{{MethodName: "Export", Handler: exportHandler}},
+	Metadata:    "opentelemetry/proto/collector/logs/v1/logs_service.proto",
 }
 
-func (g *grpcServer) Export(ctx context.Context, req plogotlp.ExportRequest) (plogotlp.ExportResponse, error) {
-	r := g.r
+func exportHandler(srv any, ctx context.Context, dec func(any) error, interceptor grpc.UnaryServerInterceptor) (any, error) {
+	req := new(rawMessage)
+	if err := dec(req); err != nil {
+		return nil, err
+	}
+	defer req.free()
+	r := srv.(*Receiver)
+	if interceptor == nil {
+		return r.exportGRPC(ctx, req)
+	}
+	info := &grpc.UnaryServerInfo{Server: srv, FullMethod: exportMethod}
+	return interceptor(ctx, req, info, func(ctx context.Context, req any) (any, error) {
+		return r.exportGRPC(ctx, req.(*rawMessage))
+	})
+}
+
+// rawMessage is a message as bytes: a request as received (buf holds its
+// memory until free), or a response already encoded.
+type rawMessage struct {
+	b   []byte
+	buf mem.Buffer
+}
+
+func (m *rawMessage) free() {
+	if m.buf != nil {
+		m.buf.Free()
+		m.buf, m.b = nil, nil
+	}
+}
+
+// rawCodec passes rawMessages through as bytes and leaves every other
+// message to the registered protobuf codec.
+type rawCodec struct{}
+
+func (rawCodec) Name() string { return "proto" }
+
+func (rawCodec) Marshal(v any) (mem.BufferSlice, error) {
+	if m, ok := v.(*rawMessage); ok {
+		return mem.BufferSlice{mem.SliceBuffer(m.b)}, nil
+	}
+	return encoding.GetCodecV2("proto").Marshal(v)
+}
+
+func (rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	if m, ok := v.(*rawMessage); ok {
+		// The buffer gRPC read the message into, referenced rather than
+		// copied when the message arrived in one piece.
+		m.buf = data.MaterializeToBuffer(mem.DefaultBufferPool())
+		m.b = m.buf.ReadOnlyData()
+		return nil
+	}
+	return encoding.GetCodecV2("proto").Unmarshal(data, v)
+}
+
+func (r *Receiver) exportGRPC(ctx context.Context, req *rawMessage) (*rawMessage, error) {
 	instance := r.opts.DefaultInstance
 	if md, ok := metadata.FromIncomingContext(ctx); ok {
 		if v := md.Get("x-talus-instance"); len(v) > 0 && v[0] != "" {
@@ -50,26 +115,35 @@ func (g *grpcServer) Export(ctx context.Context, req plogotlp.ExportRequest) (pl
 	if err := r.acquire(ctx); err != nil {
 		metrics.IngestErrors.WithLabelValues("overloaded").Inc()
 		metrics.IngestRequests.WithLabelValues("grpc", codes.Unavailable.String()).Inc()
-		return plogotlp.NewExportResponse(), r.unavailable("server overloaded, retry later")
+		return nil, r.unavailable("server overloaded, retry later")
 	}
 	defer r.release()
-	res, err := r.export(instance, req.Logs())
+	res, err := r.export(func() (storage.WriteResult, error) { return r.w.WriteOTLP(instance, req.b) })
 	if err != nil {
-		if errors.Is(err, storage.ErrInvalidInstance) {
+		switch {
+		case errors.Is(err, storage.ErrMalformed):
+			metrics.IngestErrors.WithLabelValues("malformed").Inc()
 			metrics.IngestRequests.WithLabelValues("grpc", codes.InvalidArgument.String()).Inc()
-			return plogotlp.NewExportResponse(), status.Error(codes.InvalidArgument, err.Error())
+			return nil, status.Error(codes.InvalidArgument, "cannot decode OTLP request: "+err.Error())
+		case errors.Is(err, storage.ErrInvalidInstance):
+			metrics.IngestRequests.WithLabelValues("grpc", codes.InvalidArgument.String()).Inc()
+			return nil, status.Error(codes.InvalidArgument, err.Error())
 		}
 		metrics.IngestErrors.WithLabelValues("write").Inc()
 		metrics.IngestRequests.WithLabelValues("grpc", codes.Unavailable.String()).Inc()
-		return plogotlp.NewExportResponse(), r.unavailable("write failed, retry later: " + err.Error())
+		return nil, r.unavailable("write failed, retry later: " + err.Error())
 	}
 	resp := plogotlp.NewExportResponse()
 	if res.rejected > 0 {
 		resp.PartialSuccess().SetRejectedLogRecords(res.rejected)
 		resp.PartialSuccess().SetErrorMessage(res.message)
 	}
+	out, err := resp.MarshalProto()
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
 	metrics.IngestRequests.WithLabelValues("grpc", codes.OK.String()).Inc()
-	return resp, nil
+	return &rawMessage{b: out}, nil
 }
 
 // unavailable is the throttling answer: UNAVAILABLE with a RetryInfo, which

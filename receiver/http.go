@@ -99,22 +99,27 @@ func (r *Receiver) handleHTTP(req *http.Request, ct string, w http.ResponseWrite
 	if herr := r.readBody(req, buf); herr != nil {
 		return herr
 	}
-	ereq := plogotlp.NewExportRequest()
-	if buf.Len() > 0 {
-		var err error
-		if ct == contentJSON {
-			err = ereq.UnmarshalJSON(buf.Bytes())
-		} else {
-			err = ereq.UnmarshalProto(buf.Bytes())
+	var res exportResult
+	var err error
+	if ct == contentJSON {
+		ereq := plogotlp.NewExportRequest()
+		if buf.Len() > 0 {
+			if err := ereq.UnmarshalJSON(buf.Bytes()); err != nil {
+				metrics.IngestErrors.WithLabelValues("malformed").Inc()
+				return &httpError{http.StatusBadRequest, codes.InvalidArgument, "cannot decode OTLP " + ct + " body: " + err.Error()}
+			}
 		}
-		if err != nil {
+		res, err = r.export(func() (storage.WriteResult, error) { return r.w.Write(instance, ereq.Logs()) })
+	} else {
+		// Protobuf is read straight from its bytes, without pdata.
+		res, err = r.export(func() (storage.WriteResult, error) { return r.w.WriteOTLP(instance, buf.Bytes()) })
+	}
+	if err != nil {
+		switch {
+		case errors.Is(err, storage.ErrMalformed):
 			metrics.IngestErrors.WithLabelValues("malformed").Inc()
 			return &httpError{http.StatusBadRequest, codes.InvalidArgument, "cannot decode OTLP " + ct + " body: " + err.Error()}
-		}
-	}
-	res, err := r.export(instance, ereq.Logs())
-	if err != nil {
-		if errors.Is(err, storage.ErrInvalidInstance) {
+		case errors.Is(err, storage.ErrInvalidInstance):
 			return &httpError{http.StatusBadRequest, codes.InvalidArgument, err.Error()}
 		}
 		metrics.IngestErrors.WithLabelValues("write").Inc()

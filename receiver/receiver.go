@@ -15,6 +15,10 @@ import (
 
 // Writer stores logs durably. storage.Store implements it.
 type Writer interface {
+	// WriteOTLP stores an OTLP ExportLogsServiceRequest given as protobuf
+	// bytes, refusing one that does not decode (storage.ErrMalformed).
+	WriteOTLP(instance string, req []byte) (storage.WriteResult, error)
+	// Write stores logs decoded from another encoding (OTLP/JSON).
 	Write(instance string, logs plog.Logs) (storage.WriteResult, error)
 }
 
@@ -106,13 +110,13 @@ type exportResult struct {
 	message  string
 }
 
-// export writes logs; the caller holds a write slot. Errors are classified
-// by errors.Is: storage.ErrInvalidInstance is the client's fault, anything
-// else is retryable.
-func (r *Receiver) export(instance string, logs plog.Logs) (exportResult, error) {
-	res, err := r.w.Write(instance, logs)
+// export runs a write; the caller holds a write slot. Errors are classified
+// by errors.Is: storage.ErrInvalidInstance and storage.ErrMalformed are the
+// client's fault, anything else is retryable.
+func (r *Receiver) export(write func() (storage.WriteResult, error)) (exportResult, error) {
+	res, err := write()
 	if err != nil {
-		if !errors.Is(err, storage.ErrInvalidInstance) {
+		if !errors.Is(err, storage.ErrInvalidInstance) && !errors.Is(err, storage.ErrMalformed) {
 			r.warn.Warn("write failed", "err", err)
 		}
 		return exportResult{}, err

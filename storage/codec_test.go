@@ -70,7 +70,7 @@ func TestRecordRoundTrip(t *testing.T) {
 	scope := pcommon.NewInstrumentationScope()
 	scope.SetName("lib")
 	scope.SetVersion("1.2")
-	b, err := appendRecord(nil, lr, scope, 1000)
+	b, err := AppendRecord(nil, lr, scope, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func FuzzKeyCodec(f *testing.F) {
 	lr := plog.NewLogRecord()
 	lr.Body().SetStr("hello")
 	lr.Attributes().PutEmptyMap("m").PutInt("x", 1)
-	rv, _ := appendRecord(nil, lr, pcommon.NewInstrumentationScope(), 0)
+	rv, _ := AppendRecord(nil, lr, pcommon.NewInstrumentationScope(), 0)
 	f.Add(rv)
 	f.Add((&epochSummary{minTime: 1, maxTime: 2, zones: []string{"a"}}).encode())
 	f.Fuzz(func(t *testing.T, b []byte) {

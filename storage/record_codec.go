@@ -22,53 +22,161 @@ import (
 // The time itself lives in the key; the resource in the resource map.
 const RecordFormatV1 byte = 1
 
-// AppendRecord appends the stored encoding of rec at ts; the benchmark uses
-// it to write the same bytes straight into Pebble. It fails only for values
-// nested deeper than MaxValueDepth.
+// AppendRecord appends the stored encoding of rec at ts, for callers that
+// hold pdata (the benchmark writes the same bytes straight into Pebble); it
+// goes through the request encoding, as a write would. It fails only for
+// values nested deeper than MaxValueDepth.
 func AppendRecord(dst []byte, rec plog.LogRecord, scope pcommon.InstrumentationScope, ts int64) ([]byte, error) {
-	return appendRecord(dst, rec, scope, ts)
+	ld := plog.NewLogs()
+	sl := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty()
+	scope.CopyTo(sl.Scope())
+	rec.CopyTo(sl.LogRecords().AppendEmpty())
+	req, err := (&plog.ProtoMarshaler{}).MarshalLogs(ld)
+	if err != nil {
+		return dst, err
+	}
+	var sv scopeView
+	var rv recordView
+	for rl := range fieldsOf(req, fReqResourceLogs) {
+		for slb := range fieldsOf(rl, fRLScopeLogs) {
+			sv.read(slb)
+			for rb := range fieldsOf(slb, fSLLogRecords) {
+				rv.read(rb)
+				return appendRecord(dst, &rv, &sv, ts)
+			}
+		}
+	}
+	return dst, fmt.Errorf("storage: no record to encode")
 }
 
-// appendRecord encodes rec stored at ts.
-func appendRecord(dst []byte, rec plog.LogRecord, scope pcommon.InstrumentationScope, ts int64) ([]byte, error) {
+// appendRecord encodes a record read from a request, stored at ts; sv is
+// its scope, with the scope's part of the encoding done once per ScopeLogs.
+func appendRecord(dst []byte, rv *recordView, sv *scopeView, ts int64) ([]byte, error) {
 	dst = append(dst, RecordFormatV1)
-	obs := int64(rec.ObservedTimestamp())
+	obs := int64(rv.observed)
 	if obs == 0 {
 		obs = ts
 	}
 	dst = binary.AppendVarint(dst, obs-ts)
-	dst = binary.AppendUvarint(dst, uint64(rec.SeverityNumber()))
-	dst = appendSeverityText(dst, rec.SeverityText(), int32(rec.SeverityNumber()))
+	dst = binary.AppendUvarint(dst, uint64(rv.severity))
+	dst = appendSeverityText(dst, rv.severityText, rv.severity)
 	var err error
-	if dst, err = appendValue(dst, rec.Body(), 1); err != nil {
+	if dst, err = appendAny(dst, &rv.body, 1); err != nil {
 		return dst, err
 	}
-	if dst, err = appendMap(dst, rec.Attributes(), 1); err != nil {
+	if dst, err = appendAttrs(dst, rv.attrs, 1); err != nil {
 		return dst, err
 	}
-	dst = binary.AppendUvarint(dst, uint64(rec.DroppedAttributesCount()))
-	dst = binary.AppendUvarint(dst, uint64(rec.Flags()))
-	tid, sid := rec.TraceID(), rec.SpanID()
+	dst = binary.AppendUvarint(dst, uint64(rv.dropped))
+	dst = binary.AppendUvarint(dst, uint64(rv.flags))
 	var presence byte
-	if !tid.IsEmpty() {
+	if !allZero(rv.traceID) {
 		presence |= 1
 	}
-	if !sid.IsEmpty() {
+	if !allZero(rv.spanID) {
 		presence |= 2
 	}
 	dst = append(dst, presence)
 	if presence&1 != 0 {
-		dst = append(dst, tid[:]...)
+		dst = append(dst, rv.traceID...)
 	}
 	if presence&2 != 0 {
-		dst = append(dst, sid[:]...)
+		dst = append(dst, rv.spanID...)
 	}
-	dst = appendUvarintString(dst, scope.Name())
-	dst = appendUvarintString(dst, scope.Version())
-	if dst, err = appendMap(dst, scope.Attributes(), 1); err != nil {
-		return dst, err
+	if sv.err != nil {
+		return dst, sv.err
 	}
-	return appendUvarintString(dst, rec.EventName()), nil
+	dst = append(dst, sv.enc...)
+	return appendUvarintString(dst, rv.eventName), nil
+}
+
+// allZero reports whether b is empty or all zero bytes (pdata's empty id).
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// scopeView is an InstrumentationScope read from a ScopeLogs message, with
+// its part of the record encoding (name, version, attributes).
+type scopeView struct {
+	attrs []attrKV
+	enc   []byte
+	err   error
+}
+
+// read reads the scope of a ScopeLogs message; repeated scope fields merge.
+func (sv *scopeView) read(scopeLogs []byte) {
+	var name, version string
+	sv.attrs = sv.attrs[:0]
+	for sb := range fieldsOf(scopeLogs, fSLScope) {
+		r := wireReader{b: sb}
+		for r.next() {
+			f := &r.f
+			switch f.num {
+			case fScopeName:
+				name = bstr(f.b)
+			case fScopeVersion:
+				version = bstr(f.b)
+			case fScopeAttributes:
+				sv.attrs = append(sv.attrs, readKeyValue(f.b))
+			}
+		}
+	}
+	sv.enc = appendUvarintString(sv.enc[:0], name)
+	sv.enc = appendUvarintString(sv.enc, version)
+	sv.enc, sv.err = appendAttrs(sv.enc, sv.attrs, 1)
+}
+
+// recordView is a LogRecord read from a request: fields that repeat keep
+// the last value, as protobuf does; the body merges; attributes append.
+type recordView struct {
+	time, observed uint64
+	severity       int32
+	severityText   string
+	body           anyValue
+	attrs          []attrKV
+	dropped, flags uint32
+	traceID        []byte
+	spanID         []byte
+	eventName      string
+}
+
+func (rv *recordView) read(b []byte) {
+	attrs := rv.attrs[:0]
+	*rv = recordView{}
+	r := wireReader{b: b}
+	for r.next() {
+		f := &r.f
+		switch f.num {
+		case fLRTime:
+			rv.time = f.v
+		case fLRObserved:
+			rv.observed = f.v
+		case fLRSeverity:
+			rv.severity = int32(f.v)
+		case fLRSeverityText:
+			rv.severityText = bstr(f.b)
+		case fLRBody:
+			rv.body.merge(f.b)
+		case fLRAttributes:
+			attrs = append(attrs, readKeyValue(f.b))
+		case fLRDropped:
+			rv.dropped = uint32(f.v)
+		case fLRFlags:
+			rv.flags = uint32(f.v)
+		case fLRTraceID:
+			rv.traceID = f.b
+		case fLRSpanID:
+			rv.spanID = f.b
+		case fLREventName:
+			rv.eventName = bstr(f.b)
+		}
+	}
+	rv.attrs = attrs
 }
 
 // Entry is one stored log record, decoded.

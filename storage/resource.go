@@ -3,12 +3,12 @@ package storage
 import (
 	"encoding/binary"
 	"encoding/json"
-	"sort"
-	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/zeebo/xxh3"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
 )
 
 // Resource is a resource as the write path sees it: its canonical encoding,
@@ -17,9 +17,8 @@ type Resource struct {
 	Hash      uint64
 	Zone      string
 	Canonical []byte
-	// Postings lists the (name, value) pairs indexed for selectors: every
-	// top-level attribute in its selector string form (ValueString).
-	Postings [][2]string
+	// postings caches Postings.
+	postings [][2]string
 }
 
 // Zone attributes, in order of preference (DESIGN §2).
@@ -33,79 +32,115 @@ const (
 // against the resource map.
 const MaxPostingValue = 256
 
-// NewResource builds the canonical form of a resource: attributes sorted by
+// NewResource builds the canonical form of a resource given as pdata (the
+// write path reads resources from the request bytes instead; see
+// newResource). The benchmark uses it for its ceiling rows.
+func NewResource(attrs pcommon.Map, nodeZone string) (*Resource, error) {
+	ld := plog.NewLogs()
+	attrs.CopyTo(ld.ResourceLogs().AppendEmpty().Resource().Attributes())
+	req, err := (&plog.ProtoMarshaler{}).MarshalLogs(ld)
+	if err != nil {
+		return nil, err
+	}
+	var kvs []attrKV
+	for rl := range fieldsOf(req, fReqResourceLogs) {
+		for res := range fieldsOf(rl, fRLResource) {
+			kvs = appendResourceAttrs(kvs, res)
+		}
+	}
+	var sorted []attrKV
+	return newResource(kvs, nodeZone, &sorted)
+}
+
+// newResource builds the canonical form of a resource: attributes sorted by
 // key, each a uvarint-length key and a typed value (value_codec.go). The hash
 // is xxh3-64 of that form; when the zone comes from the receiving node (the
 // resource names none), the zone is hashed too, so that the same attributes
-// arriving in two zones stay two resources.
+// arriving in two zones stay two resources. Of attributes that repeat a key,
+// the first is kept (as pcommon.Map.Get finds it). sorted is scratch space.
 //
 // Canonical layout (durable, record format v1): uvarint n, n × (key, value),
-// keys as appendKey writes them.
-func NewResource(attrs pcommon.Map, nodeZone string) (*Resource, error) {
-	keys := make([]string, 0, attrs.Len())
-	attrs.Range(func(k string, _ pcommon.Value) bool {
-		keys = append(keys, k)
-		return true
-	})
-	sort.Strings(keys)
-	buf := binary.AppendUvarint(make([]byte, 0, 64*len(keys)+8), uint64(len(keys)))
-	r := &Resource{Postings: make([][2]string, 0, len(keys))}
+// keys as appendKey writes them. n counts every attribute sent, repeated keys
+// included (a quirk of the first implementation, kept because the hash
+// covers it), so a reader must stop at the end of the bytes, not after n.
+func newResource(attrs []attrKV, nodeZone string, sorted *[]attrKV) (*Resource, error) {
+	s := append((*sorted)[:0], attrs...)
+	slices.SortStableFunc(s, func(a, b attrKV) int { return strings.Compare(a.key, b.key) })
+	*sorted = s
+	size := 8
+	for i := range s {
+		size += len(s[i].key) + len(s[i].val.b) + 12
+	}
+	buf := binary.AppendUvarint(make([]byte, 0, size), uint64(len(s)))
 	var err error
-	for i, k := range keys {
-		if i > 0 && keys[i-1] == k {
+	for i := range s {
+		if i > 0 && s[i-1].key == s[i].key {
 			continue // OTLP maps should not repeat keys; keep the first
 		}
-		v, _ := attrs.Get(k)
-		buf = appendKey(buf, k)
-		if buf, err = appendValue(buf, v, 1); err != nil {
+		buf = appendKey(buf, s[i].key)
+		if buf, err = appendAny(buf, &s[i].val, 1); err != nil {
 			return nil, err
-		}
-		if v.Type() != pcommon.ValueTypeMap && v.Type() != pcommon.ValueTypeSlice {
-			r.Postings = append(r.Postings, [2]string{strings.ToValidUTF8(k, "\uFFFD"), strings.ToValidUTF8(pvalueString(v), "\uFFFD")})
 		}
 	}
 	zone, fromNode := zoneOf(attrs, nodeZone)
-	r.Zone = zone
-	r.Canonical = buf
-	h := xxh3.New()
-	_, _ = h.Write(buf)
+	r := &Resource{Zone: zone, Canonical: buf}
 	if fromNode {
+		h := xxh3.New()
+		_, _ = h.Write(buf)
 		_, _ = h.Write([]byte{0})
 		_, _ = h.WriteString(zone)
+		r.Hash = h.Sum64()
+	} else {
+		r.Hash = xxh3.Hash(buf)
 	}
-	r.Hash = h.Sum64()
 	return r, nil
 }
 
-func zoneOf(attrs pcommon.Map, nodeZone string) (zone string, fromNode bool) {
+// zoneOf picks the zone of a resource: of the first attribute named by each
+// zone attribute in turn, the value when it is a non-empty string and a
+// valid zone name; else the node's zone.
+func zoneOf(attrs []attrKV, nodeZone string) (zone string, fromNode bool) {
 	for _, k := range []string{attrAvailabilityZone, attrRegion} {
-		if v, ok := attrs.Get(k); ok && v.Type() == pcommon.ValueTypeStr && v.Str() != "" {
-			// The zone goes into keys and the resource map alike, so it is
-			// made valid UTF-8 once, here.
-			if z := sanitizeUTF8(v.Str()); ValidateName("zone", z) == nil {
-				return z, false
+		for i := range attrs {
+			if attrs[i].key != k {
+				continue
 			}
+			if v := &attrs[i].val; v.kind == fAVString && len(v.b) > 0 {
+				// The zone goes into keys and the resource map alike, so it is
+				// made valid UTF-8 once, here.
+				if z := sanitizeUTF8(bstr(v.b)); ValidateName("zone", z) == nil {
+					return strings.Clone(z), false
+				}
+			}
+			break
 		}
 	}
 	return nodeZone, true
 }
 
-// pvalueString is ValueString for a pcommon.Value.
-func pvalueString(v pcommon.Value) string {
-	switch v.Type() {
-	case pcommon.ValueTypeStr:
-		return v.Str()
-	case pcommon.ValueTypeBool:
-		return strconv.FormatBool(v.Bool())
-	case pcommon.ValueTypeInt:
-		return strconv.FormatInt(v.Int(), 10)
-	case pcommon.ValueTypeDouble:
-		return strconv.FormatFloat(v.Double(), 'g', -1, 64)
-	case pcommon.ValueTypeEmpty:
-		return ""
-	default:
-		return v.AsString()
+// Postings lists the (name, value) pairs indexed for selectors: every
+// top-level attribute that is not a map or an array, in its selector string
+// form (ValueString). They are read back from the canonical form, only for
+// resources new to an epoch.
+func (r *Resource) Postings() [][2]string {
+	if r.postings != nil {
+		return r.postings
 	}
+	d := decoder{b: r.Canonical}
+	d.uvarint("resource attributes")
+	out := make([][2]string, 0, 8)
+	for len(d.b) > 0 && d.err == nil {
+		k := d.key()
+		if len(d.b) > 0 && (d.b[0] == valArray || d.b[0] == valMap) {
+			d.skipValue(1)
+			continue
+		}
+		if v := d.value(1); d.err == nil {
+			out = append(out, [2]string{k, ValueString(v)})
+		}
+	}
+	r.postings = out
+	return out
 }
 
 // resourceValue is the value of a resource-map key: uvarint zone length,

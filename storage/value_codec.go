@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
 // Attribute values (OTLP AnyValue) are encoded as a type byte and a payload:
@@ -58,64 +56,6 @@ func sanitizeUTF8(s string) string {
 		return strings.ToValidUTF8(s, "\uFFFD")
 	}
 	return s
-}
-
-func appendValue(dst []byte, v pcommon.Value, depth int) ([]byte, error) {
-	if depth > MaxValueDepth {
-		return dst, ErrTooDeep
-	}
-	switch v.Type() {
-	case pcommon.ValueTypeStr:
-		dst = append(dst, valString)
-		return appendUvarintString(dst, v.Str()), nil
-	case pcommon.ValueTypeBool:
-		b := byte(0)
-		if v.Bool() {
-			b = 1
-		}
-		return append(dst, valBool, b), nil
-	case pcommon.ValueTypeInt:
-		dst = append(dst, valInt)
-		return binary.AppendVarint(dst, v.Int()), nil
-	case pcommon.ValueTypeDouble:
-		dst = append(dst, valDouble)
-		return binary.LittleEndian.AppendUint64(dst, math.Float64bits(v.Double())), nil
-	case pcommon.ValueTypeBytes:
-		dst = append(dst, valBytes)
-		b := v.Bytes().AsRaw()
-		dst = binary.AppendUvarint(dst, uint64(len(b)))
-		return append(dst, b...), nil
-	case pcommon.ValueTypeSlice:
-		s := v.Slice()
-		dst = append(dst, valArray)
-		dst = binary.AppendUvarint(dst, uint64(s.Len()))
-		var err error
-		for i := 0; i < s.Len(); i++ {
-			if dst, err = appendValue(dst, s.At(i), depth+1); err != nil {
-				return dst, err
-			}
-		}
-		return dst, nil
-	case pcommon.ValueTypeMap:
-		dst = append(dst, valMap)
-		return appendMap(dst, v.Map(), depth+1)
-	default:
-		return append(dst, valEmpty), nil
-	}
-}
-
-func appendMap(dst []byte, m pcommon.Map, depth int) ([]byte, error) {
-	if depth > MaxValueDepth {
-		return dst, ErrTooDeep
-	}
-	dst = binary.AppendUvarint(dst, uint64(m.Len()))
-	var err error
-	m.Range(func(k string, v pcommon.Value) bool {
-		dst = appendKey(dst, k)
-		dst, err = appendValue(dst, v, depth)
-		return err == nil
-	})
-	return dst, err
 }
 
 // decoder reads the encodings above with bounds checks; the first error sticks.

@@ -3,24 +3,109 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/zeebo/xxh3"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/talus-logs/talus/kv"
 )
 
-// RecordContext describes one accepted record to a RecordHook. Its fields
-// are valid only during the call.
+// RecordContext describes one accepted record to a hook. It is a view of the
+// request being written: its strings point into the request, and it is
+// valid only during the call (the store reuses it for the next record).
+// Decoding the whole record (LogRecord) costs what pdata costs, so a hook
+// first looks at the cheap fields and decodes only the records it needs.
 type RecordContext struct {
-	Instance      string
-	EpochStart    int64
-	Timestamp     int64
-	Resource      *Resource
-	ResourceAttrs pcommon.Map
-	Scope         pcommon.InstrumentationScope
-	Record        plog.LogRecord
+	Instance   string
+	EpochStart int64
+	Timestamp  int64
+	Resource   *Resource
+	// SeverityNumber and SeverityText are the record's, as sent.
+	SeverityNumber int32
+	SeverityText   string
+	// AttributeKeys are the keys of the record's attributes as sent (not
+	// made valid UTF-8), in order, repeats included.
+	AttributeKeys []string
+
+	// resource holds the Resource messages of the record's ResourceLogs
+	// (repeats merge) and record the LogRecord message, in the request.
+	resource [][]byte
+	record   []byte
+	scratch  []byte
+	// resAttrs caches ResourceAttributes when resAttrsOK.
+	resAttrs   pcommon.Map
+	resAttrsOK bool
+	// pdata marks a context made by NewRecordContext: pRecord and resAttrs
+	// are the caller's.
+	pdata   bool
+	pRecord plog.LogRecord
+}
+
+// NewRecordContext returns the context of a record its caller holds as
+// pdata (benchmarks and tests of hooks).
+func NewRecordContext(instance string, epochStart, ts int64, r *Resource, resource pcommon.Map, rec plog.LogRecord) *RecordContext {
+	rc := &RecordContext{Instance: instance, EpochStart: epochStart, Timestamp: ts, Resource: r,
+		SeverityNumber: int32(rec.SeverityNumber()), SeverityText: rec.SeverityText(),
+		resAttrs: resource, resAttrsOK: true, pdata: true, pRecord: rec}
+	for k := range rec.Attributes().All() {
+		rc.AttributeKeys = append(rc.AttributeKeys, k)
+	}
+	return rc
+}
+
+// LogRecord decodes the record from the request into pdata, exactly as
+// pdata decodes it there. The result is the caller's; it allocates about as
+// much as the record has fields.
+func (rc *RecordContext) LogRecord() plog.LogRecord {
+	if rc.pdata {
+		return rc.pRecord
+	}
+	// LogsData{resource_logs: [{scope_logs: [{log_records: [record]}]}]}
+	n2 := protowire.SizeTag(fSLLogRecords) + protowire.SizeBytes(len(rc.record))
+	n1 := protowire.SizeTag(fRLScopeLogs) + protowire.SizeBytes(n2)
+	b := protowire.AppendTag(rc.scratch[:0], fReqResourceLogs, protowire.BytesType)
+	b = protowire.AppendVarint(b, uint64(n1))
+	b = protowire.AppendTag(b, fRLScopeLogs, protowire.BytesType)
+	b = protowire.AppendVarint(b, uint64(n2))
+	b = protowire.AppendTag(b, fSLLogRecords, protowire.BytesType)
+	b = protowire.AppendBytes(b, rc.record)
+	rc.scratch = b
+	ld, err := (&plog.ProtoUnmarshaler{}).UnmarshalLogs(b)
+	if err != nil { // cannot happen: the request was validated
+		return plog.NewLogRecord()
+	}
+	return ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
+}
+
+// ResourceAttributes decodes the attributes of the record's resource into
+// pdata, once per resource in a request. The result is the caller's.
+func (rc *RecordContext) ResourceAttributes() pcommon.Map {
+	if rc.resAttrsOK {
+		return rc.resAttrs
+	}
+	n1 := 0
+	for _, r := range rc.resource {
+		n1 += protowire.SizeTag(fRLResource) + protowire.SizeBytes(len(r))
+	}
+	b := protowire.AppendTag(rc.scratch[:0], fReqResourceLogs, protowire.BytesType)
+	b = protowire.AppendVarint(b, uint64(n1))
+	for _, r := range rc.resource {
+		b = protowire.AppendTag(b, fRLResource, protowire.BytesType)
+		b = protowire.AppendBytes(b, r)
+	}
+	rc.scratch = b
+	ld, err := (&plog.ProtoUnmarshaler{}).UnmarshalLogs(b)
+	if err != nil { // cannot happen: the request was validated
+		return pcommon.NewMap()
+	}
+	rc.resAttrs, rc.resAttrsOK = ld.ResourceLogs().At(0).Resource().Attributes(), true
+	return rc.resAttrs
 }
 
 // RecordHook adds writes of its own for a record to the batch. An error
@@ -63,137 +148,280 @@ type resourceEpoch struct {
 	maxTime int64
 }
 
-// Write stores the records of logs under instance and returns after the
-// batch is durable. Records that cannot be stored (timestamp out of range,
-// values nested too deeply) are counted in WriteResult and skipped; the rest
-// are written atomically. Writing the same request again rewrites the same
-// keys.
+// Write stores the records of logs under instance, as WriteOTLP does: it
+// marshals logs to OTLP protobuf and writes that, so that pdata callers and
+// the receiver share one write path. Values may nest deeper than the OTLP
+// unmarshaler would take; their records are rejected (MaxValueDepth), not
+// the request.
 func (s *Store) Write(instance string, logs plog.Logs) (WriteResult, error) {
-	var res WriteResult
-	if instance == "" || ValidateName("instance", instance) != nil {
-		return res, fmt.Errorf("%w: %q (1–64 printable bytes)", ErrInvalidInstance, instance)
+	req, err := (&plog.ProtoMarshaler{}).MarshalLogs(logs)
+	if err != nil {
+		return WriteResult{}, fmt.Errorf("storage: encode logs: %w", err)
 	}
-	now := s.opts.Now().UnixNano()
-	minTime := int64(0)
-	if s.opts.Retention > 0 {
-		minTime = s.EpochStart(now - int64(s.opts.Retention))
-	}
-	maxTime := now + int64(s.opts.MaxFuture)
-	reject := func(n int, why string) {
-		if res.Rejected == 0 {
-			res.RejectReason = why
-		}
-		res.Rejected += n
-	}
+	return s.writeOTLP(instance, req, math.MaxInt)
+}
 
-	b := s.kv.NewBatch()
-	defer b.Close()
-	var (
-		key, val []byte
-		touched  = make(map[[2]uint64]*resourceEpoch)
-		epochs   = make(map[int64]*epochSummary)
-		seen     map[[3]uint64]uint32
-		rc       RecordContext
-		lastTE   *resourceEpoch
-		lastES   *epochSummary
-	)
-	rc.Instance = instance
-	var wh WriteHook
-	if s.opts.NewWriteHook != nil {
-		wh = s.opts.NewWriteHook()
-		defer wh.Close()
+// WriteOTLP stores the records of req, an OTLP ExportLogsServiceRequest in
+// protobuf, under instance and returns after the batch is durable. It reads
+// the request's bytes directly (otlp_wire.go), without a pdata tree. A
+// request pdata would not decode is refused with an error marked
+// ErrMalformed, and nothing is written. Records that cannot be stored
+// (timestamp out of range, values nested too deeply) are counted in
+// WriteResult and skipped; the rest are written atomically. Writing the same
+// request again rewrites the same keys. req must not change during the call;
+// nothing keeps it afterwards.
+func (s *Store) WriteOTLP(instance string, req []byte) (WriteResult, error) {
+	return s.writeOTLP(instance, req, wireRecursionLimit)
+}
+
+func (s *Store) writeOTLP(instance string, req []byte, depthLimit int) (WriteResult, error) {
+	if err := validateRequestDepth(req, depthLimit); err != nil {
+		return WriteResult{}, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	rls := logs.ResourceLogs()
-	for i := 0; i < rls.Len(); i++ {
-		rl := rls.At(i)
-		r, err := NewResource(rl.Resource().Attributes(), s.opts.NodeZone)
-		if err != nil {
-			reject(countRecords(rl), fmt.Sprintf("resource attributes: %v", err))
-			continue
+	if instance == "" || ValidateName("instance", instance) != nil {
+		return WriteResult{}, fmt.Errorf("%w: %q (1–64 printable bytes)", ErrInvalidInstance, instance)
+	}
+	w := s.newWrite(instance)
+	defer w.close()
+	for rl := range fieldsOf(req, fReqResourceLogs) {
+		if err := w.resourceLogs(rl); err != nil {
+			return WriteResult{}, err
 		}
-		rc.Resource, rc.ResourceAttrs = r, rl.Resource().Attributes()
-		sls := rl.ScopeLogs()
-		for j := 0; j < sls.Len(); j++ {
-			sl := sls.At(j)
-			rc.Scope = sl.Scope()
-			recs := sl.LogRecords()
-			for k := 0; k < recs.Len(); k++ {
-				rec := recs.At(k)
-				ts := int64(rec.Timestamp())
-				if ts == 0 { // the OTLP data model: no event time → the observed time
-					ts = int64(rec.ObservedTimestamp())
-				}
-				if ts == 0 {
-					ts = now
-				}
-				if ts < minTime || ts < 0 {
-					reject(1, fmt.Sprintf("timestamp %s is older than the retention (%s)", time.Unix(0, ts).UTC().Format(time.RFC3339), s.opts.Retention))
-					continue
-				}
-				if ts > maxTime {
-					reject(1, fmt.Sprintf("timestamp %s is more than %s in the future", time.Unix(0, ts).UTC().Format(time.RFC3339), s.opts.MaxFuture))
-					continue
-				}
-				val, err = appendRecord(val[:0], rec, sl.Scope(), ts)
-				if err != nil {
-					reject(1, fmt.Sprintf("record: %v", err))
-					continue
-				}
-				epoch := s.EpochStart(ts)
-				content := xxh3.Hash(val)
-				if seen == nil {
-					seen = make(map[[3]uint64]uint32, recs.Len())
-				}
-				id := [3]uint64{r.Hash, uint64(ts), content}
-				occ := seen[id]
-				seen[id] = occ + 1
-				uniq := uint32(content>>32) ^ uint32(content) ^ (occ * 0x9e3779b1)
-				key = AppendLogKey(key[:0], instance, r.Zone, epoch, r.Hash, ts, uniq)
-				if err := b.Set(key, val); err != nil {
-					return WriteResult{}, fmt.Errorf("batch: %w", err)
-				}
-				rc.EpochStart, rc.Timestamp, rc.Record = epoch, ts, rec
-				if s.opts.OnRecord != nil {
-					if err := s.opts.OnRecord(b, &rc); err != nil {
-						return WriteResult{}, err
-					}
-				}
-				if wh != nil {
-					wh.Record(&rc)
-				}
-				res.Accepted++
-				res.Bytes += len(val)
-				// Records of a resource come together: the previous record's
-				// entries usually serve, without the map lookups.
-				te := lastTE
-				if te == nil || te.res != r || te.epoch != epoch {
-					te = touched[[2]uint64{uint64(epoch), r.Hash}]
-					if te == nil {
-						te = &resourceEpoch{epoch: epoch, res: r, maxTime: ts}
-						touched[[2]uint64{uint64(epoch), r.Hash}] = te
-					}
-					lastTE = te
-					es := epochs[epoch]
-					if es == nil {
-						es = &epochSummary{minTime: ts, maxTime: ts}
-						epochs[epoch] = es
-					}
-					es.add(ts, r.Zone)
-					lastES = es
-				}
-				te.maxTime = max(te.maxTime, ts)
-				lastES.minTime = min(lastES.minTime, ts)
-				lastES.maxTime = max(lastES.maxTime, ts)
+	}
+	return w.commit()
+}
+
+// write is the state of one WriteOTLP. Its buffers and maps are reused
+// (writePool).
+type write struct {
+	s                     *Store
+	instance              string
+	now, minTime, maxTime int64
+	res                   WriteResult
+	b                     kv.Batch
+	key, val              []byte
+	touched               map[[2]uint64]*resourceEpoch
+	epochs                map[int64]*epochSummary
+	seen                  map[[3]uint64]uint32
+	lastTE                *resourceEpoch
+	lastES                *epochSummary
+	wh                    WriteHook
+	hooks                 bool
+	rc                    RecordContext
+
+	resChunks     [][]byte
+	attrs, sorted []attrKV
+	scope         scopeView
+	rec           recordView
+}
+
+var writePool = sync.Pool{New: func() any {
+	return &write{
+		touched: make(map[[2]uint64]*resourceEpoch),
+		epochs:  make(map[int64]*epochSummary),
+		seen:    make(map[[3]uint64]uint32),
+	}
+}}
+
+func (s *Store) newWrite(instance string) *write {
+	w := writePool.Get().(*write)
+	w.s, w.instance = s, instance
+	w.now = s.opts.Now().UnixNano()
+	w.minTime = 0
+	if s.opts.Retention > 0 {
+		w.minTime = s.EpochStart(w.now - int64(s.opts.Retention))
+	}
+	w.maxTime = w.now + int64(s.opts.MaxFuture)
+	w.b = s.kv.NewBatch()
+	w.rc.Instance = instance
+	if s.opts.NewWriteHook != nil {
+		w.wh = s.opts.NewWriteHook()
+	}
+	w.hooks = w.wh != nil || s.opts.OnRecord != nil
+	return w
+}
+
+func (w *write) close() {
+	if w.wh != nil {
+		w.wh.Close()
+	}
+	w.b.Close()
+	clear(w.touched)
+	clear(w.epochs)
+	clear(w.seen)
+	clear(w.resChunks)
+	clear(w.attrs)
+	clear(w.sorted)
+	clear(w.scope.attrs)
+	clear(w.rec.attrs)
+	clear(w.rc.AttributeKeys)
+	*w = write{
+		touched: w.touched, epochs: w.epochs, seen: w.seen, key: w.key[:0], val: w.val[:0],
+		resChunks: w.resChunks[:0], attrs: w.attrs[:0], sorted: w.sorted[:0],
+		scope: scopeView{attrs: w.scope.attrs[:0], enc: w.scope.enc[:0]}, rec: recordView{attrs: w.rec.attrs[:0]},
+		rc: RecordContext{AttributeKeys: w.rc.AttributeKeys[:0], scratch: w.rc.scratch[:0]},
+	}
+	writePool.Put(w)
+}
+
+func (w *write) reject(n int, why string) {
+	if w.res.Rejected == 0 {
+		w.res.RejectReason = why
+	}
+	w.res.Rejected += n
+}
+
+// resourceLogs writes the records of one ResourceLogs message.
+func (w *write) resourceLogs(rl []byte) error {
+	w.resChunks = w.resChunks[:0]
+	hasScopeLogs := false
+	rd := wireReader{b: rl}
+	for rd.next() {
+		f := &rd.f
+		switch f.num {
+		case fRLResource:
+			w.resChunks = append(w.resChunks, f.b)
+		case fRLScopeLogs:
+			hasScopeLogs = true
+		}
+	}
+	scopeLogs := fRLScopeLogs
+	if !hasScopeLogs {
+		scopeLogs = fRLDeprecatedScopeLogs // as pdata migrates it
+	}
+	w.attrs = w.attrs[:0]
+	for _, c := range w.resChunks {
+		w.attrs = appendResourceAttrs(w.attrs, c)
+	}
+	r, err := newResource(w.attrs, w.s.opts.NodeZone, &w.sorted)
+	if err != nil {
+		n := 0
+		for sl := range fieldsOf(rl, scopeLogs) {
+			n += countFields(sl, fSLLogRecords)
+		}
+		w.reject(n, fmt.Sprintf("resource attributes: %v", err))
+		return nil
+	}
+	w.rc.Resource, w.rc.resource, w.rc.resAttrsOK = r, w.resChunks, false
+	for sl := range fieldsOf(rl, scopeLogs) {
+		w.scope.read(sl)
+		for rec := range fieldsOf(sl, fSLLogRecords) {
+			if err := w.record(rec, r); err != nil {
+				return err
 			}
 		}
 	}
+	return nil
+}
+
+// record writes one LogRecord message of resource r.
+func (w *write) record(b []byte, r *Resource) error {
+	rv := &w.rec
+	rv.read(b)
+	ts := int64(rv.time)
+	if ts == 0 { // the OTLP data model: no event time → the observed time
+		ts = int64(rv.observed)
+	}
+	if ts == 0 {
+		ts = w.now
+	}
+	if w.timeRejected(ts) {
+		return nil
+	}
+	var err error
+	w.val, err = appendRecord(w.val[:0], rv, &w.scope, ts)
+	if err != nil {
+		w.reject(1, fmt.Sprintf("record: %v", err))
+		return nil
+	}
+	var rc *RecordContext
+	if w.hooks {
+		rc = &w.rc
+		rc.SeverityNumber, rc.SeverityText = rv.severity, rv.severityText
+		rc.AttributeKeys = rc.AttributeKeys[:0]
+		for i := range rv.attrs {
+			rc.AttributeKeys = append(rc.AttributeKeys, rv.attrs[i].key)
+		}
+		rc.record = b
+	}
+	return w.store(r, ts, rc)
+}
+
+// timeRejected checks ts against the retention and MaxFuture and rejects
+// the record when it is out of range.
+func (w *write) timeRejected(ts int64) bool {
+	if ts < w.minTime || ts < 0 {
+		w.reject(1, fmt.Sprintf("timestamp %s is older than the retention (%s)", time.Unix(0, ts).UTC().Format(time.RFC3339), w.s.opts.Retention))
+		return true
+	}
+	if ts > w.maxTime {
+		w.reject(1, fmt.Sprintf("timestamp %s is more than %s in the future", time.Unix(0, ts).UTC().Format(time.RFC3339), w.s.opts.MaxFuture))
+		return true
+	}
+	return false
+}
+
+// store adds the record encoded in w.val, of resource r at ts, to the
+// batch, shows it to the hooks through rc (nil without hooks; the caller
+// fills its record fields) and notes its resource and epoch for the index.
+func (w *write) store(r *Resource, ts int64, rc *RecordContext) error {
+	val := w.val
+	epoch := w.s.EpochStart(ts)
+	content := xxh3.Hash(val)
+	id := [3]uint64{r.Hash, uint64(ts), content}
+	occ := w.seen[id]
+	w.seen[id] = occ + 1
+	uniq := uint32(content>>32) ^ uint32(content) ^ (occ * 0x9e3779b1)
+	w.key = AppendLogKey(w.key[:0], w.instance, r.Zone, epoch, r.Hash, ts, uniq)
+	if err := w.b.Set(w.key, val); err != nil {
+		return fmt.Errorf("batch: %w", err)
+	}
+	if rc != nil {
+		rc.EpochStart, rc.Timestamp = epoch, ts
+		if w.s.opts.OnRecord != nil {
+			if err := w.s.opts.OnRecord(w.b, rc); err != nil {
+				return err
+			}
+		}
+		if w.wh != nil {
+			w.wh.Record(rc)
+		}
+	}
+	w.res.Accepted++
+	w.res.Bytes += len(val)
+	// Records of a resource come together: the previous record's entries
+	// usually serve, without the map lookups.
+	te := w.lastTE
+	if te == nil || te.res != r || te.epoch != epoch {
+		te = w.touched[[2]uint64{uint64(epoch), r.Hash}]
+		if te == nil {
+			te = &resourceEpoch{epoch: epoch, res: r, maxTime: ts}
+			w.touched[[2]uint64{uint64(epoch), r.Hash}] = te
+		}
+		w.lastTE = te
+		es := w.epochs[epoch]
+		if es == nil {
+			es = &epochSummary{minTime: ts, maxTime: ts}
+			w.epochs[epoch] = es
+		}
+		es.add(ts, r.Zone)
+		w.lastES = es
+	}
+	te.maxTime = max(te.maxTime, ts)
+	w.lastES.minTime = min(w.lastES.minTime, ts)
+	w.lastES.maxTime = max(w.lastES.maxTime, ts)
+	return nil
+}
+
+// commit adds the index entries of the write and commits the batch.
+func (w *write) commit() (WriteResult, error) {
+	res, s, instance, b := w.res, w.s, w.instance, w.b
 	if res.Accepted == 0 {
 		return res, nil
 	}
-
 	var newlyIndexed []indexedKey
 	s.indexMu.Lock()
-	for _, te := range touched {
+	for _, te := range w.touched {
 		ik := indexedKey{instance, te.epoch, te.res.Hash}
 		if _, ok := s.indexed[ik]; !ok {
 			newlyIndexed = append(newlyIndexed, ik)
@@ -207,7 +435,8 @@ func (s *Store) Write(instance string, logs plog.Logs) (WriteResult, error) {
 	// New resources share most attribute values (service, namespace,
 	// region): their postings are grouped into one operand per value.
 	var postings map[string][]uint64
-	for k, te := range touched {
+	key := w.key
+	for k, te := range w.touched {
 		if indexSet[k] {
 			key = AppendResourceKey(key[:0], instance, te.epoch, te.res.Hash)
 			if err := b.Set(key, resourceValue(te.res)); err != nil {
@@ -216,7 +445,7 @@ func (s *Store) Write(instance string, logs plog.Logs) (WriteResult, error) {
 			if postings == nil {
 				postings = make(map[string][]uint64)
 			}
-			for _, p := range te.res.Postings {
+			for _, p := range te.res.Postings() {
 				key = AppendPostingKey(key[:0], instance, te.epoch, p[0], postingValue(p[1]))
 				postings[string(key)] = append(postings[string(key)], te.res.Hash)
 			}
@@ -226,18 +455,19 @@ func (s *Store) Write(instance string, logs plog.Logs) (WriteResult, error) {
 			return WriteResult{}, err
 		}
 	}
+	w.key = key
 	for pk, hashes := range postings {
 		if err := b.Merge([]byte(pk), appendPostingSet(nil, hashes)); err != nil {
 			return WriteResult{}, err
 		}
 	}
-	for epoch, es := range epochs {
+	for epoch, es := range w.epochs {
 		if err := b.Merge(EpochKey(instance, epoch), es.encode()); err != nil {
 			return WriteResult{}, err
 		}
 	}
-	if wh != nil {
-		if err := wh.Finish(b); err != nil {
+	if w.wh != nil {
+		if err := w.wh.Finish(b); err != nil {
 			return WriteResult{}, err
 		}
 	}
@@ -268,12 +498,4 @@ func postingValue(v string) string {
 
 func isTruncatedPosting(v string) bool {
 	return strings.HasSuffix(v, "\xff") && len(v) == MaxPostingValue+1
-}
-
-func countRecords(rl plog.ResourceLogs) int {
-	n := 0
-	for j := 0; j < rl.ScopeLogs().Len(); j++ {
-		n += rl.ScopeLogs().At(j).LogRecords().Len()
-	}
-	return n
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"sync"
 
+	"go.opentelemetry.io/collector/pdata/plog"
+
 	"github.com/talus-logs/talus/errors/fingerprint"
 	"github.com/talus-logs/talus/storage"
 )
@@ -44,8 +46,8 @@ type scratch struct {
 
 // Hook is the storage.RecordHook. For an error record (fingerprint.IsError)
 // it computes the v1 fingerprint and merges a one-error operand into the
-// counter of (epoch, fingerprint, service.name). Other records cost one pass
-// over their attributes and no allocation.
+// counter of (epoch, fingerprint, service.name). Other records cost a look
+// at their severity and attribute keys and no allocation (mayBeError).
 //
 // Operands are per record, not per write: storage.RecordHook has no
 // end-of-write call in which a write's errors could be summed (see doc.go).
@@ -54,34 +56,38 @@ type scratch struct {
 // earliest sample time it has written per counter and leaves the sample out
 // of later errors.
 func (r *Recorder) Hook(b storage.RecordBatch, rc *storage.RecordContext) error {
+	if !mayBeError(rc) {
+		return nil
+	}
 	s := r.scratch.Get().(*scratch)
 	defer r.scratch.Put(s)
-	if !fromLogRecord(&s.rec, rc.Record, rc.ResourceAttrs) {
+	rec, resource := rc.LogRecord(), rc.ResourceAttributes()
+	if !fromLogRecord(&s.rec, rec, resource) {
 		return nil
 	}
 	fp := s.f.Fingerprint(&s.rec)
-	service := serviceOf(rc.ResourceAttrs)
+	service := serviceOf(resource)
 	service = cutUTF8(service, MaxServiceLen)
 	var sample *Sample
 	if r.samples.claim(sampleKey{rc.Instance, rc.EpochStart, fp.Hash, service}, rc.Timestamp) {
-		sample = r.sample(s, rc)
+		sample = r.sample(s, rc.Timestamp, rec)
 	}
 	s.key = AppendKey(s.key[:0], rc.Instance, rc.EpochStart, fp, service)
 	s.val = appendOperand(s.val[:0], rc.Timestamp, minuteOf(rc.Timestamp, rc.EpochStart), sample)
 	return b.Merge(s.key, s.val)
 }
 
-// sample builds the sample of the record in s.rec.
-func (r *Recorder) sample(s *scratch, rc *storage.RecordContext) *Sample {
+// sample builds the sample of the record in s.rec, rec stored at ts.
+func (r *Recorder) sample(s *scratch, ts int64, rec plog.LogRecord) *Sample {
 	_, ex := s.f.Explain(&s.rec)
-	smp := &Sample{Time: rc.Timestamp, ExceptionType: s.rec.ExceptionType, Template: ex.Template}
+	smp := &Sample{Time: ts, ExceptionType: s.rec.ExceptionType, Template: ex.Template}
 	smp.Message = s.rec.ExceptionMessage
 	if smp.Message == "" {
 		smp.Message = s.rec.Body
 	}
 	smp.Message = cutUTF8(smp.Message, maxSampleStr)
 	smp.Template = cutUTF8(smp.Template, maxSampleStr)
-	if tid := rc.Record.TraceID(); !tid.IsEmpty() {
+	if tid := rec.TraceID(); !tid.IsEmpty() {
 		smp.TraceID, smp.HasTraceID = tid, true
 	}
 	return smp

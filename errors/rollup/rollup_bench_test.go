@@ -41,8 +41,8 @@ func recordContexts(lds []plog.Logs) []storage.RecordContext {
 				for k := 0; k < sl.LogRecords().Len(); k++ {
 					rec := sl.LogRecords().At(k)
 					ts := int64(rec.Timestamp())
-					out = append(out, storage.RecordContext{Instance: "default", EpochStart: ts - ts%int64(time.Hour),
-						Timestamp: ts, ResourceAttrs: rl.Resource().Attributes(), Scope: sl.Scope(), Record: rec})
+					out = append(out, *storage.NewRecordContext("default", ts-ts%int64(time.Hour), ts, nil,
+						rl.Resource().Attributes(), rec))
 				}
 			}
 		}

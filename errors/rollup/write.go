@@ -17,9 +17,8 @@ import (
 //  3. w.Flush(b) once, before the batch commits, then w.Close().
 //
 // A Write is not safe for concurrent use; the Recorder is, so concurrent
-// writes each take their own Write. The RecordContexts passed to Record must
-// stay valid until Flush (the store's do: they point into the request being
-// written).
+// writes each take their own Write. Record decodes (RecordContext.LogRecord)
+// only the records that may be errors, and keeps nothing of rc.
 type Write struct {
 	r *Recorder
 	s *scratch
@@ -56,11 +55,15 @@ func (r *Recorder) NewWrite() *Write {
 // Record adds one accepted record; it writes nothing.
 func (w *Write) Record(rc *storage.RecordContext) {
 	s := w.s
-	if !fromLogRecord(&s.rec, rc.Record, rc.ResourceAttrs) {
+	if !mayBeError(rc) {
+		return
+	}
+	rec, resource := rc.LogRecord(), rc.ResourceAttributes()
+	if !fromLogRecord(&s.rec, rec, resource) {
 		return
 	}
 	fp := s.f.Fingerprint(&s.rec)
-	service := cutUTF8(serviceOf(rc.ResourceAttrs), MaxServiceLen)
+	service := cutUTF8(serviceOf(resource), MaxServiceLen)
 	k := pendingKey{rc.Instance, rc.EpochStart, fp, service}
 	p := w.byKey[k]
 	if p == nil {
@@ -80,7 +83,7 @@ func (w *Write) Record(rc *storage.RecordContext) {
 		c.Trend = append(c.Trend, Bucket{m, 1})
 	}
 	if w.r.samples.claim(sampleKey{rc.Instance, rc.EpochStart, fp.Hash, service}, rc.Timestamp) {
-		smp := w.r.sample(s, rc)
+		smp := w.r.sample(s, rc.Timestamp, rec)
 		if c.Sample == nil || smp.Time < c.Sample.Time ||
 			smp.Time == c.Sample.Time && string(appendSample(nil, smp)) < string(appendSample(nil, c.Sample)) {
 			p.sample = *smp
