@@ -1,6 +1,8 @@
 // Package receiver accepts OTLP logs over gRPC (LogsService/Export) and
 // HTTP (POST /v1/logs, protobuf or JSON, gzip/zstd/deflate) and hands them
-// to a Writer, answering only after the write is durable.
+// to a Writer, answering only after the write is durable. Protobuf requests,
+// over either transport, reach the Writer as bytes (Writer.WriteOTLP): the
+// store decodes them itself; JSON is decoded into pdata here.
 //
 // Status codes follow the OTLP specification and what the collector's own
 // exporters expect:

@@ -11,5 +11,10 @@
 // activity key at its newest timestamp; "latest over everything" walks those
 // newest first and opens only the resources that can still win.
 //
+// Writes take OTLP protobuf as it arrives (WriteOTLP): otlp_wire.go reads
+// the request's bytes as the collector's pdata unmarshaler would, and the
+// records and resources are encoded from views of those bytes, with no
+// message tree. Write takes pdata and goes the same way after marshaling.
+//
 // A Store is safe for concurrent use.
 package storage

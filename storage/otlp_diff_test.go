@@ -108,8 +108,23 @@ func (h hookLog) line(rc *RecordContext) string {
 	if err != nil {
 		return "marshal: " + err.Error()
 	}
-	return fmt.Sprintf("%s %d %d %016x %q sev=%d %q keys=%q %x", rc.Instance, rc.EpochStart, rc.Timestamp,
-		rc.Resource.Hash, rc.Resource.Zone, rc.SeverityNumber, rc.SeverityText, rc.AttributeKeys, b)
+	var views strings.Builder
+	for i := 0; i < rc.NumAttributes(); i++ {
+		k, v := rc.Attribute(i)
+		fmt.Fprintf(&views, "%q=%s ", k, valueView(v))
+	}
+	fmt.Fprintf(&views, "body=%s trace=%x", valueView(rc.Body()), rc.TraceID())
+	for _, k := range []string{"service.name", "telemetry.sdk.language", "dup"} {
+		v, ok := rc.ResourceAttribute(k)
+		fmt.Fprintf(&views, " res[%s]=%v:%s", k, ok, valueView(v))
+	}
+	return fmt.Sprintf("%s %d %d %016x %q sev=%d %q %s %x", rc.Instance, rc.EpochStart, rc.Timestamp,
+		rc.Resource.Hash, rc.Resource.Zone, rc.SeverityNumber, rc.SeverityText, views.String(), b)
+}
+
+// valueView renders what a Value's accessors return.
+func valueView(v Value) string {
+	return fmt.Sprintf("%s(%q,%v,%d,%x,%x)", v.Type(), v.Str(), v.Bool(), v.Int(), math.Float64bits(v.Double()), v.Bytes())
 }
 
 func (h hookLog) Record(rc *RecordContext) { *h.lines = append(*h.lines, "write "+h.line(rc)) }

@@ -9,104 +9,10 @@ import (
 	"time"
 
 	"github.com/zeebo/xxh3"
-	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
-	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/talus-logs/talus/kv"
 )
-
-// RecordContext describes one accepted record to a hook. It is a view of the
-// request being written: its strings point into the request, and it is
-// valid only during the call (the store reuses it for the next record).
-// Decoding the whole record (LogRecord) costs what pdata costs, so a hook
-// first looks at the cheap fields and decodes only the records it needs.
-type RecordContext struct {
-	Instance   string
-	EpochStart int64
-	Timestamp  int64
-	Resource   *Resource
-	// SeverityNumber and SeverityText are the record's, as sent.
-	SeverityNumber int32
-	SeverityText   string
-	// AttributeKeys are the keys of the record's attributes as sent (not
-	// made valid UTF-8), in order, repeats included.
-	AttributeKeys []string
-
-	// resource holds the Resource messages of the record's ResourceLogs
-	// (repeats merge) and record the LogRecord message, in the request.
-	resource [][]byte
-	record   []byte
-	scratch  []byte
-	// resAttrs caches ResourceAttributes when resAttrsOK.
-	resAttrs   pcommon.Map
-	resAttrsOK bool
-	// pdata marks a context made by NewRecordContext: pRecord and resAttrs
-	// are the caller's.
-	pdata   bool
-	pRecord plog.LogRecord
-}
-
-// NewRecordContext returns the context of a record its caller holds as
-// pdata (benchmarks and tests of hooks).
-func NewRecordContext(instance string, epochStart, ts int64, r *Resource, resource pcommon.Map, rec plog.LogRecord) *RecordContext {
-	rc := &RecordContext{Instance: instance, EpochStart: epochStart, Timestamp: ts, Resource: r,
-		SeverityNumber: int32(rec.SeverityNumber()), SeverityText: rec.SeverityText(),
-		resAttrs: resource, resAttrsOK: true, pdata: true, pRecord: rec}
-	for k := range rec.Attributes().All() {
-		rc.AttributeKeys = append(rc.AttributeKeys, k)
-	}
-	return rc
-}
-
-// LogRecord decodes the record from the request into pdata, exactly as
-// pdata decodes it there. The result is the caller's; it allocates about as
-// much as the record has fields.
-func (rc *RecordContext) LogRecord() plog.LogRecord {
-	if rc.pdata {
-		return rc.pRecord
-	}
-	// LogsData{resource_logs: [{scope_logs: [{log_records: [record]}]}]}
-	n2 := protowire.SizeTag(fSLLogRecords) + protowire.SizeBytes(len(rc.record))
-	n1 := protowire.SizeTag(fRLScopeLogs) + protowire.SizeBytes(n2)
-	b := protowire.AppendTag(rc.scratch[:0], fReqResourceLogs, protowire.BytesType)
-	b = protowire.AppendVarint(b, uint64(n1))
-	b = protowire.AppendTag(b, fRLScopeLogs, protowire.BytesType)
-	b = protowire.AppendVarint(b, uint64(n2))
-	b = protowire.AppendTag(b, fSLLogRecords, protowire.BytesType)
-	b = protowire.AppendBytes(b, rc.record)
-	rc.scratch = b
-	ld, err := (&plog.ProtoUnmarshaler{}).UnmarshalLogs(b)
-	if err != nil { // cannot happen: the request was validated
-		return plog.NewLogRecord()
-	}
-	return ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
-}
-
-// ResourceAttributes decodes the attributes of the record's resource into
-// pdata, once per resource in a request. The result is the caller's.
-func (rc *RecordContext) ResourceAttributes() pcommon.Map {
-	if rc.resAttrsOK {
-		return rc.resAttrs
-	}
-	n1 := 0
-	for _, r := range rc.resource {
-		n1 += protowire.SizeTag(fRLResource) + protowire.SizeBytes(len(r))
-	}
-	b := protowire.AppendTag(rc.scratch[:0], fReqResourceLogs, protowire.BytesType)
-	b = protowire.AppendVarint(b, uint64(n1))
-	for _, r := range rc.resource {
-		b = protowire.AppendTag(b, fRLResource, protowire.BytesType)
-		b = protowire.AppendBytes(b, r)
-	}
-	rc.scratch = b
-	ld, err := (&plog.ProtoUnmarshaler{}).UnmarshalLogs(b)
-	if err != nil { // cannot happen: the request was validated
-		return pcommon.NewMap()
-	}
-	rc.resAttrs, rc.resAttrsOK = ld.ResourceLogs().At(0).Resource().Attributes(), true
-	return rc.resAttrs
-}
 
 // RecordHook adds writes of its own for a record to the batch. An error
 // fails the whole write.
@@ -254,12 +160,11 @@ func (w *write) close() {
 	clear(w.sorted)
 	clear(w.scope.attrs)
 	clear(w.rec.attrs)
-	clear(w.rc.AttributeKeys)
 	*w = write{
 		touched: w.touched, epochs: w.epochs, seen: w.seen, key: w.key[:0], val: w.val[:0],
 		resChunks: w.resChunks[:0], attrs: w.attrs[:0], sorted: w.sorted[:0],
 		scope: scopeView{attrs: w.scope.attrs[:0], enc: w.scope.enc[:0]}, rec: recordView{attrs: w.rec.attrs[:0]},
-		rc: RecordContext{AttributeKeys: w.rc.AttributeKeys[:0], scratch: w.rc.scratch[:0]},
+		rc: RecordContext{scratch: w.rc.scratch[:0]},
 	}
 	writePool.Put(w)
 }
@@ -302,7 +207,7 @@ func (w *write) resourceLogs(rl []byte) error {
 		w.reject(n, fmt.Sprintf("resource attributes: %v", err))
 		return nil
 	}
-	w.rc.Resource, w.rc.resource, w.rc.resAttrsOK = r, w.resChunks, false
+	w.rc.Resource, w.rc.resource, w.rc.resourceAttrs, w.rc.resAttrsOK = r, w.resChunks, w.attrs, false
 	for sl := range fieldsOf(rl, scopeLogs) {
 		w.scope.read(sl)
 		for rec := range fieldsOf(sl, fSLLogRecords) {
@@ -338,11 +243,7 @@ func (w *write) record(b []byte, r *Resource) error {
 	if w.hooks {
 		rc = &w.rc
 		rc.SeverityNumber, rc.SeverityText = rv.severity, rv.severityText
-		rc.AttributeKeys = rc.AttributeKeys[:0]
-		for i := range rv.attrs {
-			rc.AttributeKeys = append(rc.AttributeKeys, rv.attrs[i].key)
-		}
-		rc.record = b
+		rc.record, rc.view = b, rv
 	}
 	return w.store(r, ts, rc)
 }

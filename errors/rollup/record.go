@@ -1,12 +1,12 @@
 package rollup
 
 import (
+	"encoding/base64"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
-	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/talus-logs/talus/errors/fingerprint"
 	"github.com/talus-logs/talus/storage"
@@ -30,72 +30,101 @@ const (
 // preference.
 var bodyMessageFields = [...]string{"message", "msg", "error"}
 
-// mayBeError reports whether fromLogRecord can report the record of rc an
-// error, from the fields the store gives without decoding the record: the
-// same test (fingerprint.IsError) on the same severity and attribute keys.
-// Only for these records does the hook decode the record (about 5% of them).
-func mayBeError(rc *storage.RecordContext) bool {
-	sev := rc.SeverityNumber
-	if sev == 0 {
-		sev = fingerprint.SeverityFromText(rc.SeverityText)
-	}
-	hasException := false
-	for _, k := range rc.AttributeKeys {
-		if strings.HasPrefix(k, attrExceptionPrefix) {
-			hasException = true
-			break
-		}
-	}
-	return fingerprint.IsError(sev, hasException)
-}
-
-// fromLogRecord fills r from an OTLP record and its resource and reports
-// whether the record is an error (fingerprint.IsError; a record without a
-// severity number is judged by its severity text, fingerprint.SeverityFromText). For non-errors r is
-// left partly filled. It does not allocate for string attributes and bodies.
-func fromLogRecord(r *fingerprint.Record, rec plog.LogRecord, resource pcommon.Map) bool {
-	*r = fingerprint.Record{SeverityNumber: int32(rec.SeverityNumber())}
+// recordOf fills r from the record of rc and returns whether it is an error
+// (fingerprint.IsError; a record without a severity number is judged by its
+// severity text, fingerprint.SeverityFromText) and its service.name. For
+// non-errors r is left partly filled. It reads the store's views of the
+// request, so strings point into the request (valid until the write ends)
+// and cost no allocation; a map or array value, whose string form is
+// pdata's JSON, is rendered by decoding the record or resource into pdata.
+// fromEntry gives the same Record for the stored entry.
+func recordOf(r *fingerprint.Record, rc *storage.RecordContext) (isError bool, service string) {
+	*r = fingerprint.Record{SeverityNumber: rc.SeverityNumber}
 	if r.SeverityNumber == 0 {
-		r.SeverityNumber = fingerprint.SeverityFromText(rec.SeverityText())
+		r.SeverityNumber = fingerprint.SeverityFromText(rc.SeverityText)
+	}
+	var pattrs []pcommon.Value // the record's attributes in pdata, decoded when needed
+	attr := func(i int, v storage.Value) string {
+		if s, ok := valueString(v); ok {
+			return s
+		}
+		if pattrs == nil {
+			for _, pv := range rc.LogRecord().Attributes().All() {
+				pattrs = append(pattrs, pv)
+			}
+		}
+		return pvalueString(pattrs[i])
+	}
+	resourceAttr := func(k string) string {
+		v, found := rc.ResourceAttribute(k)
+		if !found {
+			return ""
+		}
+		if s, ok := valueString(v); ok {
+			return s
+		}
+		pv, _ := rc.ResourceAttributes().Get(k)
+		return pvalueString(pv)
 	}
 	hasException := false
 	codeFnOld := ""
-	for k, v := range rec.Attributes().All() {
-		switch {
+	for i := 0; i < rc.NumAttributes(); i++ {
+		switch k, v := rc.Attribute(i); {
 		case strings.HasPrefix(k, attrExceptionPrefix):
 			hasException = true
 			switch k {
 			case attrExceptionType:
-				r.ExceptionType = pvalueString(v)
+				r.ExceptionType = attr(i, v)
 			case attrExceptionMsg:
-				r.ExceptionMessage = pvalueString(v)
+				r.ExceptionMessage = attr(i, v)
 			case attrExceptionStack:
-				r.ExceptionStacktrace = pvalueString(v)
+				r.ExceptionStacktrace = attr(i, v)
 			}
 		case k == attrFingerprint:
-			r.Fingerprint = pvalueString(v)
+			r.Fingerprint = attr(i, v)
 		case k == attrCodeFunction:
-			r.CodeFunction = pvalueString(v)
+			r.CodeFunction = attr(i, v)
 		case k == attrCodeFunctionOld:
-			codeFnOld = pvalueString(v)
+			codeFnOld = attr(i, v)
 		}
 	}
 	if !fingerprint.IsError(r.SeverityNumber, hasException) {
-		return false
+		return false, ""
 	}
 	if r.CodeFunction == "" {
 		r.CodeFunction = codeFnOld
 	}
-	r.Body = pbodyString(rec.Body())
-	if v, ok := resource.Get(attrSDKLanguage); ok {
-		r.SDKLanguage = pvalueString(v)
+	if s, ok := valueString(rc.Body()); ok {
+		r.Body = s
+	} else {
+		r.Body = pbodyString(rc.LogRecord().Body())
 	}
-	return true
+	r.SDKLanguage = resourceAttr(attrSDKLanguage)
+	return true, resourceAttr(attrServiceName)
 }
 
-// fromEntry is fromLogRecord for a stored entry. Both give the same Record
-// for the same record, so that a stored entry recomputes the fingerprint it
-// was counted under.
+// valueString is pvalueString on a view; ok is false for maps and arrays.
+func valueString(v storage.Value) (string, bool) {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		return validUTF8(v.Str()), true
+	case pcommon.ValueTypeEmpty:
+		return "", true
+	case pcommon.ValueTypeDouble:
+		return strconv.FormatFloat(v.Double(), 'g', -1, 64), true
+	case pcommon.ValueTypeBool:
+		return strconv.FormatBool(v.Bool()), true
+	case pcommon.ValueTypeInt:
+		return strconv.FormatInt(v.Int(), 10), true
+	case pcommon.ValueTypeBytes:
+		return base64.StdEncoding.EncodeToString(v.Bytes()), true
+	}
+	return "", false
+}
+
+// fromEntry is recordOf for a stored entry. Both give the same Record for
+// the same record, so that a stored entry recomputes the fingerprint it was
+// counted under.
 func fromEntry(r *fingerprint.Record, e *storage.Entry) bool {
 	*r = fingerprint.Record{SeverityNumber: e.SeverityNumber}
 	if r.SeverityNumber == 0 {
@@ -177,14 +206,6 @@ func bodyString(v any) string {
 		}
 	}
 	return storage.ValueString(v)
-}
-
-// serviceOf returns a resource's service.name in selector string form.
-func serviceOf(resource pcommon.Map) string {
-	if v, ok := resource.Get(attrServiceName); ok {
-		return pvalueString(v)
-	}
-	return ""
 }
 
 // validUTF8 replaces invalid UTF-8 as the store does when it encodes a

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"sync"
 
-	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 
 	"github.com/talus-logs/talus/errors/fingerprint"
 	"github.com/talus-logs/talus/storage"
@@ -47,7 +47,7 @@ type scratch struct {
 // Hook is the storage.RecordHook. For an error record (fingerprint.IsError)
 // it computes the v1 fingerprint and merges a one-error operand into the
 // counter of (epoch, fingerprint, service.name). Other records cost a look
-// at their severity and attribute keys and no allocation (mayBeError).
+// at their severity and attributes and no allocation (recordOf).
 //
 // Operands are per record, not per write: storage.RecordHook has no
 // end-of-write call in which a write's errors could be summed (see doc.go).
@@ -56,29 +56,25 @@ type scratch struct {
 // earliest sample time it has written per counter and leaves the sample out
 // of later errors.
 func (r *Recorder) Hook(b storage.RecordBatch, rc *storage.RecordContext) error {
-	if !mayBeError(rc) {
-		return nil
-	}
 	s := r.scratch.Get().(*scratch)
 	defer r.scratch.Put(s)
-	rec, resource := rc.LogRecord(), rc.ResourceAttributes()
-	if !fromLogRecord(&s.rec, rec, resource) {
+	isError, service := recordOf(&s.rec, rc)
+	if !isError {
 		return nil
 	}
 	fp := s.f.Fingerprint(&s.rec)
-	service := serviceOf(resource)
 	service = cutUTF8(service, MaxServiceLen)
 	var sample *Sample
 	if r.samples.claim(sampleKey{rc.Instance, rc.EpochStart, fp.Hash, service}, rc.Timestamp) {
-		sample = r.sample(s, rc.Timestamp, rec)
+		sample = r.sample(s, rc.Timestamp, rc.TraceID())
 	}
 	s.key = AppendKey(s.key[:0], rc.Instance, rc.EpochStart, fp, service)
 	s.val = appendOperand(s.val[:0], rc.Timestamp, minuteOf(rc.Timestamp, rc.EpochStart), sample)
 	return b.Merge(s.key, s.val)
 }
 
-// sample builds the sample of the record in s.rec, rec stored at ts.
-func (r *Recorder) sample(s *scratch, ts int64, rec plog.LogRecord) *Sample {
+// sample builds the sample of the record in s.rec, stored at ts.
+func (r *Recorder) sample(s *scratch, ts int64, tid pcommon.TraceID) *Sample {
 	_, ex := s.f.Explain(&s.rec)
 	smp := &Sample{Time: ts, ExceptionType: s.rec.ExceptionType, Template: ex.Template}
 	smp.Message = s.rec.ExceptionMessage
@@ -87,7 +83,7 @@ func (r *Recorder) sample(s *scratch, ts int64, rec plog.LogRecord) *Sample {
 	}
 	smp.Message = cutUTF8(smp.Message, maxSampleStr)
 	smp.Template = cutUTF8(smp.Template, maxSampleStr)
-	if tid := rec.TraceID(); !tid.IsEmpty() {
+	if !tid.IsEmpty() {
 		smp.TraceID, smp.HasTraceID = tid, true
 	}
 	return smp

@@ -17,8 +17,10 @@ import (
 //  3. w.Flush(b) once, before the batch commits, then w.Close().
 //
 // A Write is not safe for concurrent use; the Recorder is, so concurrent
-// writes each take their own Write. Record decodes (RecordContext.LogRecord)
-// only the records that may be errors, and keeps nothing of rc.
+// writes each take their own Write. Record reads the store's views of the
+// request (recordOf), keeps nothing of rc itself, and keeps strings that
+// point into the request only until Flush, which the store calls before the
+// write ends.
 type Write struct {
 	r *Recorder
 	s *scratch
@@ -55,15 +57,12 @@ func (r *Recorder) NewWrite() *Write {
 // Record adds one accepted record; it writes nothing.
 func (w *Write) Record(rc *storage.RecordContext) {
 	s := w.s
-	if !mayBeError(rc) {
-		return
-	}
-	rec, resource := rc.LogRecord(), rc.ResourceAttributes()
-	if !fromLogRecord(&s.rec, rec, resource) {
+	isError, service := recordOf(&s.rec, rc)
+	if !isError {
 		return
 	}
 	fp := s.f.Fingerprint(&s.rec)
-	service := cutUTF8(serviceOf(resource), MaxServiceLen)
+	service = cutUTF8(service, MaxServiceLen)
 	k := pendingKey{rc.Instance, rc.EpochStart, fp, service}
 	p := w.byKey[k]
 	if p == nil {
@@ -83,7 +82,7 @@ func (w *Write) Record(rc *storage.RecordContext) {
 		c.Trend = append(c.Trend, Bucket{m, 1})
 	}
 	if w.r.samples.claim(sampleKey{rc.Instance, rc.EpochStart, fp.Hash, service}, rc.Timestamp) {
-		smp := w.r.sample(s, rc.Timestamp, rec)
+		smp := w.r.sample(s, rc.Timestamp, rc.TraceID())
 		if c.Sample == nil || smp.Time < c.Sample.Time ||
 			smp.Time == c.Sample.Time && string(appendSample(nil, smp)) < string(appendSample(nil, c.Sample)) {
 			p.sample = *smp
