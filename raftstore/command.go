@@ -18,6 +18,11 @@ import (
 // op is opSet, opMerge, opDelete (value empty) or opDeleteRange (value is
 // the exclusive end key; empty means the end of the key space).
 //
+// kind cmdBatchFirst is a cmdBatch proposed for the first time: no copy of
+// it with the same proposal id was proposed before (a proposer marks its
+// first attempt only; re-proposals and retries are cmdBatch). Apply then
+// needs to check only the rare records of retried ids (dedupe.go).
+//
 // kind cmdNoop has an empty body; it only proves leadership.
 //
 // kind cmdDescriptor (meta group only) has an encoded RangeDescriptor as its
@@ -41,7 +46,22 @@ const (
 	cmdNoop       commandKind = 2
 	cmdDescriptor commandKind = 3
 	cmdSplit      commandKind = 4
+	cmdBatchFirst commandKind = 5
 )
+
+// isBatch reports whether kind has a cmdBatch body.
+func (k commandKind) isBatch() bool { return k == cmdBatch || k == cmdBatchFirst }
+
+// asRetry returns cmd, or a copy of it marked as a retry (cmdBatch) if it is
+// a first attempt: a copy, since raft may still hold the first one.
+func asRetry(cmd []byte) []byte {
+	if len(cmd) < commandHeaderLen || commandKind(cmd[1]) != cmdBatchFirst {
+		return cmd
+	}
+	c := append([]byte(nil), cmd...)
+	c[1] = byte(cmdBatch)
+	return c
+}
 
 type opKind byte
 
@@ -76,6 +96,20 @@ func appendOp(dst []byte, op opKind, key, value []byte) []byte {
 	dst = append(dst, key...)
 	dst = binary.AppendUvarint(dst, uint64(len(value)))
 	return append(dst, value...)
+}
+
+// opLen is the encoded size of an operation on key and value.
+func opLen(key, value []byte) int {
+	return 1 + uvarintLen(uint64(len(key))) + len(key) + uvarintLen(uint64(len(value))) + len(value)
+}
+
+func uvarintLen(x uint64) int {
+	n := 1
+	for x >= 0x80 {
+		x >>= 7
+		n++
+	}
+	return n
 }
 
 // decodeOp decodes one operation from src and returns the rest of src. key

@@ -60,14 +60,14 @@ type Config struct {
 	// applied, and a read for its read index. The default is 10s.
 	ProposalTimeout time.Duration
 	// LogTruncateEntries is how many entries a group applies before it
-	// flushes its Pebble and truncates its raft log (only up to the durable
-	// applied index). The default is 1000.
+	// syncs its Pebble's WAL and truncates its raft log (only up to the
+	// durable applied index). The default is 1000.
 	LogTruncateEntries uint64
 	// LogTruncateBytes is how many bytes of entries a group applies before
-	// it flushes its Pebble and truncates its raft log, whichever of this
-	// and LogTruncateEntries comes first. The default is 32 MiB: large
-	// flushes (few compactions of the group's Pebble), and the log deleted
-	// while still in the raft-log engine's memtable (log_truncate.go).
+	// it syncs its Pebble's WAL and truncates its raft log, whichever of
+	// this and LogTruncateEntries comes first. The default is 8 MiB: the
+	// log is deleted while still in the raft-log engine's memtable
+	// (log_truncate.go).
 	LogTruncateBytes int64
 	// CacheSize is the block cache shared by all Pebbles of the node, in
 	// bytes. The default is 256 MiB (memtables are reserved out of it).
@@ -128,7 +128,7 @@ func (c *Config) EnsureDefaults() {
 		c.LogTruncateEntries = 1000
 	}
 	if c.LogTruncateBytes == 0 {
-		c.LogTruncateBytes = 32 << 20
+		c.LogTruncateBytes = 8 << 20
 	}
 	if c.CacheSize == 0 {
 		c.CacheSize = 256 << 20

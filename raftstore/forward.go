@@ -233,7 +233,7 @@ func (n *node) write(gid uint64, cmd []byte) error {
 	}
 	id := n.nextID()
 	if n.servingReplica(gid) != nil {
-		return n.proposeWait(gid, id, cmdBatch, cmd)
+		return n.proposeWait(gid, id, cmdBatchFirst, cmd)
 	}
 	req := binary.AppendUvarint([]byte{fwdWrite}, gid)
 	req = binary.BigEndian.AppendUint64(req, id)

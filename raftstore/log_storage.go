@@ -19,7 +19,14 @@ func logGroupKey(gid uint64, suffix byte) []byte {
 }
 
 func logEntryKey(gid, index uint64) []byte {
-	return binary.BigEndian.AppendUint64(logGroupKey(gid, logEntrySuffix), index)
+	return appendLogEntryKey(make([]byte, 0, logEntryKeyLen), gid, index)
+}
+
+func appendLogEntryKey(dst []byte, gid, index uint64) []byte {
+	dst = append(dst, logGroupPrefix)
+	dst = binary.BigEndian.AppendUint64(dst, gid)
+	dst = append(dst, logEntrySuffix)
+	return binary.BigEndian.AppendUint64(dst, index)
 }
 
 // logStorage is one group's raft.Storage on the shared raft-log engine. It is
@@ -253,14 +260,20 @@ func (ls *logStorage) stageEntries(b *pebble.Batch, ents []*pb.Entry) error {
 	if len(ents) == 0 {
 		return nil
 	}
-	var buf []byte
+	var key [logEntryKeyLen]byte
 	for _, e := range ents {
-		var err error
-		buf, err = proto.MarshalOptions{}.MarshalAppend(buf[:0], e)
+		// Marshal straight into the batch (no intermediate copy: entries
+		// are the bulk of what the node writes).
+		op := b.SetDeferred(logEntryKeyLen, proto.Size(e))
+		copy(op.Key, appendLogEntryKey(key[:0], ls.gid, e.GetIndex()))
+		v, err := proto.MarshalOptions{}.MarshalAppend(op.Value[:0], e)
 		if err != nil {
 			return err
 		}
-		if err := b.Set(logEntryKey(ls.gid, e.GetIndex()), buf, nil); err != nil {
+		if len(v) != len(op.Value) || &v[0] != &op.Value[0] {
+			return fmt.Errorf("entry %d of group %d: marshalled size %d, want %d", e.GetIndex(), ls.gid, len(v), len(op.Value))
+		}
+		if err := op.Finish(); err != nil {
 			return err
 		}
 	}

@@ -8,67 +8,74 @@ import (
 	"go.etcd.io/raft/v3/tracker"
 )
 
-// pendingFlush is a flush of a group's Pebble started by maybeTruncate:
-// once done is closed, every apply up to applied is durable in g.
-type pendingFlush struct {
+// pendingSync is a sync of a group Pebble's WAL started by maybeTruncate:
+// once done is closed (err set), every apply up to applied is durable in g.
+type pendingSync struct {
 	g       *groupDB
 	applied uint64
-	done    <-chan struct{}
+	done    chan struct{}
+	err     error
 }
 
 // maybeTruncate makes applies durable and truncates the group's raft log.
 // Called with mu held, after Advance.
 //
-// Group Pebbles run without a WAL, so the log can be cut only up to an
-// applied index made durable by a flush of the group's Pebble; a crash then
-// never needs an entry that is gone. Once Config.LogTruncateBytes of
+// Group Pebbles write their WAL without fsync, so the log can be cut only
+// up to an applied index made durable by a sync of the group's WAL; a crash
+// then never needs an entry that is gone. Once Config.LogTruncateBytes of
 // entries or Config.LogTruncateEntries entries were applied since the last
-// flush, a flush starts in the background (AsyncFlush rotates the memtable
-// at once: every apply so far is in what it writes); when it has finished,
-// the log is truncated up to the index it made durable. A leader also keeps
-// the entries its followers still need, unless a follower lags by more than
-// 4 × LogTruncateEntries (it will get a snapshot instead).
+// sync, a sync starts in the background (it covers every apply committed
+// before it); when it is done, the log is truncated up to the index it made
+// durable. A leader also keeps the entries its followers still need, unless
+// a follower lags by more than 4 × LogTruncateEntries (it will get a
+// snapshot instead).
 //
-// Flushing by bytes rather than per entry count keeps the group's L0 files
-// large (few L0→Lbase compactions), and truncating soon after the flush
-// deletes the entries from the raft-log engine while they are still in its
-// memtable, so they are never written to its sstables.
+// Truncating every few MiB deletes the entries from the raft-log engine
+// while they are still in its memtable, so they are never written to its
+// sstables; the group's Pebble flushes when its memtable is full, as the
+// one-Pebble store does, and no flush is forced.
 func (r *replica) maybeTruncate() error {
 	cfg := &r.n.cfg
-	flushed := false
-	if pf := r.flushing; pf != nil {
+	synced := false
+	if ps := r.syncing; ps != nil {
 		select {
-		case <-pf.done:
-			r.flushing = nil
-			if pf.g == r.g && pf.applied > r.durableApplied {
-				r.durableApplied = pf.applied
-				flushed = true
+		case <-ps.done:
+			r.syncing = nil
+			if ps.err != nil {
+				return fmt.Errorf("cannot sync the WAL of group %d: %w", r.groupID, ps.err)
+			}
+			if ps.g == r.g && ps.applied > r.durableApplied {
+				r.durableApplied = ps.applied
+				synced = true
 			}
 		default:
 		}
 	}
-	if r.flushing == nil && r.applied > r.durableApplied &&
-		(r.applied >= r.durableApplied+cfg.LogTruncateEntries || r.unflushedBytes >= cfg.LogTruncateBytes) {
-		done, err := r.g.db.AsyncFlush()
-		if err != nil {
-			return fmt.Errorf("cannot flush group %d: %w", r.groupID, err)
-		}
-		r.unflushedBytes = 0
-		pf := &pendingFlush{g: r.g, applied: r.applied, done: done}
+	if r.syncing == nil && r.applied > r.durableApplied &&
+		(r.applied >= r.durableApplied+cfg.LogTruncateEntries || r.unsyncedBytes >= cfg.LogTruncateBytes) {
+		r.unsyncedBytes = 0
+		ps := &pendingSync{g: r.g, applied: r.applied, done: make(chan struct{})}
+		db := r.g.db
 		if cfg.manual {
-			// Deterministic tests: the flush is done before the next step.
-			<-done
-			r.durableApplied = pf.applied
-			flushed = true
+			// Deterministic tests: the sync is done before the next step.
+			if err := db.LogData(nil, pebble.Sync); err != nil {
+				return fmt.Errorf("cannot sync the WAL of group %d: %w", r.groupID, err)
+			}
+			r.durableApplied = ps.applied
+			synced = true
 		} else {
-			r.flushing = pf
+			// The replica holds a reference on g until the sync is done.
+			r.g.refs.Add(1)
+			r.syncing = ps
 			go func() {
-				<-done
+				ps.err = db.LogData(nil, pebble.Sync)
+				close(ps.done)
+				ps.g.release()
 				r.n.sched.mark(r.groupID) // truncate on the next round
 			}()
 		}
 	}
-	if !flushed && r.durableApplied < r.ls.truncIndex+cfg.LogTruncateEntries {
+	if !synced && r.durableApplied < r.ls.truncIndex+cfg.LogTruncateEntries {
 		return nil
 	}
 	threshold := cfg.LogTruncateEntries

@@ -165,11 +165,10 @@ func openNode(cfg Config) (*node, error) {
 	return n, nil
 }
 
-// raftLogMemTableSize is the memtable size of the raft-log engine: large
-// enough to hold the untruncated logs of the busy groups (each up to about
-// Config.LogTruncateBytes plus a flush), so that entries are deleted before
-// they are flushed.
-const raftLogMemTableSize = 128 << 20
+// raftLogMemTableSize is the memtable size of the raft-log engine: several
+// times the untruncated log of a busy group (about Config.LogTruncateBytes
+// plus a WAL sync), so that entries are deleted before they are flushed.
+const raftLogMemTableSize = 32 << 20
 
 // groupMerger adapts the configured kv.Merger to user keys stored behind
 // userKeyPrefix.
@@ -190,11 +189,10 @@ func groupMerger(cfg Config) *pebble.Merger {
 
 func (n *node) openGroupPebble(dir string) (*pebble.DB, error) {
 	o := &pebble.Options{
-		FS:    n.cfg.FS,
+		FS:    noPreallocFS{n.cfg.FS},
 		Cache: n.cache,
 		// Memtables start at 256 KiB and double up to this size, so idle
-		// groups stay small; a busy group flushes about every
-		// LogTruncateBytes of entries (log_truncate.go), below this.
+		// groups stay small.
 		MemTableSize:                n.cfg.GroupMemTableSize,
 		MemTableStopWritesThreshold: 4,
 		// As in pebblekv: every flush of the log layout overlaps the whole
@@ -207,10 +205,10 @@ func (n *node) openGroupPebble(dir string) (*pebble.DB, error) {
 		Merger:                     n.merger,
 		FormatMajorVersion:         pebble.FormatNewest,
 		Logger:                     quietLogger{},
-		// The raft log is the group's write-ahead log: applies are
-		// replayed from it after a crash, and the log is truncated only
-		// up to an applied index made durable by a flush (log_truncate.go).
-		DisableWAL: true,
+		// The group's WAL is written without fsync; the raft log is
+		// truncated only up to an applied index made durable by a WAL
+		// sync (log_truncate.go), and applies after it are replayed from
+		// the raft log after a crash.
 	}
 	// Block sizes and compression per level as in the one-Pebble store.
 	pebblekv.ApplyLevelSettings(o)
@@ -637,12 +635,32 @@ func (n *node) runReadies(ws []work, again bool) (next []work, err error) {
 			n.trace("commit raft-log batch: %d groups, sync=%v", len(ws), sync)
 		}
 	}
-	if !b.Empty() {
-		if err := b.Commit(opts); err != nil {
+	if !b.Empty() && sync {
+		// While the fsync runs, apply the committed entries that earlier
+		// batches made durable (a lone voter's entries of the previous
+		// round, say): the next round's fsync need not wait for applies.
+		if err := n.logdb.ApplyNoSyncWait(b, pebble.Sync); err != nil {
 			return nil, fmt.Errorf("cannot persist raft state: %w", err)
 		}
-		if sync {
-			n.syncs.Add(1)
+		var applyErr error
+		for i := range ws {
+			if applyErr = ws[i].r.applyDurable(&ws[i].rd); applyErr != nil {
+				break
+			}
+		}
+		if err := b.SyncWait(); err != nil {
+			return nil, fmt.Errorf("cannot persist raft state: %w", err)
+		}
+		if applyErr != nil {
+			return nil, applyErr
+		}
+		n.syncs.Add(1)
+		if n.trace != nil {
+			n.trace("fsync done")
+		}
+	} else if !b.Empty() {
+		if err := b.Commit(opts); err != nil {
+			return nil, fmt.Errorf("cannot persist raft state: %w", err)
 		}
 	}
 	var out []envelope
@@ -661,7 +679,10 @@ func (n *node) runReadies(ws []work, again bool) (next []work, err error) {
 			return nil, err
 		}
 		unlocked++ // from here on, w.r is ours to unlock or pass on
-		if again && w.r.rn.HasReady() {
+		// The group's next Ready is handled at once unless new proposals
+		// or messages wait: then the next round persists them and applies
+		// this Ready's follow-up during their fsync (applyDurable).
+		if again && w.r.rn.HasReady() && !w.r.inboxHasWrites() {
 			next = append(next, work{r: w.r, rd: w.r.rn.Ready()})
 			continue
 		}

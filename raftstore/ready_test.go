@@ -153,11 +153,15 @@ func describeHS(r *replica) string {
 }
 
 // checkTraceOrder fails if, within one node's round, a send or an apply
-// comes before the raft-log commit of that round, or a Ready that must sync
-// is committed without sync.
+// comes before the raft-log commit of that round (and, for a synced
+// commit, before its fsync is done: only entries an earlier batch made
+// durable may be applied during the fsync), or a Ready that must sync is
+// committed without sync.
 func checkTraceOrder(t *testing.T, trace string) {
 	t.Helper()
 	committed := map[string]bool{}
+	syncing := map[string]bool{}
+	early := map[string]bool{}
 	mustSync := map[string]bool{}
 	for _, line := range strings.Split(trace, "\n") {
 		node, rest, ok := strings.Cut(line, ": ")
@@ -172,10 +176,15 @@ func checkTraceOrder(t *testing.T, trace string) {
 			}
 		case strings.HasPrefix(rest, "commit raft-log batch"):
 			committed[node] = true
-			if mustSync[node] && !strings.HasSuffix(rest, "sync=true") {
+			syncing[node] = strings.HasSuffix(rest, "sync=true")
+			if mustSync[node] && !syncing[node] {
 				t.Fatalf("a Ready that must sync was committed without fsync:\n%s", trace)
 			}
 			mustSync[node] = false
+		case rest == "fsync done":
+			syncing[node] = false
+		case strings.Contains(rest, "durable in an earlier batch: apply during the fsync"):
+			early[node] = true
 		case strings.HasPrefix(rest, "send before persisting "):
 			// A leader's appends may go out first, but never a new term
 			// or vote, nor anything from a follower.
@@ -186,6 +195,10 @@ func checkTraceOrder(t *testing.T, trace string) {
 			if c, seen := committed[node]; seen && !c {
 				t.Fatalf("%q before its Ready was persisted:\n%s", rest, trace)
 			}
+			if syncing[node] && !(strings.HasPrefix(rest, "apply ") && early[node]) {
+				t.Fatalf("%q before the fsync of its Ready was done:\n%s", rest, trace)
+			}
+			early[node] = false
 		}
 	}
 }

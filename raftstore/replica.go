@@ -38,18 +38,21 @@ type replica struct {
 	applied        uint64
 	appliedTerm    uint64
 	durableApplied uint64
-	// unflushedBytes counts the entry bytes applied since the last flush
-	// maybeTruncate started; flushing is that flush until it is seen done.
-	unflushedBytes int64
-	flushing       *pendingFlush
-	confState      *pb.ConfState
-	tick           uint64
-	proposals      map[uint64]*proposal // by proposal id
-	propByIndex    map[uint64]*proposal // by log index, once known
-	readBatches    map[uint64]*readBatch
-	unissuedReads  []*readRequest
-	readWaiting    []*readRequest // read index known, waiting for apply
-	lastLdr        uint64
+	// unsyncedBytes counts the entry bytes applied since the last WAL sync
+	// maybeTruncate started; syncing is that sync until it is seen done.
+	unsyncedBytes int64
+	syncing       *pendingSync
+	// retries mirrors the group Pebble's records of ids applied from
+	// retried proposals (dedupe.go).
+	retries       *retrySet
+	confState     *pb.ConfState
+	tick          uint64
+	proposals     map[uint64]*proposal // by proposal id
+	propByIndex   map[uint64]*proposal // by log index, once known
+	readBatches   map[uint64]*readBatch
+	unissuedReads []*readRequest
+	readWaiting   []*readRequest // read index known, waiting for apply
+	lastLdr       uint64
 	// pendingSnap is a received snapshot's Pebble between staging and
 	// installing.
 	pendingSnap *groupDB
@@ -305,6 +308,7 @@ func (r *replica) onTick() {
 // repropose hands a pending proposal to raft again.
 func (r *replica) repropose(p *proposal) {
 	p.proposedTick = r.tick
+	p.data = asRetry(p.data)
 	_ = r.rn.Propose(p.data) // if dropped, the next tick tries again
 }
 
@@ -396,8 +400,12 @@ func (r *replica) afterPersist(rd *raft.Ready, sentEarly bool) ([]envelope, erro
 	if !sentEarly {
 		envs = r.envelopes(rd.Messages)
 	}
-	if len(rd.CommittedEntries) > 0 {
-		if err := r.applyEntries(rd.CommittedEntries); err != nil {
+	ents := rd.CommittedEntries
+	for len(ents) > 0 && ents[0].GetIndex() <= r.applied {
+		ents = ents[1:] // applied during the fsync (applyDurable)
+	}
+	if len(ents) > 0 {
+		if err := r.applyEntries(ents); err != nil {
 			return envs, err
 		}
 	}
@@ -418,6 +426,49 @@ func (r *replica) afterPersist(rd *raft.Ready, sentEarly bool) ([]envelope, erro
 	}
 	r.serveReads()
 	return envs, nil
+}
+
+// applyDurable applies, while the raft-log batch holding rd is being
+// fsynced, the leading committed entries of rd that earlier batches made
+// durable here (index <= the log's durable last index; raft may hand a
+// follower committed entries that are only in rd). Only plain writes: a
+// snapshot, membership change or split waits for afterPersist. Called with
+// mu held, before afterPersist.
+func (r *replica) applyDurable(rd *raft.Ready) error {
+	if r.pendingSnap != nil || !raft.IsEmptySnap(rd.Snapshot) {
+		return nil
+	}
+	durable := r.ls.lastIndex // commitStaged has not run for rd yet
+	n := 0
+	for _, e := range rd.CommittedEntries {
+		if e.GetIndex() > durable || e.GetType() != pb.EntryNormal {
+			break
+		}
+		if d := e.GetData(); len(d) > 0 {
+			if kind, _, _, err := decodeCommandHeader(d); err != nil || !kind.isBatch() {
+				break
+			}
+		}
+		n++
+	}
+	ents := rd.CommittedEntries[:n]
+	for len(ents) > 0 && ents[0].GetIndex() <= r.applied {
+		ents = ents[1:]
+	}
+	if len(ents) == 0 {
+		return nil
+	}
+	if r.n.trace != nil {
+		r.n.trace("g%d: entries [%d..%d] durable in an earlier batch: apply during the fsync", r.groupID, ents[0].GetIndex(), ents[len(ents)-1].GetIndex())
+	}
+	return r.applyEntries(ents)
+}
+
+// inboxHasWrites reports whether proposals or messages wait in the inbox.
+func (r *replica) inboxHasWrites() bool {
+	r.qmu.Lock()
+	defer r.qmu.Unlock()
+	return len(r.inbox.props) > 0 || len(r.inbox.msgs) > 0
 }
 
 // serveReads completes the reads whose index is applied.
@@ -479,7 +530,11 @@ func (r *replica) nodeOf(id uint64) uint64 {
 func (r *replica) applyEntries(ents []*pb.Entry) error {
 	b := r.g.db.NewBatch()
 	defer func() { b.Close() }()
-	dd := newDeduper(r.g.db, r.applied)
+	retries, err := r.retriesOf()
+	if err != nil {
+		return err
+	}
+	dd := newDeduper(r.g.db, retries, r.applied)
 	var done []*proposal
 	type refused struct {
 		p   *proposal
@@ -503,7 +558,7 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 			if err != nil {
 				return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
 			}
-			if kind == cmdBatch {
+			if kind.isBatch() {
 				// A command proposed before a split may hold keys the
 				// group no longer owns: refuse it whole, so the
 				// proposer retries on the new ranges.
@@ -523,13 +578,13 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 					return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
 				}
 				b = nb
-				dd = newDeduper(r.g.db, idx-1)
+				dd = newDeduper(r.g.db, retries, idx-1)
 			}
-			dup, err := dd.seen(b, id, idx)
+			dup, err := dd.seen(b, id, idx, kind == cmdBatchFirst)
 			if err != nil {
 				return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
 			}
-			if kind == cmdBatch && !dup {
+			if kind.isBatch() && !dup {
 				if key, err = applyBatchBody(b, body, key); err != nil {
 					return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
 				}
@@ -555,7 +610,7 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 			}
 		}
 		r.applied, r.appliedTerm = idx, e.GetTerm()
-		r.unflushedBytes += int64(len(e.GetData()))
+		r.unsyncedBytes += int64(len(e.GetData()))
 	}
 	if err := b.Set(localAppliedKey, appendAppliedState(nil, r.applied, r.appliedTerm), nil); err != nil {
 		return err

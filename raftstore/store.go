@@ -222,6 +222,7 @@ func (n *node) proposeWait(gid, id uint64, kind commandKind, cmd []byte) error {
 		// not applied, so trying again is safe. Back off a little while
 		// an election runs.
 		time.Sleep(backoff)
+		cmd = asRetry(cmd)
 		if backoff < 50*time.Millisecond {
 			backoff *= 2
 		}
@@ -429,22 +430,59 @@ func (s *Store) checkOpen() error {
 	return nil
 }
 
-// batch implements kv.Batch: operations are encoded as a cmdBatch body and
-// split by range at Commit.
+// batch implements kv.Batch: operations are encoded as cmdBatch bodies,
+// one per range, as they are added (the range of the previous key is
+// checked first: writes come in key runs), so Commit proposes them as they
+// are. A range that split in between refuses its part with a
+// RangeMismatchError and Commit splits that part again.
 type batch struct {
 	s *Store
-	// cmd is a command being built: commandHeaderLen bytes left for the
-	// header, then the operations.
-	cmd   []byte
+	// parts are the commands being built per group: commandHeaderLen
+	// bytes left for the header, then the operations.
+	parts map[uint64][]byte
+	// last is the range of the previous key, lastPart its part.
+	last  *RangeDescriptor
 	count uint32
+	size  int
+	// err is a failed range lookup, returned by Commit.
+	err error
+}
+
+func (b *batch) part(gid uint64) []byte {
+	if p := b.parts[gid]; p != nil {
+		return p
+	}
+	return make([]byte, commandHeaderLen, 4096)
 }
 
 func (b *batch) add(op opKind, key, value []byte) error {
-	if b.cmd == nil {
-		b.cmd = make([]byte, commandHeaderLen, 4096)
+	if b.parts == nil {
+		b.parts = map[uint64][]byte{}
 	}
-	b.cmd = appendOp(b.cmd, op, key, value)
 	b.count++
+	b.size += opLen(key, value)
+	d := b.last
+	if d == nil || !d.ContainsKey(key) {
+		var err error
+		if d, err = b.s.n.lookup(key); err != nil {
+			if b.err == nil {
+				b.err = err
+			}
+			return nil
+		}
+		b.last = d
+	}
+	if op == opDeleteRange && !rangeWithin(key, value, d) {
+		var end []byte
+		if len(value) > 0 {
+			end = value
+		}
+		for _, d := range b.s.n.rangesOverlapping(key, end) {
+			b.parts[d.GroupID] = appendOp(b.part(d.GroupID), opDeleteRange, maxKey(key, d.StartKey), minEnd(end, d.EndKey))
+		}
+		return nil
+	}
+	b.parts[d.GroupID] = appendOp(b.part(d.GroupID), op, key, value)
 	return nil
 }
 
@@ -461,8 +499,8 @@ func (b *batch) DeleteRange(start, end []byte) error {
 	return b.add(opDeleteRange, start, end)
 }
 func (b *batch) Count() uint32 { return b.count }
-func (b *batch) Len() int      { return max(0, len(b.cmd)-commandHeaderLen) }
-func (b *batch) Close() error  { b.cmd = nil; return nil }
+func (b *batch) Len() int      { return b.size }
+func (b *batch) Close() error  { b.parts, b.last = nil, nil; return nil }
 
 // Commit implements kv.Batch. The parts of the batch in different ranges
 // are committed independently and concurrently.
@@ -470,12 +508,15 @@ func (b *batch) Commit(bool) error {
 	if err := b.s.checkOpen(); err != nil {
 		return err
 	}
+	if b.err != nil {
+		return b.err
+	}
 	if b.count == 0 {
 		return nil
 	}
-	cmd := b.cmd
-	b.cmd = nil // raft may keep it: a batch is not reused after Commit
-	return b.s.n.commitCommand(cmd, maxMismatchRetries)
+	parts := b.parts
+	b.parts, b.last = nil, nil // raft may keep them: a batch is not reused after Commit
+	return b.s.n.commitParts(parts, maxMismatchRetries)
 }
 
 // maxMismatchRetries bounds how often a write is re-split after a range
@@ -490,6 +531,13 @@ func (n *node) commitCommand(cmd []byte, retries int) error {
 	if err != nil {
 		return err
 	}
+	return n.commitParts(parts, retries)
+}
+
+// commitParts writes the commands of parts (by group) concurrently, and
+// writes again, re-split on the current directory, a part refused with a
+// RangeMismatchError (it was not applied).
+func (n *node) commitParts(parts map[uint64][]byte, retries int) error {
 	write := func(gid uint64, part []byte) error {
 		err := n.write(gid, part)
 		var rm *RangeMismatchError

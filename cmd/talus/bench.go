@@ -335,6 +335,7 @@ type clusterPhase struct {
 	ReplicationFactor int     `json:"replication_factor"`
 	RecordsPerSec     float64 `json:"records_per_sec"`
 	CPUPerRecUs       float64 `json:"cpu_us_per_record_all_nodes"`
+	PeakRSSBytes      int64   `json:"peak_rss_bytes_largest_node"`
 }
 
 // benchCluster starts n talus servers in cluster mode on 127.0.0.1, sends
@@ -392,7 +393,11 @@ func benchCluster(c benchConfig, bodies [][]byte, n int, log io.Writer) (*cluste
 	}
 	ph := &clusterPhase{Nodes: n, ReplicationFactor: min(3, n), RecordsPerSec: float64(c.records) / el,
 		CPUPerRecUs: (cpu1 - cpu0).Seconds() * 1e6 / float64(c.records)}
-	progress(log, "cluster: %d nodes, RF=%d: %.0f records/s, %.2f µs CPU per record over all nodes", n, ph.ReplicationFactor, ph.RecordsPerSec, ph.CPUPerRecUs)
+	for _, s := range srvs {
+		ph.PeakRSSBytes = max(ph.PeakRSSBytes, procPeakRSS(s.cmd.Process.Pid))
+	}
+	progress(log, "cluster: %d nodes, RF=%d: %.0f records/s, %.2f µs CPU per record over all nodes, peak RSS %.0f MB (largest node)",
+		n, ph.ReplicationFactor, ph.RecordsPerSec, ph.CPUPerRecUs, float64(ph.PeakRSSBytes)/(1<<20))
 	for _, s := range srvs {
 		if err := s.stop(); err != nil {
 			return nil, err
@@ -750,8 +755,8 @@ func printBenchReport(w io.Writer, r *benchReport) {
 	row("latest 100, one job: p50 / p99", "%.2f / %.2f ms", m.JobP50Ms, m.JobP99Ms)
 	row("latest 100, everything: p50 / p99", "%.2f / %.2f ms", m.AllP50Ms, m.AllP99Ms)
 	if cl := r.Cluster1; cl != nil {
-		row("default server: raftstore, 1 node (RF=1)", "%.0f records/s (%.2f× the one-Pebble rate), %.2f µs CPU per record",
-			cl.RecordsPerSec, r.Cluster1VsMain, cl.CPUPerRecUs)
+		row("default server: raftstore, 1 node (RF=1)", "%.0f records/s (%.2f× the one-Pebble rate), %.2f µs CPU per record, peak RSS %.0f MiB",
+			cl.RecordsPerSec, r.Cluster1VsMain, cl.CPUPerRecUs, float64(cl.PeakRSSBytes)/(1<<20))
 	}
 	if cl := r.ClusterN; cl != nil {
 		row(fmt.Sprintf("cluster, %d nodes (RF=%d)", cl.Nodes, cl.ReplicationFactor), "%.0f records/s (%.2f× the 1-node cluster, %.2f× one Pebble), %.2f µs CPU per record over all nodes",
