@@ -113,7 +113,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.keep, "keep", false, "keep the working directory")
 	fs.StringVar(&c.output, "output", "text", "report format: text or json")
 	fs.StringVar(&c.pprofOut, "cpuprofile", "", "write a 10 s CPU profile of the server taken during the main ingest to this file")
-	fs.StringVar(&c.clusterPprofOut, "cluster-cpuprofile", "", "write a 10 s CPU profile of the 1-node cluster's server taken during its ingest to this file")
+	fs.StringVar(&c.clusterPprofOut, "cluster-cpuprofile", "", "write a 10 s CPU profile of the 1-node cluster's server taken during its ingest to this file (nodes 1 and 2 of the N-node cluster: FILE.nN-i1, FILE.nN-i2)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -363,14 +363,17 @@ func benchCluster(c benchConfig, bodies [][]byte, n int, log io.Writer) (*cluste
 				first = raft
 			}
 		}
-		prof := n == 1 && c.clusterPprofOut != ""
+		// Profiles: the lone node, or nodes 1 and 2 of a cluster (FILE.nN-iI).
+		prof := c.clusterPprofOut != "" && i <= 2
 		s, err := startBenchServer(filepath.Join(c.dir, fmt.Sprintf("cluster%d-node%d", n, i)), log, prof, extra...)
 		if err != nil {
 			return nil, err
 		}
 		srvs = append(srvs, s)
-		if prof {
+		if prof && n == 1 {
 			go saveProfile(s.apiURL, c.clusterPprofOut, log)
+		} else if prof {
+			go saveProfile(s.apiURL, fmt.Sprintf("%s.n%d-i%d", c.clusterPprofOut, n, i), log)
 		}
 	}
 	urls := make([]string, len(srvs))
