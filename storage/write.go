@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -97,6 +99,10 @@ func (s *Store) writeOTLP(instance string, req []byte, depthLimit int) (WriteRes
 	return w.commit()
 }
 
+// logEntry is a log entry of a write: its key is entryBuf[key:val], its
+// value entryBuf[val:end].
+type logEntry struct{ key, val, end int }
+
 // write is the state of one WriteOTLP. Its buffers and maps are reused
 // (writePool).
 type write struct {
@@ -115,7 +121,11 @@ type write struct {
 	hooks                 bool
 	rc                    RecordContext
 
-	resChunks     [][]byte
+	resChunks [][]byte
+	// entries are the write's log entries, keys and values in entryBuf.
+	entries  []logEntry
+	entryBuf []byte
+
 	attrs, sorted []attrKV
 	scope         scopeView
 	rec           recordView
@@ -162,9 +172,12 @@ func (w *write) close() {
 	clear(w.rec.attrs)
 	*w = write{
 		touched: w.touched, epochs: w.epochs, seen: w.seen, key: w.key[:0], val: w.val[:0],
-		resChunks: w.resChunks[:0], attrs: w.attrs[:0], sorted: w.sorted[:0],
+		resChunks: w.resChunks[:0], entries: w.entries[:0], entryBuf: w.entryBuf[:0], attrs: w.attrs[:0], sorted: w.sorted[:0],
 		scope: scopeView{attrs: w.scope.attrs[:0], enc: w.scope.enc[:0]}, rec: recordView{attrs: w.rec.attrs[:0]},
 		rc: RecordContext{scratch: w.rc.scratch[:0]},
+	}
+	if cap(w.entryBuf) > 16<<20 {
+		w.entryBuf, w.entries = nil, nil // a huge request's buffers are not kept
 	}
 	writePool.Put(w)
 }
@@ -273,10 +286,11 @@ func (w *write) store(r *Resource, ts int64, rc *RecordContext) error {
 	occ := w.seen[id]
 	w.seen[id] = occ + 1
 	uniq := uint32(content>>32) ^ uint32(content) ^ (occ * 0x9e3779b1)
-	w.key = AppendLogKey(w.key[:0], w.instance, r.Zone, epoch, r.Hash, ts, uniq)
-	if err := w.b.Set(w.key, val); err != nil {
-		return fmt.Errorf("batch: %w", err)
-	}
+	// The entry goes to the batch at commit, in key order (logEntries).
+	start := len(w.entryBuf)
+	w.entryBuf = AppendLogKey(w.entryBuf, w.instance, r.Zone, epoch, r.Hash, ts, uniq)
+	w.entryBuf = append(w.entryBuf, val...)
+	w.entries = append(w.entries, logEntry{start, len(w.entryBuf) - len(val), len(w.entryBuf)})
 	if rc != nil {
 		rc.EpochStart, rc.Timestamp = epoch, ts
 		if w.s.opts.OnRecord != nil {
@@ -319,6 +333,19 @@ func (w *write) commit() (WriteResult, error) {
 	res, s, instance, b := w.res, w.s, w.instance, w.b
 	if res.Accepted == 0 {
 		return res, nil
+	}
+	// Pebble inserts a batch into its memtable in batch order, starting each
+	// search from the previous key's place: keys in ascending order cost
+	// far less than keys spread over the memtable (a request's resources,
+	// each newest first).
+	buf := w.entryBuf
+	slices.SortFunc(w.entries, func(x, y logEntry) int {
+		return bytes.Compare(buf[x.key:x.val], buf[y.key:y.val])
+	})
+	for _, e := range w.entries {
+		if err := b.Set(buf[e.key:e.val], buf[e.val:e.end]); err != nil {
+			return WriteResult{}, fmt.Errorf("batch: %w", err)
+		}
 	}
 	var newlyIndexed []indexedKey
 	s.indexMu.Lock()
