@@ -72,10 +72,13 @@ type node struct {
 	// trace, if set (tests), receives the steps of the Ready loop in order.
 	trace func(format string, args ...interface{})
 
-	idSeq   atomic.Uint64
-	stopped atomic.Bool
-	stopc   chan struct{}
-	wg      sync.WaitGroup
+	idSeq atomic.Uint64
+	// partSizes holds, by group, the size of the last batch part
+	// committed to it: the initial capacity of the next (store.go).
+	partSizes sync.Map
+	stopped   atomic.Bool
+	stopc     chan struct{}
+	wg        sync.WaitGroup
 	// fatal holds the first storage error a worker met; the node stops
 	// serving then.
 	fatal atomic.Pointer[error]

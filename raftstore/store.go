@@ -452,7 +452,14 @@ func (b *batch) part(gid uint64) []byte {
 	if p := b.parts[gid]; p != nil {
 		return p
 	}
-	return make([]byte, commandHeaderLen, 4096)
+	// Start at the size of the last part committed to this group (writes
+	// of one kind have similar sizes): growing a 100 KiB part from 4 KiB
+	// by doubling cost ~3% of the server's CPU per record.
+	size := 4096
+	if v, ok := b.s.n.partSizes.Load(gid); ok {
+		size = min(max(size, v.(int)+v.(int)/8), maxCommandBytes)
+	}
+	return make([]byte, commandHeaderLen, size)
 }
 
 func (b *batch) add(op opKind, key, value []byte) error {
@@ -516,6 +523,11 @@ func (b *batch) Commit(bool) error {
 	}
 	parts := b.parts
 	b.parts, b.last = nil, nil // raft may keep them: a batch is not reused after Commit
+	for gid, p := range parts {
+		if v, ok := b.s.n.partSizes.Load(gid); !ok || v.(int) != len(p) {
+			b.s.n.partSizes.Store(gid, len(p))
+		}
+	}
 	return b.s.n.commitParts(parts, maxMismatchRetries)
 }
 
