@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a 3-node Talus cluster on 127.0.0.1 with separate data dirs, in the
 # foreground; Ctrl-C stops all three. Usage: deploy/cluster/run-3-nodes.sh [BASE_DIR]
+# TALUS_REPLICATION=errors=1,... passes --replication (per-table replicas).
 #
 #   node  raft            OTLP gRPC        OTLP HTTP        query API
 #   1     127.0.0.1:7101  127.0.0.1:4317   127.0.0.1:4318   127.0.0.1:7070
@@ -17,6 +18,7 @@ trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
 start() { # id raft grpc http api [join]
 	local join=()
 	[[ -n ${6:-} ]] && join=(--join "$6")
+	[[ -n ${TALUS_REPLICATION:-} ]] && join+=(--replication "$TALUS_REPLICATION")
 	"$bin" server --node-id "$1" --raft-addr "127.0.0.1:$2" --data-dir "$base/node$1" \
 		--otlp-grpc-addr "127.0.0.1:$3" --otlp-http-addr "127.0.0.1:$4" --http-addr "127.0.0.1:$5" \
 		"${join[@]}" 2>&1 | sed "s/^/node$1: /" &
