@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -431,4 +432,27 @@ func FuzzWriteOTLP(f *testing.F) {
 	f.Fuzz(func(t *testing.T, req []byte) {
 		diffWrite(t, req)
 	})
+}
+
+// TestResourceWithRepeatedKeysReadsBack writes a resource that repeats an
+// attribute key (the canonical form counts both, stores the first) and
+// reads it back through the resource map.
+func TestResourceWithRepeatedKeysReadsBack(t *testing.T) {
+	s := openTestStore(t, t.TempDir(), Options{})
+	req := pbBytes(fReqResourceLogs,
+		pbBytes(fRLResource,
+			pbBytes(fResAttributes, pbKV("service.name", pbStrValue("first"))),
+			pbBytes(fResAttributes, pbKV("service.name", pbStrValue("second"))),
+			pbBytes(fResAttributes, pbKV("k8s.pod.name", pbStrValue("p")))),
+		pbBytes(fRLScopeLogs, pbBytes(fSLLogRecords, pbFixed64(fLRTime, uint64(t0.UnixNano())), pbBytes(fLRBody, pbStrValue("hello")))))
+	if res, err := s.WriteOTLP("default", req); err != nil || res.Accepted != 1 {
+		t.Fatalf("WriteOTLP = %+v, %v", res, err)
+	}
+	r, err := s.Latest(context.Background(), Query{Instance: "default", Limit: 10, Start: t0.Add(-time.Hour).UnixNano(), End: t0.Add(time.Hour).UnixNano()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Entries) != 1 || r.Entries[0].Resource == nil || r.Entries[0].Resource.Get("service.name") != "first" {
+		t.Fatalf("entries = %+v", r.Entries)
+	}
 }

@@ -169,7 +169,14 @@ func (r *StoredResource) Get(name string) string {
 func decodeResourceValue(hash uint64, b []byte) (*StoredResource, error) {
 	d := decoder{b: b}
 	zone := d.str("zone")
-	attrs := d.mapValue(1)
+	// The count includes repeated keys that are not stored (newResource):
+	// the attributes run to the end of the value.
+	d.uvarint("resource attributes")
+	attrs := make(map[string]any, 8)
+	for len(d.b) > 0 && d.err == nil {
+		k := d.key()
+		attrs[k] = d.value(1)
+	}
 	if d.err != nil {
 		return nil, d.err
 	}
