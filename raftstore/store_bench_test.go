@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -37,6 +38,9 @@ func benchWrite(b *testing.B, s kv.Store, syncCommit bool) {
 	var next atomic.Int64
 	var errOnce sync.Once
 	var firstErr error
+	// Each writer keeps its own commit latencies; they are merged once the
+	// writers are done, for the p50/p99 a client waits for an acknowledgement.
+	lat := make([][]time.Duration, benchWriters)
 	for w := 0; w < benchWriters; w++ {
 		wg.Add(1)
 		go func() {
@@ -49,9 +53,11 @@ func benchWrite(b *testing.B, s kv.Store, syncCommit bool) {
 					binary.BigEndian.PutUint64(key[1:], seq.Add(1)*0x9e3779b97f4a7c15)
 					_ = batch.Set(key, value)
 				}
+				t0 := time.Now()
 				if err := batch.Commit(syncCommit); err != nil {
 					errOnce.Do(func() { firstErr = err })
 				}
+				lat[w] = append(lat[w], time.Since(t0))
 				batch.Close()
 			}
 		}()
@@ -63,6 +69,12 @@ func benchWrite(b *testing.B, s kv.Store, syncCommit bool) {
 		b.Fatal(firstErr)
 	}
 	b.ReportMetric(float64(b.N*benchBatchRecords)/el.Seconds(), "records/s")
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	if len(all) > 0 {
+		b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-commit-ms")
+		b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-commit-ms")
+	}
 	if rs, ok := s.(*Store); ok {
 		b.ReportMetric(float64(rs.n.syncs.Load())/float64(b.N), "fsyncs/op")
 	}
