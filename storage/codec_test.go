@@ -156,3 +156,57 @@ func TestPostingSetMerge(t *testing.T) {
 		t.Fatal("a posting set of 3 bytes must not merge")
 	}
 }
+
+// EachRecord must store what the per-record functions store: the
+// benchmark's ceiling is only a ceiling if its rows are the server's rows.
+func TestEachRecordMatchesAppendRecord(t *testing.T) {
+	ld := plog.NewLogs()
+	for i := 0; i < 2; i++ {
+		rl := ld.ResourceLogs().AppendEmpty()
+		rl.Resource().Attributes().PutStr("service.name", []string{"checkout", "cart"}[i])
+		rl.Resource().Attributes().PutStr("k8s.zone", "z1")
+		sl := rl.ScopeLogs().AppendEmpty()
+		sl.Scope().SetName("lib")
+		for j := 0; j < 3; j++ {
+			r := sl.LogRecords().AppendEmpty()
+			r.SetTimestamp(pcommon.Timestamp(1_700_000_000_000_000_000 + int64(i*10+j)))
+			r.SetSeverityNumber(plog.SeverityNumberError)
+			r.Body().SetStr("boom")
+			r.Attributes().PutInt("n", int64(j))
+		}
+	}
+	var want [][]byte
+	rls := ld.ResourceLogs()
+	for i := 0; i < rls.Len(); i++ {
+		res, err := NewResource(rls.At(i).Resource().Attributes(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sl := rls.At(i).ScopeLogs().At(0)
+		for j := 0; j < sl.LogRecords().Len(); j++ {
+			rec := sl.LogRecords().At(j)
+			val, err := AppendRecord(nil, rec, sl.Scope(), int64(rec.Timestamp()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, append(AppendLogKey(nil, "i", res.Zone, 0, res.Hash, int64(rec.Timestamp()), 0), val...))
+		}
+	}
+	req, err := (&plog.ProtoMarshaler{}).MarshalLogs(ld)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got [][]byte
+	EachRecord(req, func(r *Resource, ts int64, val []byte) bool {
+		got = append(got, append(AppendLogKey(nil, "i", r.Zone, 0, r.Hash, ts, 0), val...))
+		return true
+	})
+	if len(got) != len(want) {
+		t.Fatalf("EachRecord gave %d records, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !bytes.Equal(got[i], want[i]) {
+			t.Errorf("record %d: EachRecord %x, AppendRecord %x", i, got[i], want[i])
+		}
+	}
+}

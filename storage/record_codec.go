@@ -49,6 +49,44 @@ func AppendRecord(dst []byte, rec plog.LogRecord, scope pcommon.InstrumentationS
 	return dst, fmt.Errorf("storage: no record to encode")
 }
 
+// EachRecord encodes every record of a protobuf ExportLogsServiceRequest as
+// a write would store it at the record's own timestamp, and calls fn with
+// its resource (zone from the attributes only) and encoding; val is reused
+// after fn returns. It is for tools that build stored rows outside a write
+// (the benchmark's ceiling); a resource or record that cannot be encoded is
+// skipped, as a write would reject it.
+func EachRecord(req []byte, fn func(r *Resource, ts int64, val []byte) bool) {
+	var (
+		kvs, sorted []attrKV
+		sv          scopeView
+		rv          recordView
+		val         []byte
+	)
+	for rl := range fieldsOf(req, fReqResourceLogs) {
+		kvs = kvs[:0]
+		for res := range fieldsOf(rl, fRLResource) {
+			kvs = appendResourceAttrs(kvs, res)
+		}
+		r, err := newResource(kvs, "", &sorted)
+		if err != nil {
+			continue
+		}
+		for slb := range fieldsOf(rl, fRLScopeLogs) {
+			sv.read(slb)
+			for rb := range fieldsOf(slb, fSLLogRecords) {
+				rv.read(rb)
+				ts := int64(rv.time)
+				if val, err = appendRecord(val[:0], &rv, &sv, ts); err != nil {
+					continue
+				}
+				if !fn(r, ts, val) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // appendRecord encodes a record read from a request, stored at ts; sv is
 // its scope, with the scope's part of the encoding done once per ScopeLogs.
 func appendRecord(dst []byte, rv *recordView, sv *scopeView, ts int64) ([]byte, error) {

@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzip"
-	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 
 	"github.com/talus-logs/talus/api"
@@ -322,7 +321,7 @@ func genBodies(c benchConfig, resources int, name string, wantCeiling bool, ph *
 		ph.OTLPProtoBytes += int64(len(raw))
 		ph.OTLPGzipBytes += int64(zbuf.Len())
 		if wantCeiling && len(ceiling) < c.ceilingRecords {
-			ceiling = appendCeilingRows(ceiling, ld, c.ceilingRecords)
+			ceiling = appendCeilingRows(ceiling, raw, c.ceilingRecords)
 		}
 	}
 	progress(log, "%s: generated %d requests (%.1f MB gzip'd OTLP) in %s", name, len(bodies), float64(ph.OTLPGzipBytes)/1e6, time.Since(genStart).Round(time.Millisecond))
@@ -409,29 +408,16 @@ func benchCluster(c benchConfig, bodies [][]byte, n int, log io.Writer) (*cluste
 	return ph, nil
 }
 
-func appendCeilingRows(rows []ceilingRow, ld plog.Logs, limit int) []ceilingRow {
-	rls := ld.ResourceLogs()
-	for i := 0; i < rls.Len(); i++ {
-		r, err := storage.NewResource(rls.At(i).Resource().Attributes(), "")
-		if err != nil {
-			continue
+func appendCeilingRows(rows []ceilingRow, req []byte, limit int) []ceilingRow {
+	storage.EachRecord(req, func(r *storage.Resource, ts int64, val []byte) bool {
+		if len(rows) >= limit {
+			return false
 		}
-		sls := rls.At(i).ScopeLogs()
-		for j := 0; j < sls.Len(); j++ {
-			recs := sls.At(j).LogRecords()
-			for k := 0; k < recs.Len() && len(rows) < limit; k++ {
-				rec := recs.At(k)
-				ts := int64(rec.Timestamp())
-				val, err := storage.AppendRecord(nil, rec, sls.At(j).Scope(), ts)
-				if err != nil {
-					continue
-				}
-				epoch := ts - ts%int64(time.Hour)
-				key := storage.AppendLogKey(nil, "default", r.Zone, epoch, r.Hash, ts, uint32(len(rows)))
-				rows = append(rows, ceilingRow{key, val})
-			}
-		}
-	}
+		epoch := ts - ts%int64(time.Hour)
+		key := storage.AppendLogKey(nil, "default", r.Zone, epoch, r.Hash, ts, uint32(len(rows)))
+		rows = append(rows, ceilingRow{key, bytes.Clone(val)})
+		return true
+	})
 	return rows
 }
 
