@@ -315,6 +315,9 @@ func (g *gen) slot(name string) string {
 	if v, ok := g.famSlot(name); ok {
 		return v
 	}
+	if v, ok := g.h3Slot(name); ok {
+		return v
+	}
 	panic("unknown slot " + name)
 }
 
@@ -392,6 +395,9 @@ func (g *gen) header(s source) string {
 			g.n(24), g.n(60), g.n(60), g.n(1000), 2000+g.n(30000), s.level, s.component, g.uuid(), g.hex(32), g.hex(32))
 	}
 	if h, ok := g.famHeader(s); ok {
+		return h
+	}
+	if h, ok := g.h3Header(s); ok {
 		return h
 	}
 	return ""
@@ -1131,7 +1137,9 @@ func corpusFiles() map[string]string {
 	near := renderTSV(genNearMissCorpus())
 	held := renderTSV(genHeldoutCorpus())
 	held2 := renderTSV(genHeldout2Corpus())
+	held3 := renderTSV(genHeldout3Corpus())
 	return map[string]string{
+		"heldout3.tsv": held3,
 		"heldout2.tsv": held2,
 		"system.tsv":   system,
 		"app.tsv":      app,

@@ -219,17 +219,21 @@ func (g *gen) famHeader(s source) (string, bool) {
 	return "", false
 }
 
-func genHeldout2Corpus() []tmpl {
-	g := newGen(6)
+func genHeldout2Corpus() []tmpl { return genFamCorpus(6, "hld2", heldout2Templates) }
+
+// genFamCorpus renders templates that carry their own header style and
+// component; 40 % of them are logged without a header.
+func genFamCorpus(seed uint64, prefix string, templates []famTemplate) []tmpl {
+	g := newGen(seed)
 	levels := []string{"INFO", "WARN", "ERROR", "INFO", "FATAL", "DEBUG"}
 	var out []tmpl
-	for i, t := range heldout2Templates {
+	for i, t := range templates {
 		src := source{style: t.style, level: levels[g.n(len(levels))], component: t.comp}
 		if src.component == "" {
 			src.component = "app"
 		}
 		bare := g.chance(0.4)
-		id := labels.of(fmt.Sprintf("hld2%03d", i), t.text)
+		id := labels.of(fmt.Sprintf("%s%03d", prefix, i), t.text)
 		out = g.lines(out, id, t.text, src, bare, g.count())
 	}
 	g.shuffle(out)

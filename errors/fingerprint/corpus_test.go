@@ -21,12 +21,14 @@ const corpusDir = "testdata/corpus"
 // written after the rules they were first measured with), so they have their
 // own bars. heldout2.tsv stresses variables without digits, some of which no
 // per-message rule can see; with the v1 rules it scored 0.3548, with v2 0.7175.
-// The overall figure includes it.
+// heldout3.tsv was written before the v3 rules; v2 scores 0.7809 on it.
+// The overall figure includes them.
 const (
-	minOverallGroupingAccuracy  = 0.93
+	minOverallGroupingAccuracy  = 0.89
 	minFileGroupingAccuracy     = 0.90
 	minHeldoutGroupingAccuracy  = 0.90
 	minHeldout2GroupingAccuracy = 0.70
+	minHeldout3GroupingAccuracy = 0.75
 )
 
 // TestCorpusFilesUpToDate checks that testdata/corpus is what the generator
@@ -220,6 +222,8 @@ func TestCorpusAccuracy(t *testing.T) {
 			bar = minHeldoutGroupingAccuracy
 		case "heldout2.tsv":
 			bar = minHeldout2GroupingAccuracy
+		case "heldout3.tsv":
+			bar = minHeldout3GroupingAccuracy
 		}
 		if s.accuracy < bar {
 			t.Errorf("%s: grouping accuracy %.4f < %.2f", e.Name(), s.accuracy, bar)
