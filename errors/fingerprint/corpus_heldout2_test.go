@@ -219,11 +219,12 @@ func (g *gen) famHeader(s source) (string, bool) {
 	return "", false
 }
 
-func genHeldout2Corpus() []tmpl { return genFamCorpus(6, "hld2", heldout2Templates) }
+func genHeldout2Corpus() []tmpl { return genFamCorpus(6, "hld2", heldout2Templates, nil) }
 
 // genFamCorpus renders templates that carry their own header style and
-// component; 40 % of them are logged without a header.
-func genFamCorpus(seed uint64, prefix string, templates []famTemplate) []tmpl {
+// component; 40 % of them are logged without a header. same maps a template
+// to the text of the same statement in an earlier file, whose label it takes.
+func genFamCorpus(seed uint64, prefix string, templates []famTemplate, same map[string]string) []tmpl {
 	g := newGen(seed)
 	levels := []string{"INFO", "WARN", "ERROR", "INFO", "FATAL", "DEBUG"}
 	var out []tmpl
@@ -234,6 +235,9 @@ func genFamCorpus(seed uint64, prefix string, templates []famTemplate) []tmpl {
 		}
 		bare := g.chance(0.4)
 		id := labels.of(fmt.Sprintf("%s%03d", prefix, i), t.text)
+		if l, ok := labels[same[t.text]]; ok {
+			id = l
+		}
 		out = g.lines(out, id, t.text, src, bare, g.count())
 	}
 	g.shuffle(out)
