@@ -141,7 +141,7 @@ func TestErrorsFingerprintStreams(t *testing.T) {
 	}
 	select {
 	case l := <-lines:
-		if !strings.HasPrefix(l, "v2:") {
+		if !strings.HasPrefix(l, "v3:") {
 			t.Fatalf("got %q", l)
 		}
 	case <-time.After(10 * time.Second):

@@ -4,11 +4,11 @@ import "encoding/binary"
 
 // The canonical encoding is what gets hashed. It is length-prefixed, so no two
 // different inputs encode to the same bytes (unlike plain concatenation), and it
-// starts with a magic and the version, so a v2 can never collide with a v1 by
-// construction. Layout, the same in versions 1 and 2 (only the version byte
-// and the normalizer that makes the templates differ):
+// starts with a magic and the version, so versions can never collide by
+// construction. Layout, the same in versions 1, 2 and 3 (only the version
+// byte and the normalizer that makes the templates differ):
 //
-//	| "talus-fp" (8B) | Version (1B) = 0x02 | Rule (1B) | fields... |
+//	| "talus-fp" (8B) | Version (1B) = 0x03 | Rule (1B) | fields... |
 //	field := uvarint(len) | bytes
 //
 //	RuleOverride  (1): field(value)

@@ -25,7 +25,7 @@ func hasDigit(s string) bool {
 // isVariableToken reports whether a core (a word without its surrounding
 // punctuation) is variable by itself, without looking at its neighbours.
 func isVariableToken(s string) bool {
-	if s == "" {
+	if s == "" || isVersionedName(s) {
 		return false
 	}
 	slashes, dots, colons, lastSlash := 0, 0, 0, -1
@@ -80,10 +80,54 @@ func isVariableToken(s string) bool {
 		return true
 	case dots >= 2 && isDottedName(s): // v2: mapred.task.id, nova.compute.manager
 		return true
+	case dots >= 2 && isDottedEnum(s): // v3: android.intent.action.SCREEN_ON
+		return true
 	case isBool(s): // v2: true, False
 		return true
 	}
 	return false
+}
+
+// isDottedEnum reports whether s is an upper-case constant in a lower-case
+// dotted namespace, such as android.intent.action.SCREEN_ON (v3): the value
+// of an enum-like field (an action, an event, a mode), printed by name.
+func isDottedEnum(s string) bool {
+	dot := strings.LastIndexByte(s, '.')
+	last := s[dot+1:]
+	return len(last) >= 3 && isCapsIdent(last) && isDottedName(s[:dot])
+}
+
+// isVersionedName reports whether s is a protocol or format name whose digit
+// is part of the name, not a value (v3): IPv4, IPv6, HTTP/1.1, HTTP/2,
+// SOCKS5, EXT4, UTF-8, x86_64 (case-insensitive). Statements that differ only
+// there ("IPv4 address ... added" and "IPv6 address ... added") stay apart.
+func isVersionedName(s string) bool {
+	if len(s) < 4 || len(s) > 16 {
+		return false
+	}
+	if i := strings.LastIndexByte(s, '-'); i >= 4 && isLetters(s[i+1:]) && isVersionedName(s[:i]) {
+		return true // EXT4-fs
+	}
+	if len(s) > 8 {
+		return false
+	}
+	var buf [16]byte
+	switch string(asciiLower(&buf, s)) {
+	case "ipv4", "ipv6", "http/1.0", "http/1.1", "http/2", "http/2.0", "http/3", "socks4", "socks4a", "socks5",
+		"ext2", "ext3", "ext4", "utf-8", "utf8", "utf-16", "x86_64", "tlsv1", "tlsv1.2", "tlsv1.3", "sslv3":
+		return true
+	}
+	return false
+}
+
+// isLetters reports whether s is one or more ASCII letters.
+func isLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isLetter(s[i]) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // isBool reports whether s is a boolean literal (v2): values that a program
@@ -360,7 +404,7 @@ func isNamingNoun(s string) bool {
 	switch string(asciiLower(&buf, s)) {
 	case "user", "username", "login", "player", "account", "container", "pod", "branch", "table",
 		"database", "db", "queue", "topic", "bucket", "volume", "namespace", "project", "tenant",
-		"cluster", "repository", "repo", "role", "group", "channel":
+		"cluster", "repository", "repo", "role", "group", "channel", "pool":
 		return true
 	}
 	return false
@@ -416,7 +460,7 @@ func isNameShaped(s string) bool {
 func isNameIntro(s string) bool {
 	var buf [16]byte
 	switch string(asciiLower(&buf, s)) {
-	case "for", "invalid", "illegal", "unknown", "new", "as", "of", "by", "bad", "disallowed", "on", "in", "to":
+	case "for", "invalid", "illegal", "unknown", "new", "as", "of", "by", "bad", "disallowed", "on", "in", "to", "from":
 		return true
 	}
 	return false
@@ -494,11 +538,20 @@ func (m *masker) contextVariable(core string) bool {
 		return isPreposition(next) || isUserVerb(next)
 	case m.prevThing && !m.prevPunct && !isVerbForm(core):
 		// v2: "filter NoCacheFilter (", "Class NSTextFieldCell is", "to context logs".
-		if isNameShaped(core) {
+		// v3: an upper-case name ("resource class VCPU") or a name that a
+		// verb follows ("node bastion has no inventory").
+		if isNameShaped(core) || caps {
 			return true
 		}
 		w, _ := wordAt(m.line, m.pos)
-		return w != "" && (w[0] == '(' || w[0] == '[') || w == "" && isNameIntro(p1)
+		if w != "" && (w[0] == '(' || w[0] == '[') || w == "" && isNameIntro(p1) {
+			return true
+		}
+		if m.curTrail != "" {
+			return false
+		}
+		_, next, _ := peel(w)
+		return isUserVerb(next) || isPreposition(next)
 	case p0 == "by" && !m.prevPunct && !isVerbForm(core) && !isNamingNoun(core) && !isThingNoun(core):
 		// v2: the agent of a passive verb, before a preposition:
 		// "triggered by alice on branch", "locked by admin at".
@@ -509,6 +562,8 @@ func (m *masker) contextVariable(core string) bool {
 		// "password for root from", "failures for admin [preauth]"
 		w, _ := wordAt(m.line, m.pos)
 		return w != "" && w[0] == '[' || m.nextCore() == "from"
+	case (p0 == "to" || p0 == "from" || p0 == "on" || p0 == "at") && m.lastAfterValue(core):
+		return true
 	case p0 == "from" && caps:
 		w, end := wordAt(m.line, m.pos)
 		if _, c, _ := peel(w); c != "to" {
@@ -521,6 +576,18 @@ func (m *masker) contextVariable(core string) bool {
 		return true
 	}
 	return false
+}
+
+// lastAfterValue reports whether core, the last word of the line, follows a
+// preposition that follows a value (v3): "assigned <*> to minikube",
+// "records for <*> from gateway". The object of such a preposition names
+// where the value went or came from.
+func (m *masker) lastAfterValue(core string) bool {
+	if m.pos < len(m.line) || m.prevPunct || m.curTrail != "" && m.curTrail != "." || isVerbForm(core) {
+		return false
+	}
+	p := m.lastStart - 1
+	return p >= len(Placeholder)+m.base && m.dst[p] == ' ' && string(m.dst[p-len(Placeholder):p]) == Placeholder
 }
 
 // isStateWord reports whether a word names a state ("state", "(n.state),",

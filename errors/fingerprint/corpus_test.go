@@ -21,14 +21,15 @@ const corpusDir = "testdata/corpus"
 // written after the rules they were first measured with), so they have their
 // own bars. heldout2.tsv stresses variables without digits, some of which no
 // per-message rule can see; with the v1 rules it scored 0.3548, with v2 0.7175.
-// heldout3.tsv was written before the v3 rules; v2 scores 0.7809 on it.
-// The overall figure includes them.
+// heldout3.tsv was written before the v3 rules: v2 scores 0.7841 on it, v3
+// 0.8943 (with its misses in view, so optimistic). The overall figure
+// includes them.
 const (
-	minOverallGroupingAccuracy  = 0.89
+	minOverallGroupingAccuracy  = 0.93
 	minFileGroupingAccuracy     = 0.90
 	minHeldoutGroupingAccuracy  = 0.90
-	minHeldout2GroupingAccuracy = 0.70
-	minHeldout3GroupingAccuracy = 0.75
+	minHeldout2GroupingAccuracy = 0.75
+	minHeldout3GroupingAccuracy = 0.88
 )
 
 // TestCorpusFilesUpToDate checks that testdata/corpus is what the generator

@@ -29,6 +29,7 @@ func TestFingerprintTextRoundTrip(t *testing.T) {
 	f(Fingerprint{Version: 1, Hash: 0x9f86d081884c7d65}, "v1:9f86d081884c7d65")
 	f(Fingerprint{Version: 1, Hash: ^uint64(0)}, "v1:ffffffffffffffff")
 	f(Fingerprint{Version: 2, Hash: 0x9f86d081884c7d65}, "v2:9f86d081884c7d65")
+	f(Fingerprint{Version: 3, Hash: 0x9f86d081884c7d65}, "v3:9f86d081884c7d65")
 	f(Compute(&Record{Body: "hello"}), Compute(&Record{Body: "hello"}).String())
 }
 
@@ -46,9 +47,9 @@ func TestParseErrors(t *testing.T) {
 	f("v1:9F86D081884C7D65", ErrInvalidFingerprint)
 	f("x1:9f86d081884c7d65", ErrInvalidFingerprint)
 	f("v:9f86d081884c7d65", ErrInvalidFingerprint)
-	f("v3:9f86d081884c7d65", ErrUnsupportedVersion)
+	f("v4:9f86d081884c7d65", ErrUnsupportedVersion)
 	f("v0:9f86d081884c7d65", ErrUnsupportedVersion)
-	for _, v := range []byte{0, 3} {
+	for _, v := range []byte{0, 4} {
 		if _, _, err := ParseBinary([]byte{v, 0, 0, 0, 0, 0, 0, 0, 0}); !errors.Is(err, ErrUnsupportedVersion) {
 			t.Errorf("ParseBinary(v%d) error = %v", v, err)
 		}
@@ -58,8 +59,8 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-// TestFingerprintGolden pins v2 outputs. If this fails, the algorithm changed:
-// that is a new version (v3), not an edit of v2.
+// TestFingerprintGolden pins v3 outputs. If this fails, the algorithm changed:
+// that is a new version (v4), not an edit of v3.
 func TestFingerprintGolden(t *testing.T) {
 	f := func(r Record, want string) {
 		t.Helper()
@@ -67,18 +68,20 @@ func TestFingerprintGolden(t *testing.T) {
 			t.Errorf("Compute(%+v) = %s; want %s", r, got, want)
 		}
 	}
-	f(Record{}, "v2:3b64c41171732baf")
-	f(Record{Body: "connect to 10.0.0.1:5432 refused"}, "v2:a7dd85d33d890e9c")
-	f(Record{Fingerprint: "checkout-timeout"}, "v2:f45e8feb5abdcc7f")
-	f(Record{ExceptionType: "ValueError", ExceptionMessage: "bad 7"}, "v2:df3d4d2faa899918")
-	f(Record{ExceptionType: "java.io.IOException", ExceptionStacktrace: "java.io.IOException: x\n\tat a.B.c(B.java:1)"}, "v2:5375ff5d19be15fa")
-	f(Record{Body: "Dec 10 06:55:48 LabSZ sshd[24200]: Failed password for invalid user webmaster from 173.234.31.186 port 38926 ssh2"}, "v2:32f5f0248b6fda43")
-	f(Record{Body: `{"level":"error","msg":"dial failed","error":"connect to 10.0.0.1:80: refused"}`}, "v2:07889977871f1b8d")
-	f(Record{ExceptionStacktrace: "Traceback (most recent call last):\n  File \"/app/a.py\", line 3, in f\n    g()\nValueError: bad 1"}, "v2:578db9e67ccad707")
-	f(Record{ExceptionStacktrace: "panic: boom 7\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:9 +0x1d\n"}, "v2:df5d07a0ceedb107")
-	f(Record{Body: "user 42 not found", CodeFunction: "Users.find"}, "v2:7c77b8386af868e1")
-	f(Record{Body: "Accepted application application_1445_0001 from user: alice, in queue: root.etl"}, "v2:715ddd7b6b2bf0fc")
-	f(Record{Body: "Jun  2 05:38:47 gateway systemd[1]: nginx.service: Succeeded."}, "v2:6517672d1c20c3c9")
+	f(Record{}, "v3:95271d747b8c9132")
+	f(Record{Body: "connect to 10.0.0.1:5432 refused"}, "v3:94a428e9b6da4cca")
+	f(Record{Fingerprint: "checkout-timeout"}, "v3:e9821b2453373fa6")
+	f(Record{ExceptionType: "ValueError", ExceptionMessage: "bad 7"}, "v3:39f59d64d7c2f021")
+	f(Record{ExceptionType: "java.io.IOException", ExceptionStacktrace: "java.io.IOException: x\n\tat a.B.c(B.java:1)"}, "v3:228ca7d547de914f")
+	f(Record{Body: "Dec 10 06:55:48 LabSZ sshd[24200]: Failed password for invalid user webmaster from 173.234.31.186 port 38926 ssh2"}, "v3:583432d99b098adc")
+	f(Record{Body: `{"level":"error","msg":"dial failed","error":"connect to 10.0.0.1:80: refused"}`}, "v3:73536771ce538859")
+	f(Record{ExceptionStacktrace: "Traceback (most recent call last):\n  File \"/app/a.py\", line 3, in f\n    g()\nValueError: bad 1"}, "v3:673d08321cf1892e")
+	f(Record{ExceptionStacktrace: "panic: boom 7\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:9 +0x1d\n"}, "v3:ec0a711507bf44a1")
+	f(Record{Body: "user 42 not found", CodeFunction: "Users.find"}, "v3:0926195d8116527e")
+	f(Record{Body: "Accepted application application_1445_0001 from user: alice, in queue: root.etl"}, "v3:aa8b132866db61e4")
+	f(Record{Body: "Jun  2 05:38:47 gateway systemd[1]: nginx.service: Succeeded."}, "v3:7710a8ea6606e893")
+	f(Record{Body: "Jun  2 05:38:47 gateway NetworkManager[812]: IPv6 address fe80::1 added to eth0"}, "v3:f7c309db4def78be")
+	f(Record{Body: "onReceive action: android.intent.action.SCREEN_ON"}, "v3:3847073d4c80ce3d")
 }
 
 func TestRules(t *testing.T) {

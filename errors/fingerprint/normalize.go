@@ -443,7 +443,7 @@ func (m *masker) splitCall(w, core string) bool {
 		return false
 	}
 	name := core[:i]
-	person := isPersonNoun(m.prev[0]) && !m.prevPunct && !isStopword(name)
+	person := (isPersonNoun(m.prev[0]) || m.prev[0] == "by") && !m.prevPunct && !isStopword(name)
 	call := isUpper(name[0]) && !hasDigit(core) && strings.IndexByte(name, '.') < 0
 	if !person && !call {
 		return false
@@ -473,6 +473,10 @@ func (m *masker) valueContext(list bool, lead, core, trail string) bool {
 	}
 	if lead != "" || strings.IndexByte(core, '=') >= 0 || isStopword(core) || hasTypeSuffix(core) {
 		return false
+	}
+	if m.colonKey && isPersonNoun(m.prev[0]) && isIdentLike(core) {
+		// v3: "from user: carol activated": a person's name ends at its word.
+		return true
 	}
 	if list {
 		n := len(m.dst)
@@ -533,8 +537,8 @@ func gluedValue(core string) int {
 	if i < 2 || i+1 >= len(core) || strings.ContainsAny(core[i+1:], `/\:`) {
 		return 0
 	}
-	if !hasDigit(core[i+1:]) && strings.IndexByte(core[i+1:], '.') >= 0 {
-		return 0 // a dotted constant: action:android.intent.action.SCREEN_ON
+	if v := core[i+1:]; !hasDigit(v) && strings.IndexByte(v, '.') >= 0 && !isDottedEnum(v) {
+		return 0 // a dotted name: type:org.apache.Foo (v3: not action:android.intent.action.SCREEN_ON)
 	}
 	for j := 0; j < i; j++ {
 		if c := core[j]; !isLetter(c) && c != '_' {
@@ -639,6 +643,46 @@ func (m *masker) findQuoteEnd(q byte, from int) (quote, wordEnd int, ok bool) {
 	return 0, 0, false
 }
 
+// bracketDepth returns how many of the brackets ( [ { that s opens it leaves
+// open.
+func bracketDepth(s string) int {
+	d := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(', '[', '{':
+			d++
+		case ')', ']', '}':
+			if d > 0 {
+				d--
+			}
+		}
+	}
+	return d
+}
+
+// findBracketEnd looks, from offset from of line and within maxQuoteBytes,
+// for the bracket that brings depth open brackets back to zero. It returns
+// the offset just past it, the end of the word holding it, and whether one
+// was found.
+func findBracketEnd(line string, from, depth int) (end, wordEnd int, ok bool) {
+	limit := min(len(line), from+maxQuoteBytes)
+	for i := from; i < limit; i++ {
+		switch line[i] {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			if depth--; depth == 0 {
+				j := i + 1
+				for j < len(line) && !isSpace(line[j]) {
+					j++
+				}
+				return i + 1, j, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
 // isKey reports whether s can be the key of key=value.
 func isKey(s string) bool {
 	if len(s) > 64 {
@@ -688,6 +732,22 @@ func (m *masker) keyValue(lead, core string, eq int, trail string) {
 	}
 	quote, vcore := val[:vq], val[vq:]
 	closed := vq == 0 || strings.IndexByte(trail, val[0]) >= 0
+	if vq == 0 && !isMessageKey(key) {
+		// v3: a value with an open bracket runs to the bracket that closes
+		// it, spaces included: "ws=WorkSource{1000 com.android.phone},".
+		if depth := bracketDepth(val + trail); depth > 0 {
+			if end, wordEnd, ok := findBracketEnd(m.line, m.pos, depth); ok {
+				m.emitKV(lead, key, "", m.line[end:wordEnd])
+				m.pos = wordEnd
+				return
+			}
+		} else if depth := bracketDepth(val); depth > 0 {
+			// "ws=WorkSource{10113},": the closing bracket is part of the value.
+			end, _, _ := findBracketEnd(trail, 0, depth)
+			m.emitKV(lead, key, "", trail[end:])
+			return
+		}
+	}
 	switch {
 	case isMessageKey(key) || (vq > 0 && val[0] == '"' && !closed && isHTTPMethod(vcore)):
 		// A phrase (msg="a b c", or any multi-word double-quoted value): keep

@@ -25,8 +25,8 @@ func TestAppendTemplate(t *testing.T) {
 	f("done.", "done")
 	f("done!!", "done")
 	f("retry shortly ...", "retry shortly")
-	f("onReceive action: android.intent.action.SCREEN_ON", "onReceive action: android.intent.action.SCREEN_ON")
-	f("processHandleBroadcastAction action:android.intent.action.SCREEN_OFF", "processHandleBroadcastAction action:android.intent.action.SCREEN_OFF")
+	f("onReceive action: android.intent.action.SCREEN_ON", "onReceive action: <*>")
+	f("processHandleBroadcastAction action:android.intent.action.SCREEN_OFF", "processHandleBroadcastAction action:<*>")
 
 	// Numbers and digit-bearing tokens.
 	f("retry 3 of 5", "retry <*> of <*>")
@@ -92,7 +92,7 @@ func TestAppendTemplate(t *testing.T) {
 	f(`column "name" is null`, `column "<*>" is null`)
 	f(`key 'a b c' missing`, `key '<*>' missing`)
 	f("method `foo' undefined", "method `<*>' undefined")
-	f(`can't parse "GET /x HTTP/1.1" here`, `can't parse "GET <*>" here`)
+	f(`can't parse "GET /x HTTP/1.1" here`, `can't parse "GET <*> HTTP/1.1" here`)
 	f(`don't panic`, `don't panic`)
 	f(`empty "" and () and []`, `empty "<*>" and (<*>) and [<*>]`)
 	f(`table "a b c" dropped`, `table "<*>" dropped`)
@@ -116,7 +116,7 @@ func TestAppendTemplate(t *testing.T) {
 	f(`msg="started" pid=12`, `started`)
 	f(`level=info msg=started`, `started`)
 	f(`a="x y" b=2 c=z`, `a="<*>" b=<*> c=<*>`)
-	f(`req="GET /a HTTP/1.1" ok`, `req="GET <*>" ok`)
+	f(`req="GET /a HTTP/1.1" ok`, `req="GET <*> HTTP/1.1" ok`)
 	f(`name='a b' ok`, `name='<*>' ok`)
 	f("if a == b", "if a == b")
 	f("user='bob smith' logged", "user='<*>' logged")
@@ -141,6 +141,21 @@ func TestAppendTemplate(t *testing.T) {
 	f("moved from Paris to Berlin", "moved from Paris to Berlin")
 	f("May the force", "May the force")
 	f("due on Mon", "due on Mon")
+
+	// v3 rules.
+	f("IPv4 address 10.0.0.2 added to eth0", "IPv4 address <*> added to <*>")
+	f("IPv6 address fe80::1 added to eth0", "IPv6 address <*> added to <*>")
+	f("open through proxy gate.example.com:1080 SOCKS5", "open through proxy <*> SOCKS5")
+	f("EXT4-fs (sda1): re-mounted", "EXT4-fs (<*>): re-mounted")
+	f("Application app_1 from user: carol activated in queue: etl", "Application <*> from user: <*> activated in queue: <*>")
+	f("session opened for user root by alice(uid=0)", "session opened for user <*> by <*>(uid=<*>)")
+	f("release lock=1, ws=WorkSource{1000 com.android.phone}, uid=2", "release lock=<*>, ws=<*>, uid=<*>")
+	f("release lock=1, ws=WorkSource{10113}, uid=2", "release lock=<*>, ws=<*>, uid=<*>")
+	f("Compute node bastion has no inventory for resource class VCPU", "Compute node <*> has no inventory for resource class <*>")
+	f("Removed TaskSet 1.0, whose tasks have all completed, from pool adhoc", "Removed TaskSet <*>, whose tasks have all completed, from pool <*>")
+	f("Successfully assigned default/web-1 to minikube", "Successfully assigned <*> to <*>")
+	f("Waiting 5s for completion", "Waiting <*> for completion")
+	f("moved to standby", "moved to standby")
 
 	// Long hex without digits.
 	f("token deadbeefcafe ok", "token <*> ok")
@@ -181,7 +196,7 @@ func TestAppendTemplateHeaders(t *testing.T) {
 	f("Jul  1 09:02:26 authorMacBook-Pro com.apple.xpc.launchd[1] (com.apple.xpc.launchd.domain.pid.WebContent.2032): Service exited with abnormal code: 1",
 		"Service exited with abnormal code: <*>")
 	f("03-17 16:13:38.811  1702  2395 D WindowManager: Skipping AppWindowToken{df0798e token=Token{78af589 ActivityRecord{3b04890 u0 com.tencent.qt.qtl/com.tencent.video.player.activity.PlayerActivity t761}}}",
-		"Skipping <*> token=<*>}}}")
+		"Skipping <*> token=<*>}")
 	f("20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579", "onStandStepChanged <*>")
 	f("[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties",
 		"workerEnv.init() ok <*>")
@@ -190,7 +205,7 @@ func TestAppendTemplateHeaders(t *testing.T) {
 	f("2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack v6.1.7601.23505 with Core: C:\\Windows\\cbscore.dll",
 		"CBS Loaded Servicing Stack <*> with Core: <*>")
 	f(`nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-38101a0b-2096-447d-96ea-a692162415ae 113d3a99c3da401fbd62cc2caa5b96d2 54fadb412c4e40cdbaed9335e4c35a9e - - -] 10.11.10.1 "GET /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.2477829`,
-		`<*> "GET <*>" status: <*> len: <*> time: <*>`)
+		`<*> "GET <*> HTTP/1.1" status: <*> len: <*> time: <*>`)
 	f(`time="2024-01-02T10:00:00Z" level=error msg="failed to connect" attempt=3`,
 		`failed to connect`)
 	f(`{"level":"error","msg":"dial failed","error":"connect to 10.0.0.1:80: refused"}`, "dial failed: connect to <*>: refused")
