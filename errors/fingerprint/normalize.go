@@ -372,6 +372,16 @@ func (m *masker) word(w string) {
 		m.emptyCore(w, lead, trail)
 		return
 	}
+	if lead == "(" && isProductVersion(m.prev[0]) && m.mergePoint(false) >= 0 {
+		// v3: the comment after a product token, one value whatever its
+		// words: "Apache/2.2.3 (Red Hat)", "nginx/1.18.0 (Ubuntu)".
+		if end, wordEnd, ok := findBracketEnd(m.line, m.pos-len(w)+1, 1); ok {
+			m.pushPrev(core)
+			m.emit(lead, true, core, m.line[end-1:wordEnd])
+			m.pos = wordEnd
+			return
+		}
+	}
 	if lead == "" && m.splitCall(w, core) {
 		return
 	}
@@ -409,7 +419,8 @@ func (m *masker) word(w string) {
 		m.dst = appendPunct(m.dst, trail)
 		return
 	}
-	masked := isVariableToken(core) || m.contextVariable(core) || m.lastStart >= 0 && isSnakeIdent(core)
+	masked := isVariableToken(core) || m.contextVariable(core) || m.lastStart >= 0 && isSnakeIdent(core) ||
+		lead == "" && trail == "" && (m.callSite(core) || m.lastStart < 0 && m.headsKeyValues(core))
 	if m.valueContext(list, lead, core, trail) {
 		masked = true
 		m.listIdent = true
@@ -454,6 +465,49 @@ func (m *masker) splitCall(w, core string) bool {
 	m.glue, m.callArg = true, call
 	m.word(w[i:])
 	m.glue, m.callArg = false, false
+	return true
+}
+
+// callSite reports whether core is the function of a call site "name at
+// file.ext:line" (v3): "collect at etl_job.py:12", "runJob at
+// NativeMethodAccessorImpl.java:0".
+func (m *masker) callSite(core string) bool {
+	w, end := wordAt(m.line, m.pos)
+	if w != "at" || !isIdentLike(core) || hasTypeSuffix(core) || SeverityFromText(core) != 0 {
+		return false // "NullPointerException at", "error at" are what happened, not where
+	}
+	w, _ = wordAt(m.line, end)
+	_, c, _ := peel(w)
+	i := strings.LastIndexByte(c, ':')
+	return i > 0 && allDigits(c[i+1:]) && hasFileExtension(c[:i])
+}
+
+// headsKeyValues reports whether core, the first word, names the subject of
+// a list of key=value pairs after a lone ':' (v3): "alice : TTY=pts/0 ;
+// PWD=/home ; USER=root".
+func (m *masker) headsKeyValues(core string) bool {
+	w, end := wordAt(m.line, m.pos)
+	if w != ":" || !isIdentLike(core) {
+		return false
+	}
+	w, _ = wordAt(m.line, end)
+	eq := strings.IndexByte(w, '=')
+	return eq > 0 && isKey(w[:eq])
+}
+
+// isProductVersion reports whether s is a product token name/version, as
+// servers and clients name themselves (Apache/2.4.41, nginx/1.18.0,
+// Mozilla/5.0) (v3).
+func isProductVersion(s string) bool {
+	i := strings.IndexByte(s, '/')
+	if i <= 0 || i+1 >= len(s) || !isDigit(s[i+1]) {
+		return false
+	}
+	for j := 0; j < i; j++ {
+		if c := s[j]; !isLetter(c) && c != '-' && c != '_' {
+			return false
+		}
+	}
 	return true
 }
 

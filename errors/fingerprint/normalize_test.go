@@ -156,6 +156,11 @@ func TestAppendTemplate(t *testing.T) {
 	f("Successfully assigned default/web-1 to minikube", "Successfully assigned <*> to <*>")
 	f("Waiting 5s for completion", "Waiting <*> for completion")
 	f("moved to standby", "moved to standby")
+	f("Apache/2.2.3 (Red Hat) configured -- resuming normal operations", "<*> (<*>) configured -- resuming normal operations")
+	f("Job 3 finished: collect at etl_job.py:12, took 1.2 s", "Job <*> finished: <*> at <*>, took <*>")
+	f("NullPointerException at Foo.java:12", "NullPointerException at <*>")
+	f("alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls", "<*> : TTY=<*> ; PWD=<*> ; USER=<*> ; COMMAND=<*>")
+	f("request 7 took 5 ms (slow)", "request <*> took <*> (slow)")
 
 	// Long hex without digits.
 	f("token deadbeefcafe ok", "token <*> ok")
