@@ -318,6 +318,9 @@ func (g *gen) slot(name string) string {
 	if v, ok := g.h3Slot(name); ok {
 		return v
 	}
+	if v, ok := g.h4Slot(name); ok {
+		return v
+	}
 	panic("unknown slot " + name)
 }
 
@@ -398,6 +401,9 @@ func (g *gen) header(s source) string {
 		return h
 	}
 	if h, ok := g.h3Header(s); ok {
+		return h
+	}
+	if h, ok := g.h4Header(s); ok {
 		return h
 	}
 	return ""
@@ -1138,7 +1144,9 @@ func corpusFiles() map[string]string {
 	held := renderTSV(genHeldoutCorpus())
 	held2 := renderTSV(genHeldout2Corpus())
 	held3 := renderTSV(genHeldout3Corpus())
+	held4 := renderTSV(genHeldout4Corpus())
 	return map[string]string{
+		"heldout4.tsv": held4,
 		"heldout3.tsv": held3,
 		"heldout2.tsv": held2,
 		"system.tsv":   system,
