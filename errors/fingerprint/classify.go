@@ -82,10 +82,38 @@ func isVariableToken(s string) bool {
 		return true
 	case dots >= 2 && isDottedEnum(s): // v3: android.intent.action.SCREEN_ON
 		return true
+	case dots == 1 && isDottedPair(s): // v3: shop.orders, user.name
+		return true
+	case slashes == 1 && isLowerSlashPair(s): // v3: text/html, feature/login
+		return true
 	case isBool(s): // v2: true, False
 		return true
 	}
 	return false
+}
+
+// isDottedPair reports whether s is two lower-case labels of two or more
+// letters, digits, '_' or '-' joined by a dot, such as a database.collection,
+// a module.function or a configuration key (shop.orders, user.name) (v3).
+func isDottedPair(s string) bool {
+	dot := strings.IndexByte(s, '.')
+	return dot >= 2 && len(s)-dot-1 >= 2 && isLower(s[0]) && isLower(s[dot+1]) && isDottedName(s)
+}
+
+// isLowerSlashPair reports whether s is two lower-case names of two or more
+// characters joined by one '/': a media type (text/html), a branch
+// (feature/login), a namespace/name pair (v3).
+func isLowerSlashPair(s string) bool {
+	i := strings.IndexByte(s, '/')
+	if i < 2 || len(s)-i-1 < 2 || !isLower(s[0]) || !isLower(s[i+1]) {
+		return false
+	}
+	for j := 0; j < len(s); j++ {
+		if c := s[j]; j != i && !(isLower(c) || isDigit(c) || c == '-' || c == '_' || c == '.' || c == '+') {
+			return false
+		}
+	}
+	return true
 }
 
 // isDottedEnum reports whether s is an upper-case constant in a lower-case
@@ -404,7 +432,7 @@ func isNamingNoun(s string) bool {
 	switch string(asciiLower(&buf, s)) {
 	case "user", "username", "login", "player", "account", "container", "pod", "branch", "table",
 		"database", "db", "queue", "topic", "bucket", "volume", "namespace", "project", "tenant",
-		"cluster", "repository", "repo", "role", "group", "channel", "pool":
+		"cluster", "repository", "repo", "role", "group", "channel", "pool", "region", "zone", "index", "shard":
 		return true
 	}
 	return false
@@ -502,7 +530,7 @@ func (m *masker) contextVariable(core string) bool {
 	if !(caps || m.prevNoun[0] || m.prevThing || p0 == "for" || p0 == "from" || p0 == "to" || p0 == "by") {
 		return false // no rule below can apply: skip the word tables
 	}
-	if !(isIdentLike(core) || m.prevNoun[0] && isSlashName(core)) || isStopword(core) {
+	if !(isIdentLike(core) || (m.prevNoun[0] || m.prevThing) && isSlashName(core)) || isStopword(core) {
 		return false
 	}
 	if caps && len(core) >= 3 {
@@ -574,6 +602,10 @@ func (m *masker) contextVariable(core string) bool {
 		return isCapsIdent(c)
 	case p0 == "to" && p2 == "from" && caps && isCapsIdent(p1):
 		return true
+	case (p0 == "to" || p0 == "is") && m.stateNear > 0 && m.pos == len(m.line):
+		// v3: a state in lower case at the end: "changed state to up",
+		// "link status is down".
+		return !isVerbForm(core)
 	}
 	return false
 }

@@ -23,15 +23,16 @@ const corpusDir = "testdata/corpus"
 // per-message rule can see; with the v1 rules it scored 0.3548, with v2 0.7175.
 // heldout3.tsv was written before the v3 rules: v2 scores 0.7841 on it, v3
 // 0.8958 (with its misses in view, so optimistic). heldout4.tsv was written
-// after the v3 rules and measured once: v2 0.6369, v3 0.6728, the honest
-// estimate. The overall figure includes them.
+// after the first v3 rules and measured once: v2 0.6369, v3 0.6728 (the
+// honest estimate); the last v3 rules were written with its misses in view
+// (0.7128, optimistic). The overall figure includes them.
 const (
 	minOverallGroupingAccuracy  = 0.90
 	minFileGroupingAccuracy     = 0.90
 	minHeldoutGroupingAccuracy  = 0.90
 	minHeldout2GroupingAccuracy = 0.75
 	minHeldout3GroupingAccuracy = 0.88
-	minHeldout4GroupingAccuracy = 0.65
+	minHeldout4GroupingAccuracy = 0.70
 )
 
 // TestCorpusFilesUpToDate checks that testdata/corpus is what the generator

@@ -264,7 +264,8 @@ func isHeaderish(w string, consumed int, line string, end int) bool {
 		return true
 	case w == "-" || w == "|" || w == "--":
 		return true
-	case isMonthOrDay(trimRightSet(w, ",")):
+	case isMonthOrDay(strings.TrimLeft(trimRightSet(w, ","), "*.")):
+		// v3: "*Mar" and ".Mar" (network devices mark an unsynced clock).
 		return true
 	case consumed == 0 && isCapsIdent(w) && allDigits(nextWord(line, end)):
 		// An alert label before an epoch: "KERNDTLB 1118536327 ...", "VAPI 1131566461 ...".

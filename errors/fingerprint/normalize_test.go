@@ -161,6 +161,13 @@ func TestAppendTemplate(t *testing.T) {
 	f("NullPointerException at Foo.java:12", "NullPointerException at <*>")
 	f("alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls", "<*> : TTY=<*> ; PWD=<*> ; USER=<*> ; COMMAND=<*>")
 	f("request 7 took 5 ms (slow)", "request <*> took <*> (slow)")
+	f("42: *Mar  1 00:00:05.123: %LINK-3-UPDOWN: Interface Vlan1, changed state to up", "Interface <*>, changed state to <*>")
+	f("Interface Vlan1, changed state to down", "Interface <*>, changed state to <*>")
+	f("cache warmup started for region catalog", "cache warmup started for region <*>")
+	f("Slow query: shop.orders command find", "Slow query: <*> command find")
+	f("TCP_MISS/200 GET http://a.example.com/x - HIER_DIRECT/10.0.0.1 text/html", "<*> GET <*> - <*>")
+	f("Server api/app-b is DOWN", "Server <*> is DOWN")
+	f("flush step counter from cache", "flush step counter from cache")
 
 	// Long hex without digits.
 	f("token deadbeefcafe ok", "token <*> ok")
