@@ -2,6 +2,8 @@ package storage
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -99,9 +101,64 @@ func (s *Store) writeOTLP(instance string, req []byte, depthLimit int) (WriteRes
 	return w.commit()
 }
 
-// logEntry is a log entry of a write: its key is entryBuf[key:val], its
-// value entryBuf[val:end].
-type logEntry struct{ key, val, end int }
+// logEntry is a write of the batch (a log entry or, with merge, an index
+// operand): its key is entryBuf[key:val], its value entryBuf[val:end].
+type logEntry struct {
+	key, val, end int
+	merge         bool
+	// abbrev orders entries without reading their keys (sortEntries).
+	abbrev [2]uint64
+	prefix int
+}
+
+// sortEntries sorts es by key. The keys of one table share a long prefix
+// (instance, zone, epoch), and comparing it again and again took more time
+// than the rest of the sort: each key is abbreviated to its table byte and
+// the 15 bytes after its table's common prefix, and only equal
+// abbreviations compare the keys.
+func sortEntries(buf []byte, es []logEntry) {
+	var first [256]int32 // 1 + index of a key of the table
+	var common [256]int
+	for i, e := range es {
+		k := buf[e.key:e.val]
+		t := k[0]
+		if first[t] == 0 {
+			first[t], common[t] = int32(i+1), len(k)
+			continue
+		}
+		f := es[first[t]-1]
+		common[t] = commonPrefixLen(buf[f.key:f.key+common[t]], k)
+	}
+	for i := range es {
+		e := &es[i]
+		k := buf[e.key:e.val]
+		e.prefix = common[k[0]]
+		var a [16]byte
+		copy(a[1:], k[e.prefix:])
+		a[0] = k[0]
+		e.abbrev = [2]uint64{binary.BigEndian.Uint64(a[:8]), binary.BigEndian.Uint64(a[8:])}
+	}
+	slices.SortFunc(es, func(x, y logEntry) int {
+		if c := cmp.Compare(x.abbrev[0], y.abbrev[0]); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.abbrev[1], y.abbrev[1]); c != 0 {
+			return c
+		}
+		// Same table, so same prefix length.
+		return bytes.Compare(buf[x.key+x.prefix:x.val], buf[y.key+y.prefix:y.val])
+	})
+}
+
+func commonPrefixLen(a, b []byte) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
+}
 
 // write is the state of one WriteOTLP. Its buffers and maps are reused
 // (writePool).
@@ -290,7 +347,7 @@ func (w *write) store(r *Resource, ts int64, rc *RecordContext) error {
 	start := len(w.entryBuf)
 	w.entryBuf = AppendLogKey(w.entryBuf, w.instance, r.Zone, epoch, r.Hash, ts, uniq)
 	w.entryBuf = append(w.entryBuf, val...)
-	w.entries = append(w.entries, logEntry{start, len(w.entryBuf) - len(val), len(w.entryBuf)})
+	w.entries = append(w.entries, logEntry{key: start, val: len(w.entryBuf) - len(val), end: len(w.entryBuf)})
 	if rc != nil {
 		rc.EpochStart, rc.Timestamp = epoch, ts
 		if w.s.opts.OnRecord != nil {
@@ -334,19 +391,6 @@ func (w *write) commit() (WriteResult, error) {
 	if res.Accepted == 0 {
 		return res, nil
 	}
-	// Pebble inserts a batch into its memtable in batch order, starting each
-	// search from the previous key's place: keys in ascending order cost
-	// far less than keys spread over the memtable (a request's resources,
-	// each newest first).
-	buf := w.entryBuf
-	slices.SortFunc(w.entries, func(x, y logEntry) int {
-		return bytes.Compare(buf[x.key:x.val], buf[y.key:y.val])
-	})
-	for _, e := range w.entries {
-		if err := b.Set(buf[e.key:e.val], buf[e.val:e.end]); err != nil {
-			return WriteResult{}, fmt.Errorf("batch: %w", err)
-		}
-	}
 	var newlyIndexed []indexedKey
 	s.indexMu.Lock()
 	for _, te := range w.touched {
@@ -366,10 +410,7 @@ func (w *write) commit() (WriteResult, error) {
 	key := w.key
 	for k, te := range w.touched {
 		if indexSet[k] {
-			key = AppendResourceKey(key[:0], instance, te.epoch, te.res.Hash)
-			if err := b.Set(key, resourceValue(te.res)); err != nil {
-				return WriteResult{}, err
-			}
+			w.addEntry(AppendResourceKey(w.entryBuf, instance, te.epoch, te.res.Hash), resourceValue(te.res), false)
 			if postings == nil {
 				postings = make(map[string][]uint64)
 			}
@@ -378,20 +419,31 @@ func (w *write) commit() (WriteResult, error) {
 				postings[string(key)] = append(postings[string(key)], te.res.Hash)
 			}
 		}
-		key = AppendActivityKey(key[:0], instance, te.epoch, te.maxTime, te.res.Hash)
-		if err := b.Set(key, []byte(te.res.Zone)); err != nil {
-			return WriteResult{}, err
-		}
+		w.addEntry(AppendActivityKey(w.entryBuf, instance, te.epoch, te.maxTime, te.res.Hash), []byte(te.res.Zone), false)
 	}
 	w.key = key
 	for pk, hashes := range postings {
-		if err := b.Merge([]byte(pk), appendPostingSet(nil, hashes)); err != nil {
-			return WriteResult{}, err
-		}
+		w.addEntry(append(w.entryBuf, pk...), appendPostingSet(w.val[:0], hashes), true)
 	}
 	for epoch, es := range w.epochs {
-		if err := b.Merge(EpochKey(instance, epoch), es.encode()); err != nil {
-			return WriteResult{}, err
+		w.addEntry(append(w.entryBuf, EpochKey(instance, epoch)...), es.encode(), true)
+	}
+	// Pebble inserts a batch into its memtable in batch order, starting each
+	// search from the previous key's place: keys in ascending order cost
+	// far less than keys spread over the memtable (a request's resources,
+	// each newest first; the index keys of many resources, each at its
+	// hash).
+	buf := w.entryBuf
+	sortEntries(buf, w.entries)
+	for _, e := range w.entries {
+		var err error
+		if e.merge {
+			err = b.Merge(buf[e.key:e.val], buf[e.val:e.end])
+		} else {
+			err = b.Set(buf[e.key:e.val], buf[e.val:e.end])
+		}
+		if err != nil {
+			return WriteResult{}, fmt.Errorf("batch: %w", err)
 		}
 	}
 	if w.wh != nil {
@@ -413,6 +465,14 @@ func (w *write) commit() (WriteResult, error) {
 		s.indexMu.Unlock()
 	}
 	return res, nil
+}
+
+// addEntry adds an index write whose key was just appended to entryBuf
+// (entryBuf is buf): the value follows it there.
+func (w *write) addEntry(buf, val []byte, merge bool) {
+	start := len(w.entryBuf)
+	w.entryBuf = append(buf, val...)
+	w.entries = append(w.entries, logEntry{key: start, val: len(buf), end: len(w.entryBuf), merge: merge})
 }
 
 // postingValue truncates long attribute values; a truncated value ends in

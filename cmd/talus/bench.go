@@ -111,7 +111,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.dir, "dir", "", "working directory (default: a new temporary directory, removed afterwards)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the working directory")
 	fs.StringVar(&c.output, "output", "text", "report format: text or json")
-	fs.StringVar(&c.pprofOut, "cpuprofile", "", "write a 10 s CPU profile of the server taken during the main ingest to this file")
+	fs.StringVar(&c.pprofOut, "cpuprofile", "", "write a 10 s CPU profile of the server taken during the main ingest to this file (the high-cardinality ingest: FILE.high-cardinality)")
 	fs.StringVar(&c.clusterPprofOut, "cluster-cpuprofile", "", "write a 10 s CPU profile of the 1-node cluster's server taken during its ingest to this file (nodes 1 and 2 of the N-node cluster: FILE.nN-i1, FILE.nN-i2)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -218,8 +218,12 @@ func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, 
 		return nil, nil, err
 	}
 	defer srv.kill()
-	if c.pprofOut != "" && wantCeiling {
-		go saveProfile(srv.apiURL, c.pprofOut, log)
+	if c.pprofOut != "" {
+		prof := c.pprofOut
+		if !wantCeiling {
+			prof += "." + name
+		}
+		go saveProfile(srv.apiURL, prof, log)
 	}
 	cpu0, _ := procCPU(srv.cmd.Process.Pid)
 	progress(log, "%s: ingesting over OTLP/HTTP with %d senders…", name, c.senders)

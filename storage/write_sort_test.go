@@ -1,0 +1,39 @@
+package storage
+
+import (
+	"bytes"
+	"math/rand"
+	"slices"
+	"testing"
+)
+
+// TestSortEntriesOrdersByKey holds the abbreviated-key sort to plain key
+// order, with keys that share long prefixes, differ only past the
+// abbreviation, are prefixes of each other, and come from several tables.
+func TestSortEntriesOrdersByKey(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	for round := 0; round < 200; round++ {
+		var buf []byte
+		var es []logEntry
+		n := 1 + rng.Intn(300)
+		for i := 0; i < n; i++ {
+			start := len(buf)
+			buf = append(buf, "lprt"[rng.Intn(4)])
+			buf = append(buf, "default\x00zone\x00"[:rng.Intn(14)]...)
+			for j := rng.Intn(24); j > 0; j-- {
+				buf = append(buf, byte(rng.Intn(3))) // few symbols: many ties
+			}
+			val := len(buf)
+			buf = append(buf, byte(i))
+			es = append(es, logEntry{key: start, val: val, end: len(buf)})
+		}
+		sortEntries(buf, es)
+		keys := make([][]byte, len(es))
+		for i, e := range es {
+			keys[i] = buf[e.key:e.val]
+		}
+		if !slices.IsSortedFunc(keys, bytes.Compare) {
+			t.Fatalf("round %d: not in key order: %q", round, keys)
+		}
+	}
+}
