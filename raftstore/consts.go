@@ -2,9 +2,10 @@ package raftstore
 
 // File and directory names under Config.DataDir.
 const (
-	raftLogDirname   = "raftlog" // the shared raft-log engine
-	groupsDirname    = "groups"  // one Pebble per group: groups/<gid>_<n>
-	snapTmpDirname   = "snap"    // snapshots being received, renamed into groups/
+	raftLogDirname   = "raftlog"     // the shared raft-log engine
+	raftEntriesDir   = "raftentries" // the entry log's segments (entry_log.go)
+	groupsDirname    = "groups"      // one Pebble per group: groups/<gid>_<n>
+	snapTmpDirname   = "snap"        // snapshots being received, renamed into groups/
 	groupPebbleMerge = "talus.raftstore.merge.v1"
 )
 

@@ -37,8 +37,9 @@ func appendLogEntryKey(dst []byte, gid, index uint64) []byte {
 // is what the Ready contract asks: raft reads back from Storage only what is
 // durable.
 type logStorage struct {
-	gid uint64
-	db  *pebble.DB
+	gid  uint64
+	db   *pebble.DB
+	elog *entryLog
 
 	hs         *pb.HardState
 	cs         *pb.ConfState // as of the applied index; InitialState only
@@ -72,9 +73,11 @@ var _ raft.Storage = (*logStorage)(nil)
 // from the raft-log engine.
 const maxCacheBytes = 1 << 20
 
-// loadLogStorage reads a group's raft state from the raft-log engine.
-func loadLogStorage(db *pebble.DB, gid uint64, cs *pb.ConfState) (*logStorage, error) {
-	ls := &logStorage{gid: gid, db: db, hs: &pb.HardState{}, cs: cs}
+// loadLogStorage reads a group's raft state from the raft-log engine and
+// the entry log. Pointers to entries that did not reach the entry log before
+// a crash (a torn last round) are dropped: the log ends before them.
+func loadLogStorage(db *pebble.DB, elog *entryLog, gid uint64, cs *pb.ConfState) (*logStorage, error) {
+	ls := &logStorage{gid: gid, db: db, elog: elog, hs: &pb.HardState{}, cs: cs}
 	if v, closer, err := db.Get(logGroupKey(gid, logHardSuffix)); err == nil {
 		err = proto.Unmarshal(v, ls.hs)
 		closer.Close()
@@ -102,14 +105,46 @@ func loadLogStorage(db *pebble.DB, gid uint64, cs *pb.ConfState) (*logStorage, e
 	if err != nil {
 		return nil, err
 	}
-	if it.Last() {
-		ls.lastIndex = binary.BigEndian.Uint64(it.Key()[logGroupKeyLen:])
+	// Every pointer keeps its segment (the entry log deletes segments no
+	// pointer names).
+	for valid := it.First(); valid; valid = it.Next() {
+		idx := binary.BigEndian.Uint64(it.Key()[logGroupKeyLen:])
+		if v := it.Value(); isEntryPointer(v) {
+			seq, _, _, err := decodeEntryPointer(v)
+			if err != nil {
+				it.Close()
+				return nil, fmt.Errorf("entry %d of group %d: %w", idx, gid, err)
+			}
+			elog.noteLoaded(seq, gid, idx)
+		}
+		ls.lastIndex = max(ls.lastIndex, idx)
 	}
 	if err := it.Close(); err != nil {
 		return nil, err
 	}
-	if ls.lastIndex < ls.truncIndex {
-		ls.lastIndex = ls.truncIndex
+	last := ls.lastIndex
+	for ls.lastIndex > ls.truncIndex {
+		_, err := ls.readEntries(ls.lastIndex, ls.lastIndex+1, 0)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, errTornRecord) {
+			return nil, err
+		}
+		ls.lastIndex--
+	}
+	if ls.lastIndex < last {
+		// Not synced: a crash before the next synced commit finds the same
+		// torn records again.
+		if err := db.DeleteRange(logEntryKey(gid, ls.lastIndex+1), logEntryKey(gid, last+1), pebble.NoSync); err != nil {
+			return nil, err
+		}
+	}
+	// The HardState of a round may be durable while its entries are not
+	// (their records were torn): its commit index then cannot be beyond the
+	// log. Nothing was applied or acknowledged from that round.
+	if ls.hs.GetCommit() > ls.lastIndex {
+		ls.hs.Commit = proto.Uint64(ls.lastIndex)
 	}
 	return ls, nil
 }
@@ -210,11 +245,17 @@ func (ls *logStorage) readEntries(lo, hi, maxSize uint64) ([]*pb.Entry, error) {
 		if idx != next {
 			return nil, fmt.Errorf("group %d log has a gap: want entry %d, found %d: %w", ls.gid, next, idx, ErrCorruption)
 		}
+		v := it.Value()
+		if isEntryPointer(v) {
+			if v, err = ls.elog.read(v, ls.gid, idx); err != nil {
+				return nil, err
+			}
+		}
 		e := &pb.Entry{}
-		if err := proto.Unmarshal(it.Value(), e); err != nil {
+		if err := proto.Unmarshal(v, e); err != nil {
 			return nil, fmt.Errorf("cannot decode entry %d of group %d: %v: %w", idx, ls.gid, err, ErrCorruption)
 		}
-		size += uint64(len(it.Value()))
+		size += uint64(len(v))
 		if len(out) > 0 && maxSize > 0 && size > maxSize {
 			break
 		}
@@ -255,25 +296,20 @@ func (ls *logStorage) stageSnapshot(b *pebble.Batch, snap *pb.Snapshot) error {
 	return nil
 }
 
-// stageEntries appends ents (which may overwrite a suffix of the log).
-func (ls *logStorage) stageEntries(b *pebble.Batch, ents []*pb.Entry) error {
+// stageEntries appends ents (which may overwrite a suffix of the log): their
+// records go to the round rd, the pointers to them into b once rd is
+// written (node.runReadies).
+func (ls *logStorage) stageEntries(b *pebble.Batch, rd *entryRound, ents []*pb.Entry) error {
 	if len(ents) == 0 {
 		return nil
 	}
-	var key [logEntryKeyLen]byte
 	for _, e := range ents {
-		// Marshal straight into the batch (no intermediate copy: entries
-		// are the bulk of what the node writes).
-		op := b.SetDeferred(logEntryKeyLen, proto.Size(e))
-		copy(op.Key, appendLogEntryKey(key[:0], ls.gid, e.GetIndex()))
-		v, err := proto.MarshalOptions{}.MarshalAppend(op.Value[:0], e)
+		// Marshal straight into the round's buffer (entries are the bulk
+		// of what the node writes).
+		err := rd.add(ls.gid, e.GetIndex(), func(dst []byte) ([]byte, error) {
+			return proto.MarshalOptions{}.MarshalAppend(dst, e)
+		})
 		if err != nil {
-			return err
-		}
-		if len(v) != len(op.Value) || &v[0] != &op.Value[0] {
-			return fmt.Errorf("entry %d of group %d: marshalled size %d, want %d", e.GetIndex(), ls.gid, len(v), len(op.Value))
-		}
-		if err := op.Finish(); err != nil {
 			return err
 		}
 	}
@@ -331,6 +367,7 @@ func (ls *logStorage) commitStaged() {
 		ls.lastIndex = md.GetIndex()
 		ls.cache, ls.cacheBytes = nil, 0
 		ls.cs = proto.CloneOf(md.GetConfState())
+		ls.elog.truncated(ls.gid, ls.truncIndex)
 	}
 	if len(st.ents) > 0 {
 		first := st.ents[0].GetIndex()
@@ -358,6 +395,7 @@ func (ls *logStorage) commitStaged() {
 			ls.lastIndex = ls.truncIndex
 		}
 		ls.trimCache(ls.truncIndex)
+		ls.elog.truncated(ls.gid, ls.truncIndex)
 	}
 	*st = struct {
 		ents      []*pb.Entry

@@ -102,5 +102,20 @@ func (r *replica) maybeTruncate() error {
 		return fmt.Errorf("cannot truncate log of group %d: %w", r.groupID, err)
 	}
 	r.ls.commitStaged()
+	return r.n.collectSegments()
+}
+
+// collectSegments deletes the entry log's segments that no group needs any
+// more, after making the truncations that freed them durable.
+func (n *node) collectSegments() error {
+	if !n.elog.hasDead() {
+		return nil
+	}
+	if err := n.logdb.LogData(nil, pebble.Sync); err != nil {
+		return fmt.Errorf("cannot sync the raft-log engine: %w", err)
+	}
+	if err := n.elog.collect(); err != nil {
+		return fmt.Errorf("cannot delete entry log segments: %w", err)
+	}
 	return nil
 }

@@ -29,6 +29,8 @@ type node struct {
 	id    uint64
 	cfg   Config
 	logdb *pebble.DB
+	// elog holds the entries the raft-log engine points to.
+	elog  *entryLog
 	cache *pebble.Cache
 	// compactions schedules the compactions of all group Pebbles.
 	compactions *compactionPool
@@ -73,6 +75,8 @@ type node struct {
 	trace func(format string, args ...interface{})
 
 	idSeq atomic.Uint64
+	// rounds pools the entry log rounds of runReadies (*entryRound).
+	rounds sync.Pool
 	// partSizes holds, by group, the size of the last batch part
 	// committed to it: the initial capacity of the next (store.go).
 	partSizes sync.Map
@@ -99,6 +103,7 @@ func openNode(cfg Config) (*node, error) {
 		fwdHint:   map[uint64]uint64{},
 		lastHeard: map[uint64]uint64{},
 	}
+	n.rounds.New = func() any { return &entryRound{} }
 	// Proposal and read ids: random high bits per incarnation, so that ids
 	// in a log replayed after a restart never match new ones.
 	n.idSeq.Store(rand.Uint64() &^ (1<<40 - 1))
@@ -135,11 +140,20 @@ func openNode(cfg Config) (*node, error) {
 		return nil, fmt.Errorf("cannot open raft-log engine in %s: %w", cfg.DataDir, err)
 	}
 	n.logdb = logdb
+	if n.elog, err = openEntryLog(fs, fs.PathJoin(cfg.DataDir, raftEntriesDir)); err != nil {
+		n.closeStorage()
+		return nil, err
+	}
 	if err := n.checkIdent(); err != nil {
 		n.closeStorage()
 		return nil, err
 	}
 	if err := n.loadGroups(); err != nil {
+		n.closeStorage()
+		return nil, err
+	}
+	n.elog.collectUnreferenced()
+	if err := n.collectSegments(); err != nil {
 		n.closeStorage()
 		return nil, err
 	}
@@ -614,15 +628,34 @@ func (n *node) runReadies(ws []work, again bool) (next []work, err error) {
 	}
 	b := n.logdb.NewBatch()
 	defer b.Close()
+	er := n.rounds.Get().(*entryRound)
+	defer func() { er.reset(); n.rounds.Put(er) }()
 	sync := false
 	for i := range ws {
-		if err := ws[i].r.stage(b, &ws[i].rd); err != nil {
+		if err := ws[i].r.stage(b, er, &ws[i].rd); err != nil {
 			return nil, err
 		}
 		// A snapshot switches the group's Pebble directory: that must be
 		// durable before the old directory goes (raft does not set
 		// MustSync for a snapshot alone).
 		sync = sync || ws[i].rd.MustSync || !raft.IsEmptySnap(ws[i].rd.Snapshot)
+	}
+	// The round's entries go to the entry log with one write; the
+	// raft-log batch gets the pointers to them.
+	var seg *entrySegment
+	if len(er.recs) > 0 {
+		var base int64
+		var err error
+		if seg, base, err = n.elog.write(er); err != nil {
+			return nil, err
+		}
+		var ptr [entryPointerLen]byte
+		for _, rec := range er.recs {
+			if err := b.Set(logEntryKey(rec.gid, rec.index), appendEntryPointer(ptr[:0], seg.seq, base+rec.off, rec.n), nil); err != nil {
+				return nil, err
+			}
+		}
+		sync = true // raft asks for it whenever there are entries
 	}
 	opts := pebble.NoSync
 	if sync {
@@ -645,13 +678,31 @@ func (n *node) runReadies(ws []work, again bool) (next []work, err error) {
 		if err := n.logdb.ApplyNoSyncWait(b, pebble.Sync); err != nil {
 			return nil, fmt.Errorf("cannot persist raft state: %w", err)
 		}
+		// The entry log's fdatasync runs beside the raft-log engine's.
+		var segSync chan error
+		if seg != nil {
+			if n.cfg.manual {
+				if err := n.elog.sync(seg); err != nil {
+					return nil, err
+				}
+			} else {
+				segSync = make(chan error, 1)
+				go func() { segSync <- n.elog.sync(seg) }()
+			}
+		}
 		var applyErr error
 		for i := range ws {
 			if applyErr = ws[i].r.applyDurable(&ws[i].rd); applyErr != nil {
 				break
 			}
 		}
-		if err := b.SyncWait(); err != nil {
+		err := b.SyncWait()
+		if segSync != nil {
+			if serr := <-segSync; err == nil {
+				err = serr
+			}
+		}
+		if err != nil {
 			return nil, fmt.Errorf("cannot persist raft state: %w", err)
 		}
 		if applyErr != nil {
@@ -838,6 +889,9 @@ func (n *node) closeStorage() error {
 	n.mu.Unlock()
 	if n.logdb != nil {
 		errs = append(errs, n.logdb.Close())
+	}
+	if n.elog != nil {
+		errs = append(errs, n.elog.close())
 	}
 	if n.cache != nil {
 		n.cache.Unref()

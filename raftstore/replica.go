@@ -134,7 +134,7 @@ func (n *node) openReplica(gid, replicaID uint64, dbDir string) (*replica, error
 		db.Close()
 		return nil, err
 	}
-	ls, err := loadLogStorage(n.logdb, gid, r.confState)
+	ls, err := loadLogStorage(n.logdb, n.elog, gid, r.confState)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -331,14 +331,15 @@ func (r *replica) reissueReads() {
 	}
 }
 
-// stage writes the persistent part of rd into the raft-log batch b.
-func (r *replica) stage(b *pebble.Batch, rd *raft.Ready) error {
+// stage writes the persistent part of rd into the raft-log batch b and its
+// entries into the entry log round er.
+func (r *replica) stage(b *pebble.Batch, er *entryRound, rd *raft.Ready) error {
 	if !raft.IsEmptySnap(rd.Snapshot) {
 		if err := r.stageSnapshotApply(b, rd.Snapshot); err != nil {
 			return err
 		}
 	}
-	if err := r.ls.stageEntries(b, rd.Entries); err != nil {
+	if err := r.ls.stageEntries(b, er, rd.Entries); err != nil {
 		return err
 	}
 	if rd.HardState != nil && !raft.IsEmptyHardState(rd.HardState) {

@@ -111,6 +111,11 @@ func (n *node) destroyReplica(r *replica) {
 		n.setFatal(fmt.Errorf("cannot remove replica of group %d: %w", gid, err))
 		return
 	}
+	n.elog.dropGroup(gid)
+	if err := n.collectSegments(); err != nil {
+		n.setFatal(err)
+		return
+	}
 	r.mu.Lock()
 	r.failPending(fmt.Errorf("group %d: replica removed from this node: %w", gid, ErrGroupNotFound))
 	r.mu.Unlock()

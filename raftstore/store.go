@@ -400,6 +400,9 @@ func (s *Store) DiskUsage() uint64 {
 	if n.logdb != nil {
 		total += n.logdb.Metrics().DiskSpaceUsage()
 	}
+	if n.elog != nil {
+		total += n.elog.diskUsage()
+	}
 	for _, r := range n.groups {
 		if g := r.acquireDB(); g != nil {
 			total += g.db.Metrics().DiskSpaceUsage()
