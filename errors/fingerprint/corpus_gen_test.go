@@ -321,6 +321,9 @@ func (g *gen) slot(name string) string {
 	if v, ok := g.h4Slot(name); ok {
 		return v
 	}
+	if v, ok := g.h5Slot(name); ok {
+		return v
+	}
 	panic("unknown slot " + name)
 }
 
@@ -1145,7 +1148,9 @@ func corpusFiles() map[string]string {
 	held2 := renderTSV(genHeldout2Corpus())
 	held3 := renderTSV(genHeldout3Corpus())
 	held4 := renderTSV(genHeldout4Corpus())
+	held5 := renderTSV(genHeldout5Corpus())
 	return map[string]string{
+		"heldout5.tsv": held5,
 		"heldout4.tsv": held4,
 		"heldout3.tsv": held3,
 		"heldout2.tsv": held2,
