@@ -25,7 +25,7 @@ func hasDigit(s string) bool {
 // isVariableToken reports whether a core (a word without its surrounding
 // punctuation) is variable by itself, without looking at its neighbours.
 func isVariableToken(s string) bool {
-	if s == "" || isVersionedName(s) {
+	if s == "" {
 		return false
 	}
 	slashes, dots, colons, lastSlash := 0, 0, 0, -1
@@ -34,7 +34,9 @@ func isVariableToken(s string) bool {
 		c := s[i]
 		switch c {
 		case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-			return true // any digit-bearing token: numbers, ids, ips, dates, sizes
+			// Any digit-bearing token (numbers, ids, ips, dates, sizes),
+			// except a name whose digit is part of it (v3: IPv4, HTTP/1.1).
+			return !isVersionedName(s)
 		case '/':
 			slashes++
 			lastSlash = i
