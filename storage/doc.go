@@ -7,9 +7,10 @@
 // [TimestampDelta], newest first, behind a one-byte table prefix; keys.go
 // draws every layout. A write stores each record under its resource and
 // time, and, once per resource and epoch, the resource itself and one
-// posting key per attribute. Each write batch also adds, per resource, an
-// activity key at its newest timestamp; "latest over everything" walks those
-// newest first and opens only the resources that can still win.
+// posting key per attribute. Each write batch also adds, per epoch, one
+// activity chunk naming the resources it touched with their newest
+// timestamps; "latest over everything" walks those newest first and opens
+// only the resources that can still win.
 //
 // Writes take OTLP protobuf as it arrives (WriteOTLP): otlp_wire.go reads
 // the request's bytes as the collector's pdata unmarshaler would, and the

@@ -42,9 +42,17 @@ const KeyFormatVersion = 1
 //
 //	| 'p' | instance | 0x00 | ^EpochStart | escaped name | 0x00 0x00 | escaped value | 0x00 0x00 |
 //
-// Activity key (TableActivity), value = zone: a resource wrote entries up to
-// Timestamp (one key per resource per write batch). Scanning it newest first
-// names the resources worth opening for "latest over everything".
+// Activity chunk key (TableActivity), value = activity chunk
+// (activity.go): the resources one write touched in the epoch, each with its
+// newest timestamp there and its zone; MaxTimestamp is the newest of them.
+// Scanning the table newest first names the resources worth opening for
+// "latest over everything". ChunkID is derived from the chunk's content, so
+// a retried export rewrites the same key.
+//
+//	| 't' | instance | 0x00 | ^EpochStart | ^MaxTimestamp (8B BE) | ChunkID (8B BE) | 'c' |
+//
+// Stores written before chunks have one activity key per resource per
+// write, value = zone; queries still read them:
 //
 //	| 't' | instance | 0x00 | ^EpochStart | ^Timestamp (8B BE) | ResourceHash |
 //
@@ -172,6 +180,17 @@ func AppendActivityKey(dst []byte, instance string, epochStart, ts int64, hash u
 	dst = AppendEpochPrefix(dst, TableActivity, instance, epochStart)
 	dst = binary.BigEndian.AppendUint64(dst, inv(uint64(ts)))
 	return binary.BigEndian.AppendUint64(dst, hash)
+}
+
+// activityChunkMark ends an activity chunk key, one byte longer than the
+// one-resource activity key it replaced.
+const activityChunkMark = 'c'
+
+// AppendActivityChunkKey appends the key of an activity chunk whose newest
+// resource wrote up to maxTs.
+func AppendActivityChunkKey(dst []byte, instance string, epochStart, maxTs int64, id uint64) []byte {
+	dst = AppendActivityKey(dst, instance, epochStart, maxTs, id)
+	return append(dst, activityChunkMark)
 }
 
 // decodeActivitySuffix decodes the timestamp and hash at the end of an activity key.

@@ -216,9 +216,12 @@ func (w *walk) direct(ctx context.Context, e epochInfo, p *plan) error {
 	return w.drain(ctx, h, math.MinInt64)
 }
 
-// byActivity walks the epoch's activity keys newest first and opens each
+// byActivity walks the epoch's activity chunks newest first and opens each
 // selected resource when it can still contribute: a resource not opened yet
-// has no entry newer than the activity key being read (threshold algorithm).
+// has no entry newer than the newest activity item not taken yet (threshold
+// algorithm). A chunk's key carries the newest timestamp of its items, so
+// items read from chunks wait in a heap until no unread chunk can hold a
+// newer one.
 func (w *walk) byActivity(ctx context.Context, e epochInfo, p *plan) error {
 	prefix := AppendEpochPrefix(nil, TableActivity, w.q.Instance, e.start)
 	act, err := w.s.kv.NewIter(&kv.IterOptions{LowerBound: prefix, UpperBound: kv.PrefixEnd(prefix)})
@@ -228,37 +231,55 @@ func (w *walk) byActivity(ctx context.Context, e epochInfo, p *plan) error {
 	defer act.Close()
 	h := &cursorHeap{}
 	opened := make(map[uint64]bool)
-	for ok := act.First(); ok; ok = act.Next() {
-		k := act.Key()
-		if len(k) != len(prefix)+16 {
-			return fmt.Errorf("%w: activity key %x", ErrBadKey, k)
+	var pending activityHeap
+	var items []activityItem
+	ok := act.First()
+	for {
+		unread := int64(math.MinInt64) // newest timestamp any unread chunk may hold
+		if ok {
+			if len(act.Key()) < len(prefix)+16 {
+				return fmt.Errorf("%w: activity key %x", ErrBadKey, act.Key())
+			}
+			unread, _ = decodeActivitySuffix(act.Key()[:len(prefix)+16])
 		}
-		ts, hash := decodeActivitySuffix(k)
-		bound := min(ts, w.end)
-		if bound < w.q.Start {
-			break // every resource not opened yet is older than the range
+		for pending.Len() > 0 && pending[0].ts >= unread {
+			it := heap.Pop(&pending).(activityItem)
+			bound := min(it.ts, w.end)
+			if bound < w.q.Start {
+				return w.drain(ctx, h, math.MinInt64) // every resource not opened yet is older than the range
+			}
+			if err := w.drain(ctx, h, bound); err != nil || w.full() {
+				return err
+			}
+			if opened[it.hash] {
+				continue
+			}
+			opened[it.hash] = true
+			sel, err := w.matches(e, p, it.hash)
+			if err != nil {
+				return err
+			}
+			if !sel {
+				continue
+			}
+			c := w.newCursor(e.start, it.zone, it.hash)
+			if err := c.fill(w.logs); err != nil {
+				return err
+			}
+			if c.valid() {
+				heap.Push(h, c)
+			}
 		}
-		if err := w.drain(ctx, h, bound); err != nil || w.full() {
+		if !ok {
+			break
+		}
+		if items, err = appendActivity(items[:0], act.Key(), act.Value(), len(prefix)); err != nil {
 			return err
 		}
-		if opened[hash] {
-			continue
+		for _, it := range items {
+			heap.Push(&pending, it)
 		}
-		opened[hash] = true
-		sel, err := w.matches(e, p, hash)
-		if err != nil {
-			return err
-		}
-		if !sel {
-			continue
-		}
-		c := w.newCursor(e.start, string(act.Value()), hash)
-		if err := c.fill(w.logs); err != nil {
-			return err
-		}
-		if c.valid() {
-			heap.Push(h, c)
-		}
+		ok = act.Next()
 	}
 	if err := act.Error(); err != nil {
 		return err

@@ -173,6 +173,7 @@ type write struct {
 	epochs                map[int64]*epochSummary
 	seen                  map[[3]uint64]uint32
 	lastTE                *resourceEpoch
+	activity              []*resourceEpoch
 	lastES                *epochSummary
 	wh                    WriteHook
 	hooks                 bool
@@ -223,12 +224,13 @@ func (w *write) close() {
 	clear(w.epochs)
 	clear(w.seen)
 	clear(w.resChunks)
+	clear(w.activity)
 	clear(w.attrs)
 	clear(w.sorted)
 	clear(w.scope.attrs)
 	clear(w.rec.attrs)
 	*w = write{
-		touched: w.touched, epochs: w.epochs, seen: w.seen, key: w.key[:0], val: w.val[:0],
+		touched: w.touched, epochs: w.epochs, seen: w.seen, key: w.key[:0], val: w.val[:0], activity: w.activity[:0],
 		resChunks: w.resChunks[:0], entries: w.entries[:0], entryBuf: w.entryBuf[:0], attrs: w.attrs[:0], sorted: w.sorted[:0],
 		scope: scopeView{attrs: w.scope.attrs[:0], enc: w.scope.enc[:0]}, rec: recordView{attrs: w.rec.attrs[:0]},
 		rc: RecordContext{scratch: w.rc.scratch[:0]},
@@ -419,7 +421,10 @@ func (w *write) commit() (WriteResult, error) {
 				postings[string(key)] = append(postings[string(key)], te.res.Hash)
 			}
 		}
-		w.addEntry(AppendActivityKey(w.entryBuf, instance, te.epoch, te.maxTime, te.res.Hash), []byte(te.res.Zone), false)
+		w.activity = append(w.activity, te)
+	}
+	if err := w.addActivityChunks(); err != nil {
+		return WriteResult{}, err
 	}
 	w.key = key
 	for pk, hashes := range postings {
