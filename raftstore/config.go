@@ -59,15 +59,16 @@ type Config struct {
 	// ProposalTimeout bounds how long Commit waits for a write to be
 	// applied, and a read for its read index. The default is 10s.
 	ProposalTimeout time.Duration
-	// LogTruncateEntries is how many entries a group applies before it
-	// syncs its Pebble's WAL and truncates its raft log (only up to the
-	// durable applied index). The default is 1000.
+	// LogTruncateEntries is how many entries a group applies without a
+	// flush of its Pebble before it forces one (the raft log is truncated
+	// only up to an applied index a flush made durable: log_truncate.go).
+	// The default is 1000.
 	LogTruncateEntries uint64
-	// LogTruncateBytes is how many bytes of entries a group applies before
-	// it syncs its Pebble's WAL and truncates its raft log, whichever of
-	// this and LogTruncateEntries comes first. The default is 8 MiB: the
-	// log is deleted while still in the raft-log engine's memtable
-	// (log_truncate.go).
+	// LogTruncateBytes is how many bytes of entries a group applies
+	// without a flush of its Pebble before it forces one, whichever of this
+	// and LogTruncateEntries comes first. The default is 256 MiB: a busy
+	// group's Pebble flushes by itself when its memtable is full
+	// (GroupMemTableSize), so this only bounds the log to replay.
 	LogTruncateBytes int64
 	// CacheSize is the block cache shared by all Pebbles of the node, in
 	// bytes. The default is 256 MiB (memtables are reserved out of it).
@@ -96,6 +97,8 @@ type Config struct {
 	// manual makes the node start no goroutines: the caller ticks it and
 	// runs its workers (deterministic tests).
 	manual bool
+	// entrySegmentBytes, if set, replaces entrySegmentBytes (tests).
+	entrySegmentBytes int64
 }
 
 // EnsureDefaults fills the zero fields of c with their defaults.
@@ -128,7 +131,7 @@ func (c *Config) EnsureDefaults() {
 		c.LogTruncateEntries = 1000
 	}
 	if c.LogTruncateBytes == 0 {
-		c.LogTruncateBytes = 8 << 20
+		c.LogTruncateBytes = 256 << 20
 	}
 	if c.CacheSize == 0 {
 		c.CacheSize = 256 << 20

@@ -373,6 +373,22 @@ func (l *entryLog) truncated(gid, index uint64) {
 	}
 }
 
+// pinsOld reports whether group gid keeps a segment older than the one
+// before the active one alive: its Pebble should flush, so that its log can
+// be truncated.
+func (l *entryLog) pinsOld(gid uint64) bool {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	for _, s := range l.segs {
+		if s.seq+1 < l.active.seq {
+			if _, ok := s.maxIndex[gid]; ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // dropGroup records that group gid's log is gone from this node.
 func (l *entryLog) dropGroup(gid uint64) { l.truncated(gid, ^uint64(0)) }
 

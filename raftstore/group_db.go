@@ -12,17 +12,19 @@ import (
 // reader (Get, iterator) one more while it reads. The last release closes
 // the Pebble and, once retired, removes its directory.
 type groupDB struct {
-	n    *node
-	db   *pebble.DB
-	dir  string // name under groups/
-	refs atomic.Int64
+	n   *node
+	db  *pebble.DB
+	dir string // name under groups/
+	// flushed tracks what the Pebble's flushes made durable.
+	flushed *flushState
+	refs    atomic.Int64
 	// retired is set when the replica stopped using it (snapshot or
 	// removal); its directory is deleted on close.
 	retired atomic.Bool
 }
 
-func newGroupDB(n *node, db *pebble.DB, dir string) *groupDB {
-	g := &groupDB{n: n, db: db, dir: dir}
+func newGroupDB(n *node, db *pebble.DB, dir string, fl *flushState) *groupDB {
+	g := &groupDB{n: n, db: db, dir: dir, flushed: fl}
 	g.refs.Store(1)
 	return g
 }

@@ -2,80 +2,94 @@ package raftstore
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/cockroachdb/pebble/v2"
 	"go.etcd.io/raft/v3"
 	"go.etcd.io/raft/v3/tracker"
 )
 
-// pendingSync is a sync of a group Pebble's WAL started by maybeTruncate:
-// once done is closed (err set), every apply up to applied is durable in g.
-type pendingSync struct {
-	g       *groupDB
-	applied uint64
-	done    chan struct{}
-	err     error
+// flushState is what a group Pebble's flushes made durable: the Pebble has
+// no WAL, so an apply is durable once a flush wrote it to an sstable.
+type flushState struct {
+	// seq is the largest sequence number flushed so far.
+	seq atomic.Uint64
+	// onFlush runs after each flush (on Pebble's goroutine).
+	onFlush func()
 }
 
-// maybeTruncate makes applies durable and truncates the group's raft log.
-// Called with mu held, after Advance.
+// listener returns the Pebble event listener that keeps fl up to date.
+func (fl *flushState) listener() *pebble.EventListener {
+	return &pebble.EventListener{FlushEnd: func(info pebble.FlushInfo) {
+		if info.Err != nil {
+			return
+		}
+		var seq uint64
+		for _, t := range info.Output {
+			seq = max(seq, uint64(t.LargestSeqNum))
+		}
+		for {
+			cur := fl.seq.Load()
+			if seq <= cur || fl.seq.CompareAndSwap(cur, seq) {
+				break
+			}
+		}
+		if fl.onFlush != nil {
+			fl.onFlush()
+		}
+	}}
+}
+
+// appliedAt is the last sequence number of an apply batch and the applied
+// index it wrote.
+type appliedAt struct{ seq, index uint64 }
+
+// maybeTruncate truncates the group's raft log up to the applied index
+// made durable in its Pebble. Called with mu held, after Advance.
 //
-// Group Pebbles write their WAL without fsync, so the log can be cut only
-// up to an applied index made durable by a sync of the group's WAL; a crash
-// then never needs an entry that is gone. Once Config.LogTruncateBytes of
-// entries or Config.LogTruncateEntries entries were applied since the last
-// sync, a sync starts in the background (it covers every apply committed
-// before it); when it is done, the log is truncated up to the index it made
-// durable. A leader also keeps the entries its followers still need, unless
-// a follower lags by more than 4 × LogTruncateEntries (it will get a
-// snapshot instead).
-//
-// Truncating every few MiB deletes the entries from the raft-log engine
-// while they are still in its memtable, so they are never written to its
-// sstables; the group's Pebble flushes when its memtable is full, as the
-// one-Pebble store does, and no flush is forced.
+// Group Pebbles have no WAL: an apply is durable once its memtable is
+// flushed (flushState), and the log can be cut only up to that, so a crash
+// never needs an entry that is gone. The raft log thus doubles as the group
+// Pebble's WAL: each entry is written once (entry_log.go). Pebble flushes a
+// memtable when it is full (GroupMemTableSize), as the one-Pebble store
+// does; a flush is forced only when a group applied LogTruncateEntries
+// entries or LogTruncateBytes bytes without one, or when its entries keep an
+// old segment of the entry log alive (a group with little traffic). A
+// leader also keeps the entries its followers still need, unless a
+// follower lags by more than 4 × LogTruncateEntries (it will get a snapshot
+// instead).
 func (r *replica) maybeTruncate() error {
 	cfg := &r.n.cfg
-	synced := false
-	if ps := r.syncing; ps != nil {
-		select {
-		case <-ps.done:
-			r.syncing = nil
-			if ps.err != nil {
-				return fmt.Errorf("cannot sync the WAL of group %d: %w", r.groupID, ps.err)
-			}
-			if ps.g == r.g && ps.applied > r.durableApplied {
-				r.durableApplied = ps.applied
-				synced = true
-			}
-		default:
+	fl := r.g.flushed.seq.Load()
+	advanced := false
+	for len(r.applySeqs) > 0 && r.applySeqs[0].seq <= fl {
+		if r.applySeqs[0].index > r.durableApplied {
+			r.durableApplied = r.applySeqs[0].index
+			advanced = true
 		}
+		r.applySeqs = r.applySeqs[1:]
 	}
-	if r.syncing == nil && r.applied > r.durableApplied &&
-		(r.applied >= r.durableApplied+cfg.LogTruncateEntries || r.unsyncedBytes >= cfg.LogTruncateBytes) {
-		r.unsyncedBytes = 0
-		ps := &pendingSync{g: r.g, applied: r.applied, done: make(chan struct{})}
-		db := r.g.db
+	if advanced {
+		r.flushing = false
+		r.unflushedBytes = 0
+	}
+	if !r.flushing && r.applied > r.durableApplied &&
+		(r.applied >= r.durableApplied+cfg.LogTruncateEntries || r.unflushedBytes >= cfg.LogTruncateBytes || r.n.elog.pinsOld(r.groupID)) {
 		if cfg.manual {
-			// Deterministic tests: the sync is done before the next step.
-			if err := db.LogData(nil, pebble.Sync); err != nil {
-				return fmt.Errorf("cannot sync the WAL of group %d: %w", r.groupID, err)
+			// Deterministic tests: the flush is done before the next step.
+			if err := r.g.db.Flush(); err != nil {
+				return fmt.Errorf("cannot flush group %d: %w", r.groupID, err)
 			}
-			r.durableApplied = ps.applied
-			synced = true
+			r.markFlushed()
+			advanced = true
 		} else {
-			// The replica holds a reference on g until the sync is done.
-			r.g.refs.Add(1)
-			r.syncing = ps
-			go func() {
-				ps.err = db.LogData(nil, pebble.Sync)
-				close(ps.done)
-				ps.g.release()
-				r.n.sched.mark(r.groupID) // truncate on the next round
-			}()
+			if _, err := r.g.db.AsyncFlush(); err != nil {
+				return fmt.Errorf("cannot flush group %d: %w", r.groupID, err)
+			}
+			r.flushing = true
 		}
 	}
-	if !synced && r.durableApplied < r.ls.truncIndex+cfg.LogTruncateEntries {
+	if !advanced && r.durableApplied < r.ls.truncIndex+cfg.LogTruncateEntries {
 		return nil
 	}
 	threshold := cfg.LogTruncateEntries

@@ -144,6 +144,9 @@ func openNode(cfg Config) (*node, error) {
 		n.closeStorage()
 		return nil, err
 	}
+	if cfg.entrySegmentBytes > 0 {
+		n.elog.segmentBytes = cfg.entrySegmentBytes
+	}
 	if err := n.checkIdent(); err != nil {
 		n.closeStorage()
 		return nil, err
@@ -204,7 +207,9 @@ func groupMerger(cfg Config) *pebble.Merger {
 	return pm
 }
 
-func (n *node) openGroupPebble(dir string) (*pebble.DB, error) {
+// openGroupPebble opens a group's Pebble; fl (nil: none) follows its
+// flushes.
+func (n *node) openGroupPebble(dir string, fl *flushState) (*pebble.DB, error) {
 	o := &pebble.Options{
 		FS:    noPreallocFS{n.cfg.FS},
 		Cache: n.cache,
@@ -222,10 +227,13 @@ func (n *node) openGroupPebble(dir string) (*pebble.DB, error) {
 		Merger:                     n.merger,
 		FormatMajorVersion:         pebble.FormatNewest,
 		Logger:                     quietLogger{},
-		// The group's WAL is written without fsync; the raft log is
-		// truncated only up to an applied index made durable by a WAL
-		// sync (log_truncate.go), and applies after it are replayed from
-		// the raft log after a crash.
+		// No WAL: the raft log is the group's WAL. It is truncated only
+		// up to an applied index a flush made durable (log_truncate.go),
+		// and applies after it are replayed from it after a crash.
+		DisableWAL: true,
+	}
+	if fl != nil {
+		o.EventListener = fl.listener()
 	}
 	// Block sizes and compression per level as in the one-Pebble store.
 	pebblekv.ApplyLevelSettings(o)
@@ -427,7 +435,7 @@ func (n *node) bootstrapGroup(d *RangeDescriptor, directory []*RangeDescriptor) 
 		}
 	}
 	dir := fmt.Sprintf("%d_%d", d.GroupID, bootstrapIndex)
-	db, err := n.openGroupPebble(dir)
+	db, err := n.openGroupPebble(dir, nil)
 	if err != nil {
 		return err
 	}

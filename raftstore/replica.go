@@ -31,17 +31,20 @@ type replica struct {
 
 	// mu is held by the worker processing the group; it guards the fields
 	// below down to dbMu.
-	mu             sync.Mutex
-	replicaID      uint64
-	rn             *raft.RawNode
-	ls             *logStorage
-	applied        uint64
-	appliedTerm    uint64
+	mu          sync.Mutex
+	replicaID   uint64
+	rn          *raft.RawNode
+	ls          *logStorage
+	applied     uint64
+	appliedTerm uint64
+	// durableApplied is the applied index flushed in the group's Pebble;
+	// applySeqs the apply batches since, oldest first (log_truncate.go).
 	durableApplied uint64
-	// unsyncedBytes counts the entry bytes applied since the last WAL sync
-	// maybeTruncate started; syncing is that sync until it is seen done.
-	unsyncedBytes int64
-	syncing       *pendingSync
+	applySeqs      []appliedAt
+	// unflushedBytes counts the entry bytes applied since durableApplied
+	// last moved; flushing is set while a flush maybeTruncate forced runs.
+	unflushedBytes int64
+	flushing       bool
 	// retries mirrors the group Pebble's records of ids applied from
 	// retried proposals (dedupe.go).
 	retries       *retrySet
@@ -125,11 +128,12 @@ func (n *node) openReplica(gid, replicaID uint64, dbDir string) (*replica, error
 		readBatches: map[uint64]*readBatch{},
 		peers:       map[uint64]uint64{},
 	}
-	db, err := n.openGroupPebble(dbDir)
+	fl := r.newFlushState()
+	db, err := n.openGroupPebble(dbDir, fl)
 	if err != nil {
 		return nil, err
 	}
-	r.g = newGroupDB(n, db, dbDir)
+	r.g = newGroupDB(n, db, dbDir, fl)
 	if err := r.loadLocalState(); err != nil {
 		db.Close()
 		return nil, err
@@ -160,6 +164,21 @@ func (n *node) openReplica(gid, replicaID uint64, dbDir string) (*replica, error
 	r.rn = rn
 	r.appliedA.Store(r.applied)
 	return r, nil
+}
+
+// newFlushState returns the flush state of a Pebble of this replica: each
+// flush schedules the group, to truncate its log.
+func (r *replica) newFlushState() *flushState {
+	return &flushState{onFlush: func() { r.n.sched.mark(r.groupID) }}
+}
+
+// markFlushed records that every apply so far is flushed (after a
+// synchronous Flush, or on a new Pebble). Called with mu held.
+func (r *replica) markFlushed() {
+	r.durableApplied = r.applied
+	r.applySeqs = r.applySeqs[:0]
+	r.unflushedBytes = 0
+	r.flushing = false
 }
 
 // loadLocalState reads the applied state from the group's Pebble. A group
@@ -611,7 +630,7 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 			}
 		}
 		r.applied, r.appliedTerm = idx, e.GetTerm()
-		r.unsyncedBytes += int64(len(e.GetData()))
+		r.unflushedBytes += int64(len(e.GetData()))
 	}
 	if err := b.Set(localAppliedKey, appendAppliedState(nil, r.applied, r.appliedTerm), nil); err != nil {
 		return err
@@ -619,6 +638,7 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 	if err := b.Commit(pebble.NoSync); err != nil {
 		return fmt.Errorf("cannot apply to group %d: %w", r.groupID, err)
 	}
+	r.applySeqs = append(r.applySeqs, appliedAt{seq: uint64(b.SeqNum()) + uint64(b.Count()) - 1, index: r.applied})
 	if r.n.trace != nil {
 		r.n.trace("apply g%d [%d..%d] applied=%d (group pebble, no sync)", r.groupID, ents[0].GetIndex(), ents[len(ents)-1].GetIndex(), r.applied)
 	}

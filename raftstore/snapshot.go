@@ -111,7 +111,7 @@ func (r *replica) snapshot() (*pb.Snapshot, error) {
 		n.logf("cannot flush group %d for a snapshot: %v", r.groupID, err)
 		return nil, raft.ErrSnapshotTemporarilyUnavailable
 	}
-	r.durableApplied = r.applied
+	r.markFlushed()
 	if err := r.g.db.Checkpoint(dir, pebble.WithRestrictToSpans(span)); err != nil {
 		n.logf("cannot checkpoint group %d: %v", r.groupID, err)
 		return nil, raft.ErrSnapshotTemporarilyUnavailable
@@ -466,7 +466,8 @@ func (r *replica) stageSnapshotApply(b *pebble.Batch, snap *pb.Snapshot) error {
 	if _, err := n.cfg.FS.Stat(path); err != nil {
 		return fmt.Errorf("group %d: data of snapshot at %d is missing: %w", r.groupID, idx, err)
 	}
-	db, err := n.openGroupPebble(name)
+	fl := r.newFlushState()
+	db, err := n.openGroupPebble(name, fl)
 	if err != nil {
 		return err
 	}
@@ -487,7 +488,7 @@ func (r *replica) stageSnapshotApply(b *pebble.Batch, snap *pb.Snapshot) error {
 		db.Close()
 		return err
 	}
-	r.pendingSnap = newGroupDB(n, db, name)
+	r.pendingSnap = newGroupDB(n, db, name, fl)
 	return nil
 }
 
@@ -500,7 +501,7 @@ func (r *replica) installSnapshot() error {
 	if err := r.loadLocalState(); err != nil {
 		return err
 	}
-	r.durableApplied = r.applied
+	r.markFlushed()
 	r.appliedA.Store(r.applied)
 	if d := r.desc.Load(); d != nil {
 		r.n.updateDirectory(d)

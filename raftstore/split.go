@@ -141,7 +141,7 @@ func (r *replica) createSplitChild(child *RangeDescriptor, idx, term uint64) err
 	if err := r.g.db.Checkpoint(path, pebble.WithRestrictToSpans(span)); err != nil {
 		return fmt.Errorf("cannot checkpoint group %d for split: %w", r.groupID, err)
 	}
-	db, err := n.openGroupPebble(dir)
+	db, err := n.openGroupPebble(dir, nil)
 	if err != nil {
 		return err
 	}
