@@ -10,16 +10,16 @@ const Placeholder = "<*>"
 
 // maxLineBytes bounds how much of a message's first line is normalized. Longer
 // lines are cut: beyond 4 KiB a line is almost always a payload dump, and the
-// bound keeps the cost per record constant. Part of the version (v1, v2).
+// bound keeps the cost per record constant. Part of the version (v1 to v3).
 const maxLineBytes = 4096
 
 // maxQuoteBytes bounds how far a quoted phrase may run before the quote is
-// taken for an apostrophe. Part of the version (v1, v2).
+// taken for an apostrophe. Part of the version (v1 to v3).
 const maxQuoteBytes = 256
 
 // maxQuoteMisses bounds the searches for a closing quote that fail in one
 // line; after that, quotes that do not close in their own word are plain
-// punctuation. It keeps a line full of stray quotes linear. Part of the version (v1, v2).
+// punctuation. It keeps a line full of stray quotes linear. Part of the version (v1 to v3).
 const maxQuoteMisses = 8
 
 // AppendTemplate appends the normalized template of msg to dst and returns the
@@ -42,6 +42,10 @@ const maxQuoteMisses = 8
 // "key:" and the lists it starts, call arguments ("Set(a, b)"), names after
 // person nouns ("user alice 10.0.0.1", "user bob:") and thing nouns ("class
 // NSTextFieldCell is", "to context logs"), and the agent in "by X on".
+// Version 3 keeps protocol names with a digit (IPv4, HTTP/1.1) and adds
+// dotted enum constants, two-label dotted and a/b names, "user: X", "by
+// X(", bracketed key=value values, product comments, call sites and a few
+// more places (docs/fingerprint.md, "v3").
 // docs/fingerprint.md lists the rules; all of them are part of the version.
 func AppendTemplate(dst []byte, msg string) []byte {
 	line := firstLine(msg)
