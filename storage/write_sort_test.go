@@ -27,10 +27,14 @@ func TestSortEntriesOrdersByKey(t *testing.T) {
 			buf = append(buf, byte(i))
 			es = append(es, logEntry{key: start, val: val, end: len(buf)})
 		}
-		sortEntries(buf, es)
-		keys := make([][]byte, len(es))
-		for i, e := range es {
+		order := sortEntries(buf, es, nil)
+		keys := make([][]byte, len(order))
+		for i, o := range order {
+			e := es[o.i]
 			keys[i] = buf[e.key:e.val]
+		}
+		if len(keys) != len(es) {
+			t.Fatalf("round %d: %d keys ordered of %d", round, len(keys), len(es))
 		}
 		if !slices.IsSortedFunc(keys, bytes.Compare) {
 			t.Fatalf("round %d: not in key order: %q", round, keys)
