@@ -129,8 +129,7 @@ func openNode(cfg Config) (*node, error) {
 		FormatMajorVersion: pebble.FormatNewest,
 		Logger:             quietLogger{},
 	}
-	// Entries are meant to be deleted before their memtable is flushed;
-	// those that reach sstables are short-lived: do not compress them.
+	// Entry pointers are short-lived: do not compress them.
 	for i := range lo.Levels {
 		lo.Levels[i].Compression = func() *block.CompressionProfile { return block.NoCompression }
 	}
@@ -185,10 +184,10 @@ func openNode(cfg Config) (*node, error) {
 	return n, nil
 }
 
-// raftLogMemTableSize is the memtable size of the raft-log engine: several
-// times the untruncated log of a busy group (about Config.LogTruncateBytes
-// plus a WAL sync), so that entries are deleted before they are flushed.
-const raftLogMemTableSize = 32 << 20
+// raftLogMemTableSize is the memtable size of the raft-log engine. It holds
+// HardStates and 21-byte pointers to entries (the entries are in the entry
+// log), so a small one is enough.
+const raftLogMemTableSize = 8 << 20
 
 // groupMerger adapts the configured kv.Merger to user keys stored behind
 // userKeyPrefix.
