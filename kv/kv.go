@@ -50,6 +50,25 @@ type Batch interface {
 	Close() error
 }
 
+// IdempotentBatch is a Batch that may carry an idempotency key. A batch
+// committed with the same key as one the store committed recently is not
+// applied again, and its Commit succeeds: the writes are there. "Recently"
+// is the store's dedupe window, at least ten minutes, longer than the five
+// minutes an OTLP exporter keeps retrying. The write path keys a batch by
+// the content of the export it stores, so an export retried after a lost
+// acknowledgement neither counts its errors twice nor stores again the
+// records whose time came from the server's clock.
+//
+// Stores keep their records of keys under ReservedPrefix; callers must not
+// write keys that start with it.
+type IdempotentBatch interface {
+	Batch
+	SetIdempotencyKey(key [16]byte)
+}
+
+// ReservedPrefix starts the keys a store keeps for itself.
+const ReservedPrefix = 0x00
+
 // IterOptions bounds an iterator. A nil *IterOptions means no bounds.
 type IterOptions struct {
 	// LowerBound is the smallest key the iterator returns (inclusive); nil

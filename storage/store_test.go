@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -382,5 +383,65 @@ func TestWriteHookSeesAcceptedRecordsOnce(t *testing.T) {
 	}
 	if closed != 1 {
 		t.Fatalf("hook closed %d times, want 1", closed)
+	}
+}
+
+// mergingHook merges the number of records of a write into one counter,
+// as the error rollup does.
+type mergingHook struct{ n int }
+
+func (h *mergingHook) Record(rc *RecordContext) { h.n++ }
+func (h *mergingHook) Finish(b RecordBatch) error {
+	return b.Merge([]byte("zcount"), []byte(strconv.Itoa(h.n)))
+}
+func (h *mergingHook) Close() {}
+
+// TestRetriedExportCountsOnce sends the same export again, as an exporter
+// does after losing an acknowledgement, later by the server's clock: the
+// merged counter counts it once, and its record without a timestamp
+// (stored at the server's time) is stored once.
+func TestRetriedExportCountsOnce(t *testing.T) {
+	mergers := Mergers()
+	mergers['z'] = func(_, older, newer []byte) ([]byte, error) {
+		a, _ := strconv.Atoi(string(older))
+		b, _ := strconv.Atoi(string(newer))
+		return []byte(strconv.Itoa(a + b)), nil
+	}
+	kvs, err := pebblekv.Open(t.TempDir(), &pebblekv.Options{Merger: kv.MergerByTable(mergers)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kvs.Close()
+	now := t0.Add(3 * time.Hour)
+	s, err := Open(kvs, Options{Now: func() time.Time { return now }, NewWriteHook: func() WriteHook { return &mergingHook{} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ld := makeLogs([]rec{{job: "a", pod: "p", ts: now.Add(-time.Minute).UnixNano(), sev: 17, body: "boom"}})
+	lr := ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().AppendEmpty()
+	lr.Body().SetStr("no timestamp")
+	for i := 0; i < 3; i++ {
+		if res, err := s.Write("default", ld); err != nil || res.Accepted != 2 {
+			t.Fatalf("write %d = %+v, %v", i, res, err)
+		}
+		now = now.Add(time.Second)
+	}
+	v, err := kvs.Get([]byte("zcount"))
+	if err != nil || string(v) != "2" {
+		t.Fatalf("counter = %q, %v after the same export 3 times; want 2", v, err)
+	}
+	r, err := s.Latest(context.Background(), Query{Instance: "default", Limit: 100, Start: t0.UnixNano(), End: now.UnixNano()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Entries) != 2 {
+		t.Fatalf("%d entries after the same export 3 times, want 2", len(r.Entries))
+	}
+	// Another instance sending the same bytes is another export.
+	if _, err := s.Write("other", ld); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := kvs.Get([]byte("zcount")); string(v) != "4" {
+		t.Fatalf("counter = %q after the same bytes from another instance; want 4", v)
 	}
 }

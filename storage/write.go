@@ -93,6 +93,13 @@ func (s *Store) writeOTLP(instance string, req []byte, depthLimit int) (WriteRes
 	}
 	w := s.newWrite(instance)
 	defer w.close()
+	// The same export sent again (its acknowledgement lost) is the same
+	// bytes: a store that can skips the repeated batch (kv.IdempotentBatch),
+	// which would count its errors again and store again its records that
+	// took their time from the server's clock.
+	if ib, ok := w.b.(kv.IdempotentBatch); ok {
+		ib.SetIdempotencyKey(xxh3.Hash128Seed(req, xxh3.HashString(instance)).Bytes())
+	}
 	for rl := range fieldsOf(req, fReqResourceLogs) {
 		if err := w.resourceLogs(rl); err != nil {
 			return WriteResult{}, err

@@ -149,7 +149,8 @@ func migrateOnePebble(dir string, rcfg raftstore.Config, log *slog.Logger) error
 	if err != nil {
 		return fmt.Errorf("migrate: open store: %w", err)
 	}
-	it, err := src.NewIter(nil)
+	// The store's own records (kv.ReservedPrefix) stay behind.
+	it, err := src.NewIter(&kv.IterOptions{LowerBound: []byte{kv.ReservedPrefix + 1}})
 	if err != nil {
 		dst.Close()
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync/atomic"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/sstable/block"
@@ -61,6 +62,7 @@ func (o *Options) ensureDefaults() Options {
 type Store struct {
 	db     *pebble.DB
 	closed atomic.Bool
+	idem   idempotency
 }
 
 var _ kv.Store = (*Store)(nil)
@@ -94,14 +96,14 @@ func Open(dir string, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open pebble in %s: %w", dir, err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, idem: idempotency{now: time.Now, inflight: map[[16]byte]chan struct{}{}}}, nil
 }
 
 // DB exposes the Pebble database, for benchmarks and maintenance.
 func (s *Store) DB() *pebble.DB { return s.db }
 
 // NewBatch implements kv.Store.
-func (s *Store) NewBatch() kv.Batch { return &batch{b: s.db.NewBatch()} }
+func (s *Store) NewBatch() kv.Batch { return &batch{s: s, b: s.db.NewBatch()} }
 
 // NewIter implements kv.Store.
 func (s *Store) NewIter(o *kv.IterOptions) (kv.Iterator, error) {
@@ -159,7 +161,17 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-type batch struct{ b *pebble.Batch }
+type batch struct {
+	s      *Store
+	b      *pebble.Batch
+	idem   [16]byte
+	hasKey bool
+}
+
+var _ kv.IdempotentBatch = (*batch)(nil)
+
+// SetIdempotencyKey implements kv.IdempotentBatch (idempotency.go).
+func (b *batch) SetIdempotencyKey(key [16]byte) { b.idem, b.hasKey = key, true }
 
 func (b *batch) Set(k, v []byte) error         { return b.b.Set(k, v, nil) }
 func (b *batch) Merge(k, v []byte) error       { return b.b.Merge(k, v, nil) }
@@ -172,6 +184,9 @@ func (b *batch) Commit(sync bool) error {
 	opts := pebble.NoSync
 	if sync {
 		opts = pebble.Sync
+	}
+	if b.hasKey {
+		return b.s.idem.commit(b.s.db, b.b, b.idem, opts)
 	}
 	return b.b.Commit(opts)
 }
