@@ -127,7 +127,7 @@ type sortKey struct {
 // it again and again took more time than the rest of the sort: each key is
 // abbreviated to its table byte and the 15 bytes after its table's common
 // prefix, and only equal abbreviations compare the keys.
-func sortEntries(buf []byte, es []logEntry, order []sortKey) []sortKey {
+func sortEntries(buf []byte, es []logEntry, order []sortKey, scratch *[]sortKey) []sortKey {
 	var first [256]int32 // 1 + index of a key of the table
 	var common [256]int
 	for i, e := range es {
@@ -152,7 +152,7 @@ func sortEntries(buf []byte, es []logEntry, order []sortKey) []sortKey {
 			i:      int32(i), prefix: int32(p),
 		})
 	}
-	slices.SortFunc(order, func(x, y sortKey) int {
+	compare := func(x, y sortKey) int {
 		if c := cmp.Compare(x.abbrev[0], y.abbrev[0]); c != 0 {
 			return c
 		}
@@ -162,8 +162,53 @@ func sortEntries(buf []byte, es []logEntry, order []sortKey) []sortKey {
 		// Same table, so same prefix length.
 		ex, ey := &es[x.i], &es[y.i]
 		return bytes.Compare(buf[ex.key+int(x.prefix):ex.val], buf[ey.key+int(y.prefix):ey.val])
-	})
+	}
+	if len(order) < 64 || !concatRuns(order, scratch, compare) {
+		slices.SortFunc(order, compare)
+	}
 	return order
+}
+
+// concatRuns sorts order run by run and reports whether it could. A run is
+// a stretch of entries with the same first abbreviation: the records of a
+// resource come together in a request, so a run is usually one resource's
+// entries and the runs do not overlap, and sorting each run and then the
+// runs costs less than sorting everything. When runs overlap (a resource
+// in two places of a request), or there are many, it returns false,
+// leaving order a permutation of what it was.
+func concatRuns(order []sortKey, scratch *[]sortKey, compare func(x, y sortKey) int) bool {
+	type run struct{ start, end int }
+	var runs [256]run
+	n := 0
+	for i := 0; i < len(order); {
+		if n == len(runs) {
+			return false
+		}
+		j := i + 1
+		for j < len(order) && order[j].abbrev[0] == order[i].abbrev[0] {
+			j++
+		}
+		runs[n] = run{i, j}
+		n++
+		i = j
+	}
+	rs := runs[:n]
+	for _, r := range rs {
+		slices.SortFunc(order[r.start:r.end], compare)
+	}
+	slices.SortFunc(rs, func(a, b run) int { return compare(order[a.start], order[b.start]) })
+	for i := 1; i < len(rs); i++ {
+		if compare(order[rs[i-1].end-1], order[rs[i].start]) >= 0 {
+			return false
+		}
+	}
+	out := (*scratch)[:0]
+	for _, r := range rs {
+		out = append(out, order[r.start:r.end]...)
+	}
+	copy(order, out)
+	*scratch = out
+	return true
 }
 
 func commonPrefixLen(a, b []byte) int {
@@ -190,7 +235,7 @@ type write struct {
 	seen                  map[[3]uint64]uint32
 	lastTE                *resourceEpoch
 	activity              []*resourceEpoch
-	order                 []sortKey
+	order, orderScratch   []sortKey
 	lastES                *epochSummary
 	wh                    WriteHook
 	hooks                 bool
@@ -247,7 +292,7 @@ func (w *write) close() {
 	clear(w.scope.attrs)
 	clear(w.rec.attrs)
 	*w = write{
-		touched: w.touched, epochs: w.epochs, seen: w.seen, key: w.key[:0], val: w.val[:0], activity: w.activity[:0], order: w.order[:0],
+		touched: w.touched, epochs: w.epochs, seen: w.seen, key: w.key[:0], val: w.val[:0], activity: w.activity[:0], order: w.order[:0], orderScratch: w.orderScratch[:0],
 		resChunks: w.resChunks[:0], entries: w.entries[:0], entryBuf: w.entryBuf[:0], attrs: w.attrs[:0], sorted: w.sorted[:0],
 		scope: scopeView{attrs: w.scope.attrs[:0], enc: w.scope.enc[:0]}, rec: recordView{attrs: w.rec.attrs[:0]},
 		rc: RecordContext{scratch: w.rc.scratch[:0]},
@@ -456,7 +501,7 @@ func (w *write) commit() (WriteResult, error) {
 	// each newest first; the index keys of many resources, each at its
 	// hash).
 	buf := w.entryBuf
-	w.order = sortEntries(buf, w.entries, w.order)
+	w.order = sortEntries(buf, w.entries, w.order, &w.orderScratch)
 	for _, o := range w.order {
 		e := &w.entries[o.i]
 		var err error

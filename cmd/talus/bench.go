@@ -37,10 +37,12 @@ Generates a realistic workload (many resources, varied message templates,
 ~5% errors with exception attributes), starts 'talus server' as a child
 process on 127.0.0.1 with a fresh data directory, ingests the workload over
 OTLP/HTTP (gzip, protobuf) with several senders, and reports the following.
-These main figures are of the server on one Pebble (--one-pebble, the store
-talus had before the multi-Raft store: the baseline); --cluster N also
-measures the default server (the multi-Raft store, a lone voter) and an
-N-node cluster on the same records.
+By default the main figures are of the server on one Pebble (--one-pebble,
+the store talus had before the multi-Raft store: the baseline); --store
+default runs them, and the high-cardinality phase, on the default server
+(the multi-Raft store, a lone voter), whose bytes on disk are its group
+Pebbles as the server left them, not compacted. --cluster N also measures the default server
+and an N-node cluster on the same records.
 
   records/s and server CPU per record while ingesting, peak server RSS,
   bytes on disk per record after compaction (vs the same records as gzip'd OTLP),
@@ -54,7 +56,7 @@ Flags:
 type benchConfig struct {
 	records, resources, batch, senders, queries, ceilingRecords, highCard, clusterNodes int
 	span                                                                                time.Duration
-	dir, output, pprofOut, clusterPprofOut                                              string
+	dir, output, pprofOut, clusterPprofOut, store                                       string
 	keep                                                                                bool
 }
 
@@ -106,6 +108,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&c.queries, "queries", 300, "queries per latency figure")
 	fs.IntVar(&c.ceilingRecords, "ceiling-records", -1, "records written straight into Pebble for the ceiling: -1 all of them, 0 skips the ceiling")
 	fs.IntVar(&c.highCard, "high-cardinality", 0, "also ingest the same number of records from this many distinct resources (e.g. 1000000)")
+	fs.StringVar(&c.store, "store", "one-pebble", "server store of the main and high-cardinality phases: one-pebble (the baseline) or default (the multi-Raft store)")
 	fs.IntVar(&c.clusterNodes, "cluster", 0, "also ingest the same records into a 1-node and an N-node cluster (RF=min(3,N)), e.g. 3")
 	fs.DurationVar(&c.span, "span", 2*time.Hour, "time span the records' timestamps cover, ending now")
 	fs.StringVar(&c.dir, "dir", "", "working directory (default: a new temporary directory, removed afterwards)")
@@ -121,6 +124,10 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	}
 	if c.records < c.batch || c.batch < 1 || c.senders < 1 || c.resources < 1 {
 		fmt.Fprintln(stderr, "talus bench: need records >= batch >= 1, senders >= 1, resources >= 1")
+		return 2
+	}
+	if c.store != "one-pebble" && c.store != "default" {
+		fmt.Fprintf(stderr, "talus bench: --store %q: want one-pebble or default\n", c.store)
 		return 2
 	}
 	if c.ceilingRecords < 0 || c.ceilingRecords > c.records {
@@ -196,6 +203,33 @@ func bench(c benchConfig, log io.Writer) (*benchReport, error) {
 	return rep, nil
 }
 
+// compactedSize compacts the one-Pebble store in dir and returns its size.
+func compactedSize(dir string, log io.Writer, name string) (int64, error) {
+	progress(log, "%s: compacting to measure settled bytes on disk…", name)
+	kvs, err := pebblekv.Open(dir, &pebblekv.Options{Merger: kv.MergerByTable(tableMergers())})
+	if err != nil {
+		return 0, err
+	}
+	if err := kvs.Compact(); err != nil {
+		kvs.Close()
+		return 0, err
+	}
+	if err := kvs.Close(); err != nil {
+		return 0, err
+	}
+	// Walk the directory after closing: Pebble deletes the compacted-away
+	// files in the background, so its own usage figure may still count them.
+	return dirSize(dir)
+}
+
+// storeArgs are the server flags of the store the main phases run on.
+func (c benchConfig) storeArgs() []string {
+	if c.store == "default" {
+		return nil
+	}
+	return []string{"--one-pebble"}
+}
+
 // ceilingRow is one record as the server would store it.
 type ceilingRow struct{ key, val []byte }
 
@@ -213,7 +247,7 @@ func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, 
 	// The main phases run the one-Pebble store talus had before the
 	// multi-Raft store (the baseline of "single-node ingest stays ≥ 80%");
 	// --cluster measures the default server (raftstore) in the same run.
-	srv, err := startBenchServer(dataDir, log, c.pprofOut != "", "--one-pebble")
+	srv, err := startBenchServer(dataDir, log, c.pprofOut != "", c.storeArgs()...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -242,28 +276,20 @@ func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, 
 		return nil, nil, err
 	}
 
-	progress(log, "%s: compacting to measure settled bytes on disk…", name)
-	kvs, err := pebblekv.Open(filepath.Join(dataDir, "kv"), &pebblekv.Options{Merger: kv.MergerByTable(tableMergers())})
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := kvs.Compact(); err != nil {
-		kvs.Close()
-		return nil, nil, err
-	}
-	if err := kvs.Close(); err != nil {
-		return nil, nil, err
-	}
-	// Walk the directory after closing: Pebble deletes the compacted-away
-	// files in the background, so its own usage figure may still count them.
-	if ph.DiskBytes, err = dirSize(filepath.Join(dataDir, "kv")); err != nil {
+	if c.store == "default" {
+		// The group Pebbles as the server left them: not compacted, and
+		// without the raft log (truncated as the groups flush).
+		if ph.DiskBytes, err = dirSize(filepath.Join(dataDir, "raft", "groups")); err != nil {
+			return nil, nil, err
+		}
+	} else if ph.DiskBytes, err = compactedSize(filepath.Join(dataDir, "kv"), log, name); err != nil {
 		return nil, nil, err
 	}
 	ph.DiskBytesPerRecord = float64(ph.DiskBytes) / float64(c.records)
 	ph.GzipBytesPerRecord = float64(ph.OTLPGzipBytes) / float64(c.records)
 	progress(log, "%s: %.1f bytes/record on disk vs %.1f bytes/record as gzip'd OTLP", name, ph.DiskBytesPerRecord, ph.GzipBytesPerRecord)
 
-	srv, err = startBenchServer(dataDir, log, false, "--one-pebble")
+	srv, err = startBenchServer(dataDir, log, false, c.storeArgs()...)
 	if err != nil {
 		return nil, nil, err
 	}
