@@ -206,29 +206,58 @@ func newPebbleMerger(m kv.Merger) *pebble.Merger {
 	return &pebble.Merger{
 		Name: MergerName,
 		Merge: func(key, value []byte) (pebble.ValueMerger, error) {
-			return &valueMerger{key: append([]byte(nil), key...), cur: append([]byte(nil), value...), merge: m}, nil
+			return &valueMerger{key: append([]byte(nil), key...), ops: [][]byte{append([]byte(nil), value...)}, merge: m}, nil
 		},
 	}
 }
 
+// valueMerger gathers a key's operands and merges them in Finish, in a
+// balanced tree of adjacent pairs (the merger is associative): folding
+// them one by one copied the running value once per operand, and a posting
+// set that gets an operand from every write had flushes and compactions
+// copy megabytes hundreds of times.
 type valueMerger struct {
 	key   []byte
-	cur   []byte
+	older [][]byte // operands older than ops[0], newest first
+	ops   [][]byte // the first operand, then newer ones, oldest first
 	merge kv.Merger
 }
 
-func (v *valueMerger) MergeNewer(value []byte) (err error) {
-	v.cur, err = v.merge(v.key, v.cur, value)
-	return err
+func (v *valueMerger) MergeNewer(value []byte) error {
+	v.ops = append(v.ops, append([]byte(nil), value...))
+	return nil
 }
 
-func (v *valueMerger) MergeOlder(value []byte) (err error) {
-	v.cur, err = v.merge(v.key, value, v.cur)
-	return err
+func (v *valueMerger) MergeOlder(value []byte) error {
+	v.older = append(v.older, append([]byte(nil), value...))
+	return nil
 }
 
 func (v *valueMerger) Finish(includesBase bool) ([]byte, io.Closer, error) {
-	return v.cur, nil, nil
+	ops := v.ops
+	if len(v.older) > 0 {
+		ops = make([][]byte, 0, len(v.older)+len(v.ops))
+		for i := len(v.older) - 1; i >= 0; i-- {
+			ops = append(ops, v.older[i])
+		}
+		ops = append(ops, v.ops...)
+	}
+	for len(ops) > 1 {
+		next := ops[:0]
+		for i := 0; i < len(ops); i += 2 {
+			if i+1 == len(ops) {
+				next = append(next, ops[i])
+				break
+			}
+			m, err := v.merge(v.key, ops[i], ops[i+1])
+			if err != nil {
+				return nil, nil, err
+			}
+			next = append(next, m)
+		}
+		ops = next
+	}
+	return ops[0], nil, nil
 }
 
 type quietLogger struct{}

@@ -91,3 +91,33 @@ func TestPrefixEnd(t *testing.T) {
 	f("a\xff", "b")
 	f("\xff\xff", "")
 }
+
+// TestMergerKeepsOperandOrder merges operands added newer and older with
+// an associative merger that is not commutative: the result keeps their
+// order however Finish pairs them.
+func TestMergerKeepsOperandOrder(t *testing.T) {
+	concat := func(_, older, newer []byte) ([]byte, error) { return append(append([]byte(nil), older...), newer...), nil }
+	for n := 1; n < 12; n++ {
+		vm, err := newPebbleMerger(concat).Merge([]byte("k"), []byte{'a' + byte(n)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := string(rune('a' + n))
+		for i := n - 1; i >= 0; i-- { // older operands, newest first
+			if err := vm.MergeOlder([]byte{'a' + byte(i)}); err != nil {
+				t.Fatal(err)
+			}
+			want = string(rune('a'+i)) + want
+		}
+		for i := n + 1; i < 2*n+1; i++ {
+			if err := vm.MergeNewer([]byte{'a' + byte(i)}); err != nil {
+				t.Fatal(err)
+			}
+			want += string(rune('a' + i))
+		}
+		got, _, err := vm.Finish(true)
+		if err != nil || string(got) != want {
+			t.Fatalf("n=%d: merged %q, %v; want %q", n, got, err, want)
+		}
+	}
+}
