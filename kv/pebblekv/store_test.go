@@ -96,7 +96,9 @@ func TestPrefixEnd(t *testing.T) {
 // an associative merger that is not commutative: the result keeps their
 // order however Finish pairs them.
 func TestMergerKeepsOperandOrder(t *testing.T) {
-	concat := func(_, older, newer []byte) ([]byte, error) { return append(append([]byte(nil), older...), newer...), nil }
+	concat := func(_, older, newer []byte) ([]byte, error) {
+		return append(append([]byte(nil), older...), newer...), nil
+	}
 	for n := 1; n < 12; n++ {
 		vm, err := newPebbleMerger(concat).Merge([]byte("k"), []byte{'a' + byte(n)})
 		if err != nil {
