@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	pb "go.etcd.io/raft/v3/raftpb"
+	"google.golang.org/grpc/mem"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/wrapperspb"
 )
 
 func TestCommandRoundTrip(t *testing.T) {
@@ -118,4 +120,34 @@ func FuzzDecodeCommand(f *testing.F) {
 func FuzzDecodeAddrs(f *testing.F) {
 	f.Add(encodeAddrs(map[uint64]string{1: "a:1", 2: "b:2"}))
 	f.Fuzz(func(t *testing.T, b []byte) { _, _ = decodeAddrs(b) })
+}
+
+// raftCodec reads a BytesValue into a pooledBytes without copying its
+// value, and falls back to the proto codec for any other encoding.
+func TestRaftCodecPooledBytes(t *testing.T) {
+	c := newRaftCodec()
+	f := func(enc []byte, want []byte) {
+		t.Helper()
+		p := &pooledBytes{}
+		if err := c.Unmarshal(mem.BufferSlice{mem.SliceBuffer(enc)}, p); err != nil {
+			t.Fatalf("%x: %v", enc, err)
+		}
+		if !bytes.Equal(p.val, want) {
+			t.Fatalf("%x: got %x, want %x", enc, p.val, want)
+		}
+		p.free()
+	}
+	for _, v := range [][]byte{nil, {1}, bytes.Repeat([]byte("frame"), 1000)} {
+		enc, err := proto.Marshal(&wrapperspb.BytesValue{Value: v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f(enc, v)
+	}
+	// Two copies of field 1 (the last wins) and an unknown field.
+	f([]byte{0x0a, 1, 'a', 0x0a, 1, 'b'}, []byte("b"))
+	f([]byte{0x0a, 1, 'a', 0x10, 5}, []byte("a"))
+	if err := c.Unmarshal(mem.BufferSlice{mem.SliceBuffer([]byte{0x0a, 9})}, &pooledBytes{}); err == nil {
+		t.Fatal("a truncated value decoded")
+	}
 }

@@ -12,6 +12,8 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/encoding"
+	"google.golang.org/grpc/mem"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 )
@@ -75,11 +77,16 @@ var raftServiceDesc = grpc.ServiceDesc{
 			ClientStreams: true,
 			Handler: func(srv interface{}, stream grpc.ServerStream) error {
 				for {
-					in := &wrapperspb.BytesValue{}
+					// The frame stays in a pooled gRPC buffer while it
+					// is decoded (raftCodec): decodeFrame copies what it
+					// keeps.
+					in := &pooledBytes{}
 					if err := stream.RecvMsg(in); err != nil {
 						return err
 					}
-					if err := srv.(raftService).handleFrame(in.Value); err != nil {
+					err := srv.(raftService).handleFrame(in.val)
+					in.free()
+					if err != nil {
 						return err
 					}
 				}
@@ -141,7 +148,7 @@ func newGRPCTransport(n *node, addr string) (*grpcTransport, error) {
 	// WaitForHandlers: Stop returns only once every handler has, so that no
 	// handler touches the storage engines after the node closes them.
 	t.srv = grpc.NewServer(grpc.MaxRecvMsgSize(maxGRPCMessageSize), grpc.MaxSendMsgSize(maxGRPCMessageSize),
-		grpc.WaitForHandlers(true),
+		grpc.WaitForHandlers(true), grpc.ForceServerCodecV2(newRaftCodec()),
 		grpc.WriteBufferSize(grpcBufferSize), grpc.ReadBufferSize(grpcBufferSize),
 		grpc.InitialWindowSize(grpcStreamWindow), grpc.InitialConnWindowSize(grpcConnWindow))
 	t.srv.RegisterService(&raftServiceDesc, n)
@@ -610,4 +617,67 @@ func (t *grpcTransport) join(ctx context.Context, addrs []string) error {
 		return nil
 	}
 	return errors.Join(errs...)
+}
+
+// raftCodec is the server codec of the raft service: the registered proto
+// codec, except that a pooledBytes receives a BytesValue (the same bytes on
+// the wire) without a copy of its value: the message is copied once, into
+// a pooled buffer, instead of into a pooled buffer and then into a new
+// slice (~the whole replicated stream on every follower).
+type raftCodec struct{ proto encoding.CodecV2 }
+
+func newRaftCodec() raftCodec { return raftCodec{proto: encoding.GetCodecV2("proto")} }
+
+func (c raftCodec) Name() string { return c.proto.Name() }
+
+func (c raftCodec) Marshal(v any) (mem.BufferSlice, error) { return c.proto.Marshal(v) }
+
+func (c raftCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	p, ok := v.(*pooledBytes)
+	if !ok {
+		return c.proto.Unmarshal(data, v)
+	}
+	buf := data.MaterializeToBuffer(mem.DefaultBufferPool())
+	if val, ok := bytesValueOf(buf.ReadOnlyData()); ok {
+		p.buf, p.val = buf, val
+		return nil
+	}
+	// Not the plain encoding (unknown fields, say): decode it properly.
+	defer buf.Free()
+	bv := &wrapperspb.BytesValue{}
+	if err := proto.Unmarshal(buf.ReadOnlyData(), bv); err != nil {
+		return err
+	}
+	p.val = bv.GetValue()
+	return nil
+}
+
+// pooledBytes is a received BytesValue whose value may sit in a pooled
+// buffer: val is valid until free.
+type pooledBytes struct {
+	buf mem.Buffer
+	val []byte
+}
+
+func (p *pooledBytes) free() {
+	if p.buf != nil {
+		p.buf.Free()
+	}
+	p.buf, p.val = nil, nil
+}
+
+// bytesValueOf returns the value of an encoded BytesValue made of at most
+// its one field (| 0x0a | len uvarint | value |), aliasing b.
+func bytesValueOf(b []byte) ([]byte, bool) {
+	if len(b) == 0 {
+		return nil, true
+	}
+	if b[0] != 0x0a {
+		return nil, false
+	}
+	n, k := binary.Uvarint(b[1:])
+	if k <= 0 || uint64(len(b)-1-k) != n {
+		return nil, false
+	}
+	return b[1+k:], true
 }
