@@ -69,9 +69,10 @@ type logStorage struct {
 
 var _ raft.Storage = (*logStorage)(nil)
 
-// maxCacheBytes bounds a group's in-memory log tail. Older entries are read
-// from the raft-log engine.
-const maxCacheBytes = 1 << 20
+// maxCacheBytes bounds the applied part of a group's in-memory log tail
+// (entries not applied yet stay). Older entries are read from the entry log:
+// a leader sends them to followers that lag by more than this.
+const maxCacheBytes = 8 << 20
 
 // loadLogStorage reads a group's raft state from the raft-log engine and
 // the entry log. Pointers to entries that did not reach the entry log before

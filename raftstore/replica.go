@@ -643,6 +643,9 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 		r.n.trace("apply g%d [%d..%d] applied=%d (group pebble, no sync)", r.groupID, ents[0].GetIndex(), ents[len(ents)-1].GetIndex(), r.applied)
 	}
 	r.appliedA.Store(r.applied)
+	// The log is truncated only after a flush of the group's Pebble (tens
+	// of MiB later): keep only maxCacheBytes of applied entries in memory.
+	r.ls.trimCache(r.applied)
 	r.n.metrics.entriesApplied.Add(uint64(len(ents)))
 	for _, d := range metaDescs {
 		r.n.noteMetaDescriptor(d)
