@@ -62,7 +62,9 @@ type Config struct {
 	// LogTruncateEntries is how many entries a group applies without a
 	// flush of its Pebble before it forces one (the raft log is truncated
 	// only up to an applied index a flush made durable: log_truncate.go).
-	// The default is 1000.
+	// The default is 10000: a busy group's Pebble flushes by itself first
+	// (full memtable), so this only bounds the log to replay. A leader
+	// sends a snapshot to a follower lagging by more than 4× this.
 	LogTruncateEntries uint64
 	// LogTruncateBytes is how many bytes of entries a group applies
 	// without a flush of its Pebble before it forces one, whichever of this
@@ -128,7 +130,7 @@ func (c *Config) EnsureDefaults() {
 		c.ProposalTimeout = 10 * time.Second
 	}
 	if c.LogTruncateEntries == 0 {
-		c.LogTruncateEntries = 1000
+		c.LogTruncateEntries = 10000
 	}
 	if c.LogTruncateBytes == 0 {
 		c.LogTruncateBytes = 256 << 20
