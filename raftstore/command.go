@@ -70,7 +70,24 @@ const (
 	opMerge       opKind = 2
 	opDelete      opKind = 3
 	opDeleteRange opKind = 4
+	// opIdempotency, first in a batch body when present, carries the
+	// batch's idempotency key (kv.IdempotentBatch; 16 bytes) in the key
+	// and no value. It is not a write: apply checks it (dedupe.go).
+	opIdempotency opKind = 5
 )
+
+// splitIdempotency returns the idempotency key at the start of a batch
+// body (nil when there is none) and the rest of the body. key aliases body.
+func splitIdempotency(body []byte) (key, rest []byte) {
+	if len(body) == 0 || opKind(body[0]) != opIdempotency {
+		return nil, body
+	}
+	op, key, _, tail, err := decodeOp(body)
+	if err != nil || op != opIdempotency {
+		return nil, body // apply reports the corruption
+	}
+	return key, tail
+}
 
 // appendCommandHeader appends a command header to dst.
 func appendCommandHeader(dst []byte, kind commandKind, proposalID uint64) []byte {
@@ -119,7 +136,7 @@ func decodeOp(src []byte) (op opKind, key, value, tail []byte, err error) {
 		return 0, nil, nil, src, fmt.Errorf("empty operation: %w", ErrCorruption)
 	}
 	op = opKind(src[0])
-	if op < opSet || op > opDeleteRange {
+	if op < opSet || op > opIdempotency {
 		return 0, nil, nil, src, fmt.Errorf("unknown operation %d: %w", op, ErrCorruption)
 	}
 	rest := src[1:]

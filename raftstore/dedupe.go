@@ -3,6 +3,7 @@ package raftstore
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 
 	"github.com/cockroachdb/pebble/v2"
 )
@@ -86,8 +87,9 @@ func loadRetrySet(db *pebble.DB) (*retrySet, error) {
 type deduper struct {
 	db      *pebble.DB
 	retries *retrySet
-	batch   map[uint64]struct{} // ids applied earlier in this batch
-	last    uint64              // index applied before this batch
+	batch   map[uint64]struct{}   // ids applied earlier in this batch
+	keys    map[[16]byte]struct{} // idempotency keys applied earlier in this batch
+	last    uint64                // index applied before this batch
 }
 
 func newDeduper(db *pebble.DB, retries *retrySet, applied uint64) *deduper {
@@ -101,7 +103,7 @@ func (d *deduper) seen(b *pebble.Batch, id, index uint64, first bool) (bool, err
 	w := index / dedupeWindow
 	if w != d.last/dedupeWindow && w >= 2 {
 		// A new window starts: forget windows before the previous one.
-		for _, tag := range []byte{'p', 'q'} {
+		for _, tag := range []byte{'p', 'q', 'i'} {
 			if err := b.DeleteRange(dedupeKeyOf(tag, 0, 0), dedupeKeyOf(tag, w-1, 0), nil); err != nil {
 				return false, err
 			}
@@ -147,4 +149,49 @@ func (d *deduper) seen(b *pebble.Batch, id, index uint64, first bool) (bool, err
 		d.retries.ids[id] = w
 	}
 	return false, b.Set(dedupeKey(w, id), nil, nil)
+}
+
+// Idempotency keys (kv.IdempotentBatch) are content keys of client writes,
+// not proposal ids: the same key may come in two proposals (an export sent
+// again after its acknowledgement was lost). A batch part whose key the
+// group applied in the current or the previous window is not applied again.
+// Their records share the windows of the proposal ids:
+//
+//	| localKeyPrefix | 'i' | window (8B BE) | key (16B) | → ∅
+func idempotencyKey(window uint64, key []byte) []byte {
+	k := make([]byte, 0, 26)
+	k = append(k, localKeyPrefix, 'i')
+	k = binary.BigEndian.AppendUint64(k, window)
+	return append(k, key...)
+}
+
+// seenKey reports whether a batch with idempotency key was applied
+// already, and records it as applied at index otherwise (in b). Call it
+// after seen for the same entry, which starts new windows.
+func (d *deduper) seenKey(b *pebble.Batch, key []byte, index uint64) (bool, error) {
+	if len(key) != 16 {
+		return false, fmt.Errorf("idempotency key of %d bytes: %w", len(key), ErrCorruption)
+	}
+	k := [16]byte(key)
+	if _, ok := d.keys[k]; ok {
+		return true, nil
+	}
+	w := index / dedupeWindow
+	for _, win := range []uint64{w, w - 1} {
+		if win > w {
+			continue // w == 0
+		}
+		_, closer, err := d.db.Get(idempotencyKey(win, key))
+		if err == nil {
+			closer.Close()
+			return true, nil
+		} else if !errors.Is(err, pebble.ErrNotFound) {
+			return false, err
+		}
+	}
+	if d.keys == nil {
+		d.keys = map[[16]byte]struct{}{}
+	}
+	d.keys[k] = struct{}{}
+	return false, b.Set(idempotencyKey(w, key), nil, nil)
 }

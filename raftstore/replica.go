@@ -605,6 +605,14 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 				return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
 			}
 			if kind.isBatch() && !dup {
+				if idem, rest := splitIdempotency(body); idem != nil {
+					if dup, err = dd.seenKey(b, idem, idx); err != nil {
+						return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
+					}
+					body = rest
+				}
+			}
+			if kind.isBatch() && !dup {
 				if key, err = applyBatchBody(b, body, key); err != nil {
 					return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
 				}
@@ -676,6 +684,8 @@ func applyBatchBody(b *pebble.Batch, body, scratch []byte) ([]byte, error) {
 			err = b.Merge(scratch, value, nil)
 		case opDelete:
 			err = b.Delete(scratch, nil)
+		case opIdempotency:
+			return scratch, fmt.Errorf("idempotency key inside a batch: %w", ErrCorruption)
 		case opDeleteRange:
 			end := userKeysEnd
 			if len(value) > 0 {

@@ -41,6 +41,7 @@ func opsWithin(body []byte, d *RangeDescriptor) ([]byte, bool) {
 	if d == nil {
 		return nil, true
 	}
+	_, body = splitIdempotency(body)
 	for len(body) > 0 {
 		op, key, value, tail, err := decodeOp(body)
 		if err != nil {

@@ -449,6 +449,24 @@ type batch struct {
 	size  int
 	// err is a failed range lookup, returned by Commit.
 	err error
+	// idem is the idempotency op every part starts with (nil: none).
+	idem []byte
+}
+
+var _ kv.IdempotentBatch = (*batch)(nil)
+
+// SetIdempotencyKey implements kv.IdempotentBatch: every part of the batch
+// carries the key, and each group applies its part once (dedupe.go).
+func (b *batch) SetIdempotencyKey(key [16]byte) {
+	b.idem = appendOp(nil, opIdempotency, key[:], nil)
+	for gid, p := range b.parts {
+		if _, rest := splitIdempotency(p[commandHeaderLen:]); len(rest) < len(p)-commandHeaderLen {
+			p = append(p[:commandHeaderLen:commandHeaderLen], rest...) // a key set twice: the last wins
+		}
+		np := make([]byte, 0, len(p)+len(b.idem))
+		np = append(append(append(np, p[:commandHeaderLen]...), b.idem...), p[commandHeaderLen:]...)
+		b.parts[gid] = np
+	}
 }
 
 func (b *batch) part(gid uint64) []byte {
@@ -462,7 +480,7 @@ func (b *batch) part(gid uint64) []byte {
 	if v, ok := b.s.n.partSizes.Load(gid); ok {
 		size = min(max(size, v.(int)+v.(int)/8), maxCommandBytes)
 	}
-	return make([]byte, commandHeaderLen, size)
+	return append(make([]byte, commandHeaderLen, size), b.idem...)
 }
 
 func (b *batch) add(op opKind, key, value []byte) error {
@@ -510,7 +528,7 @@ func (b *batch) DeleteRange(start, end []byte) error {
 }
 func (b *batch) Count() uint32 { return b.count }
 func (b *batch) Len() int      { return b.size }
-func (b *batch) Close() error  { b.parts, b.last = nil, nil; return nil }
+func (b *batch) Close() error  { b.parts, b.last, b.idem = nil, nil, nil; return nil }
 
 // Commit implements kv.Batch. The parts of the batch in different ranges
 // are committed independently and concurrently.
@@ -586,7 +604,11 @@ func (n *node) commitParts(parts map[uint64][]byte, retries int) error {
 // keys, into commands with room for their header. A command inside one
 // range is returned as is.
 func (n *node) splitByRange(cmd []byte) (map[uint64][]byte, error) {
-	ops := cmd[commandHeaderLen:]
+	idemKey, ops := splitIdempotency(cmd[commandHeaderLen:])
+	var idem []byte
+	if idemKey != nil {
+		idem = appendOp(nil, opIdempotency, idemKey, nil)
+	}
 	var first *RangeDescriptor
 	single := true
 	for rest := ops; len(rest) > 0; {
@@ -615,7 +637,7 @@ func (n *node) splitByRange(cmd []byte) (map[uint64][]byte, error) {
 		if p := parts[gid]; p != nil {
 			return p
 		}
-		return make([]byte, commandHeaderLen, commandHeaderLen+len(ops)/2)
+		return append(make([]byte, commandHeaderLen, commandHeaderLen+len(ops)/2), idem...)
 	}
 	for rest := ops; len(rest) > 0; {
 		op, key, value, tail, _ := decodeOp(rest)

@@ -13,8 +13,9 @@ import (
 )
 
 // TestServerCountsErrorsExactly sends error records of three templates over
-// several requests to a talus server process and checks /api/v1/errors/top
-// against the counts sent, including after a restart.
+// several requests to a talus server process, some of them twice as an
+// exporter retrying after a lost acknowledgement does, and checks
+// /api/v1/errors/top against the counts sent, including after a restart.
 func TestServerCountsErrorsExactly(t *testing.T) {
 	dir := t.TempDir()
 	s := startServer(t, dir)
@@ -43,6 +44,9 @@ func TestServerCountsErrorsExactly(t *testing.T) {
 		info.Body().SetStr("all good")
 		if !s.sendHTTP(ld) {
 			t.Fatalf("request %d not acknowledged:\n%s", req, s.output())
+		}
+		if req%2 == 0 && !s.sendHTTP(ld) { // sent again, as after a lost acknowledgement
+			t.Fatalf("request %d sent again not acknowledged:\n%s", req, s.output())
 		}
 	}
 	check := func(apiURL string) {
