@@ -125,17 +125,8 @@ func (d *deduper) seen(b *pebble.Batch, id, index uint64, first bool) (bool, err
 		return true, nil
 	}
 	if !first {
-		for _, win := range []uint64{w, w - 1} {
-			if win > w {
-				continue // w == 0
-			}
-			_, closer, err := d.db.Get(dedupeKey(win, id))
-			if err == nil {
-				closer.Close()
-				return true, nil
-			} else if !errors.Is(err, pebble.ErrNotFound) {
-				return false, err
-			}
+		if found, err := d.inWindows(w, func(win uint64) []byte { return dedupeKey(win, id) }); found || err != nil {
+			return found, err
 		}
 	}
 	if d.batch == nil {
@@ -177,11 +168,24 @@ func (d *deduper) seenKey(b *pebble.Batch, key []byte, index uint64) (bool, erro
 		return true, nil
 	}
 	w := index / dedupeWindow
+	if found, err := d.inWindows(w, func(win uint64) []byte { return idempotencyKey(win, key) }); found || err != nil {
+		return found, err
+	}
+	if d.keys == nil {
+		d.keys = map[[16]byte]struct{}{}
+	}
+	d.keys[k] = struct{}{}
+	return false, b.Set(idempotencyKey(w, key), nil, nil)
+}
+
+// inWindows reports whether the group's Pebble holds the record keyOf
+// names in window w or the one before.
+func (d *deduper) inWindows(w uint64, keyOf func(window uint64) []byte) (bool, error) {
 	for _, win := range []uint64{w, w - 1} {
 		if win > w {
 			continue // w == 0
 		}
-		_, closer, err := d.db.Get(idempotencyKey(win, key))
+		_, closer, err := d.db.Get(keyOf(win))
 		if err == nil {
 			closer.Close()
 			return true, nil
@@ -189,9 +193,5 @@ func (d *deduper) seenKey(b *pebble.Batch, key []byte, index uint64) (bool, erro
 			return false, err
 		}
 	}
-	if d.keys == nil {
-		d.keys = map[[16]byte]struct{}{}
-	}
-	d.keys[k] = struct{}{}
-	return false, b.Set(idempotencyKey(w, key), nil, nil)
+	return false, nil
 }
