@@ -31,9 +31,10 @@ var (
 //
 //	| 'g' | groupID (8B BE) | suffix |
 //
-// with suffix 'l' + index (8B BE) for an entry (protobuf raftpb.Entry), 'h'
-// for the HardState (protobuf), 't' for the truncated state
-// (| index 8B BE | term 8B BE |).
+// with suffix 'l' + index (8B BE) for an entry: a pointer into the entry log
+// (entry_log.go), or, written before the entry log, the protobuf
+// raftpb.Entry itself; 'h' for the HardState (protobuf), 't' for the
+// truncated state (| index 8B BE | term 8B BE |).
 //
 // The registry of the groups this node holds is a separate family,
 //

@@ -6,14 +6,17 @@
 // # Layout on one node
 //
 //	<DataDir>/raftlog/            shared raft-log engine (one Pebble, WAL synced)
+//	<DataDir>/raftentries/        the entry log: raft entries of all groups in
+//	                              append-only segment files (entry_log.go)
 //	<DataDir>/groups/<gid>_<n>/   one Pebble per group (no WAL): state-machine
 //	                              data and the group's applied state, written
 //	                              together
 //	<DataDir>/snap/               snapshots being received (renamed into groups/)
 //	<DataDir>/snap-out/           checkpoints being sent
 //
-// The raft-log engine holds, per group, the log entries, the HardState, the
-// truncated state and the name of the group's Pebble directory. A group's
+// The raft-log engine holds, per group, a pointer into the entry log per log
+// entry, the HardState, the truncated state and the name of the group's
+// Pebble directory. A group's
 // Pebble holds the user keys (prefixed by userKeyPrefix) and local keys
 // (localKeyPrefix): applied index, ConfState and range descriptor, always
 // written in the same batch as the entries they describe.
@@ -27,9 +30,10 @@
 //  1. drains the group's inbox (ticks, messages, proposals, read requests)
 //     into its RawNode;
 //  2. collects the Ready of every group that has one;
-//  3. writes snapshots, entries and HardStates of all those groups into one
-//     raft-log batch and commits it with one fsync (if any Ready MustSync or
-//     installs a snapshot);
+//  3. writes the entries of all those groups into the entry log with one
+//     write, and snapshots, HardStates and the entries' pointers into one
+//     raft-log batch, committed with one fsync beside the segment's
+//     fdatasync (if any Ready MustSync or installs a snapshot);
 //  4. applies committed entries to each group's Pebble (the applied index in
 //     the same batch) and answers waiting proposals and reads;
 //  5. calls Advance, and handles at once the Ready that Advance made
@@ -43,8 +47,8 @@
 //
 // Group Pebbles run without a WAL: the raft log is their write-ahead log. A
 // group's raft log is truncated only up to an applied index that is durable
-// in its Pebble (flushed), so a crash that loses unflushed applies replays
-// them from the log.
+// in its Pebble (flushed: log_truncate.go), so a crash that loses unflushed
+// applies replays them from the log. Each entry is thus written once.
 //
 // # Writes and reads
 //

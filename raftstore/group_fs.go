@@ -6,6 +6,8 @@ import "github.com/cockroachdb/pebble/v2/vfs"
 // WAL file at 110% of the memtable size (70 MiB here) once it is written
 // to, which across many lightly written groups would reserve gigabytes of
 // disk for files that stay small. Files are written without preallocation.
+// (Group Pebbles now run with DisableWAL: Pebble still creates an empty WAL
+// file but never writes to it, so this only guards against that changing.)
 type noPreallocFS struct{ vfs.FS }
 
 func (fs noPreallocFS) Create(name string, category vfs.DiskWriteCategory) (vfs.File, error) {
