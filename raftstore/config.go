@@ -59,6 +59,13 @@ type Config struct {
 	// ProposalTimeout bounds how long Commit waits for a write to be
 	// applied, and a read for its read index. The default is 10s.
 	ProposalTimeout time.Duration
+	// DirectoryWait is how long a read or write waits when this node's copy
+	// of the range directory does not place its keys yet (the node joined a
+	// moment ago): the directory fills in as the node's meta replica
+	// catches up. Zero fails at once with ErrDirectoryIncomplete; talus
+	// server sets it. Either way a read never returns fewer ranges than
+	// its span covers.
+	DirectoryWait time.Duration
 	// LogTruncateEntries is how many entries a group applies without a
 	// flush of its Pebble before it forces one (the raft log is truncated
 	// only up to an applied index a flush made durable: log_truncate.go).

@@ -1,6 +1,9 @@
 package raftstore
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 var (
 	// ErrStopped is returned by operations on a node that is closing.
@@ -18,6 +21,11 @@ var (
 	ErrTimeout = errors.New("raftstore: timed out")
 	// ErrGroupNotFound means this node holds no replica of the group.
 	ErrGroupNotFound = errors.New("raftstore: group not found on this node")
+	// ErrDirectoryIncomplete marks a key this node's copy of the range
+	// directory does not place yet (it joined a moment ago). It wraps
+	// ErrGroupNotFound; reads and writes wait for the directory a while
+	// before returning it.
+	ErrDirectoryIncomplete = fmt.Errorf("raftstore: range directory incomplete on this node: %w", ErrGroupNotFound)
 	// ErrCorruption marks durable state that cannot be decoded.
 	ErrCorruption = errors.New("raftstore: corruption")
 )

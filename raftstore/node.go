@@ -379,24 +379,58 @@ func (n *node) updateDirectory(d *RangeDescriptor) {
 
 // lookup returns the descriptor of the range holding key.
 func (n *node) lookup(key []byte) (*RangeDescriptor, error) {
+	return waitForDirectory(n, func() (*RangeDescriptor, error) { return n.lookupNow(key) })
+}
+
+func (n *node) lookupNow(key []byte) (*RangeDescriptor, error) {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
 	i := sort.Search(len(n.dir), func(i int) bool { return bytes.Compare(n.dir[i].StartKey, key) > 0 }) - 1
 	if len(n.dir) == 0 {
-		return nil, fmt.Errorf("raftstore: node %d has not received the range directory yet (joining): %w", n.id, ErrGroupNotFound)
+		return nil, fmt.Errorf("raftstore: node %d has not received the range directory yet (joining): %w", n.id, ErrDirectoryIncomplete)
 	}
 	if i < 0 || !n.dir[i].ContainsKey(key) {
-		return nil, fmt.Errorf("raftstore: no range holds key %q: %w", key, ErrGroupNotFound)
+		return nil, fmt.Errorf("raftstore: node %d knows no range holding key %q: %w", n.id, key, ErrDirectoryIncomplete)
 	}
 	return n.dir[i], nil
 }
 
+// waitForDirectory calls f until it does not fail with
+// ErrDirectoryIncomplete, for at most Config.DirectoryWait: the directory
+// of a node that joined a moment ago fills in as its meta replica catches
+// up, and a read or write should wait for that rather than fail (or,
+// worse, find nothing).
+func waitForDirectory[T any](n *node, f func() (T, error)) (T, error) {
+	v, err := f()
+	if !errors.Is(err, ErrDirectoryIncomplete) || n.cfg.DirectoryWait <= 0 {
+		return v, err
+	}
+	deadline := time.Now().Add(n.cfg.DirectoryWait)
+	backoff := time.Millisecond
+	for time.Now().Before(deadline) && !n.stopped.Load() {
+		time.Sleep(backoff)
+		backoff = min(2*backoff, 50*time.Millisecond)
+		if v, err = f(); !errors.Is(err, ErrDirectoryIncomplete) {
+			return v, err
+		}
+	}
+	return v, err
+}
+
 // rangesOverlapping returns the descriptors overlapping [lo, hi) in key
-// order (hi nil: the end of the key space).
-func (n *node) rangesOverlapping(lo, hi []byte) []*RangeDescriptor {
+// order (hi nil: the end of the key space). A node that joined a moment
+// ago may not know every range yet: a directory that does not cover
+// [lo, hi) without gaps is an error (ErrDirectoryIncomplete), never a
+// shorter answer, which would read as missing data.
+func (n *node) rangesOverlapping(lo, hi []byte) ([]*RangeDescriptor, error) {
+	return waitForDirectory(n, func() ([]*RangeDescriptor, error) { return n.rangesOverlappingNow(lo, hi) })
+}
+
+func (n *node) rangesOverlappingNow(lo, hi []byte) ([]*RangeDescriptor, error) {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
 	var out []*RangeDescriptor
+	next := lo // the first key not covered yet
 	for _, d := range n.dir {
 		if len(d.EndKey) > 0 && bytes.Compare(d.EndKey, lo) <= 0 {
 			continue
@@ -404,9 +438,19 @@ func (n *node) rangesOverlapping(lo, hi []byte) []*RangeDescriptor {
 		if hi != nil && bytes.Compare(d.StartKey, hi) >= 0 {
 			break
 		}
+		if bytes.Compare(d.StartKey, next) > 0 {
+			return nil, fmt.Errorf("node %d knows no range holding %q: %w", n.id, next, ErrDirectoryIncomplete)
+		}
 		out = append(out, d)
+		if len(d.EndKey) == 0 {
+			return out, nil
+		}
+		next = d.EndKey
 	}
-	return out
+	if hi == nil || bytes.Compare(next, hi) < 0 {
+		return nil, fmt.Errorf("node %d knows no range holding %q: %w", n.id, next, ErrDirectoryIncomplete)
+	}
+	return out, nil
 }
 
 func (n *node) replica(gid uint64) *replica {

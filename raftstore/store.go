@@ -322,7 +322,10 @@ func (s *Store) NewIter(o *kv.IterOptions) (kv.Iterator, error) {
 // newIter builds a stitched iterator over the ranges of [lo, hi) as the
 // directory has them; a RangeMismatchError means one of them changed.
 func (s *Store) newIter(lo, hi []byte) (kv.Iterator, error) {
-	descs := s.n.rangesOverlapping(lo, hi)
+	descs, err := s.n.rangesOverlapping(lo, hi)
+	if err != nil {
+		return nil, err
+	}
 	it := &rangeIter{cur: -1}
 	for _, d := range descs {
 		if s.n.servingReplica(d.GroupID) == nil {
@@ -505,7 +508,14 @@ func (b *batch) add(op opKind, key, value []byte) error {
 		if len(value) > 0 {
 			end = value
 		}
-		for _, d := range b.s.n.rangesOverlapping(key, end) {
+		ds, err := b.s.n.rangesOverlapping(key, end)
+		if err != nil {
+			if b.err == nil {
+				b.err = err
+			}
+			return nil
+		}
+		for _, d := range ds {
 			b.parts[d.GroupID] = appendOp(b.part(d.GroupID), opDeleteRange, maxKey(key, d.StartKey), minEnd(end, d.EndKey))
 		}
 		return nil
@@ -654,7 +664,11 @@ func (n *node) splitByRange(cmd []byte) (map[uint64][]byte, error) {
 		if len(value) > 0 {
 			end = value
 		}
-		for _, d := range n.rangesOverlapping(key, end) {
+		ds, err := n.rangesOverlapping(key, end)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
 			s := maxKey(key, d.StartKey)
 			e := minEnd(end, d.EndKey)
 			parts[d.GroupID] = appendOp(part(d.GroupID), opDeleteRange, s, e)

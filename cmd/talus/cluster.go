@@ -130,6 +130,9 @@ func raftConfig(cfg serverConfig, merger kv.Merger) (raftstore.Config, error) {
 		ReplicationFactor: cfg.ReplicationFactor,
 		Replication:       repl,
 		InitialSplits:     tableSplits(),
+		// A node that joined a moment ago waits for the range directory
+		// instead of failing the first requests it gets.
+		DirectoryWait: 10 * time.Second,
 	}, nil
 }
 
