@@ -48,6 +48,9 @@ type ServerOptions struct {
 	// ClusterStatus, when set, serves GET /api/v1/cluster/status with its
 	// JSON-encoded result; nil answers 404 (a single node on one Pebble).
 	ClusterStatus func() any
+	// Compact, when set, serves POST /api/v1/admin/compact: it compacts
+	// this node's storage fully and answers when done (no query timeout).
+	Compact func(ctx context.Context) error
 }
 
 // Server is the query API's HTTP handler.
@@ -92,6 +95,7 @@ func NewServer(store *storage.Store, opts ServerOptions) *Server {
 		return s.opts.ClusterStatus(), nil
 	})
 	s.handle("GET /api/v1/errors/{fingerprint}", "errors_group", s.errorsGroup)
+	s.mux.HandleFunc("POST /api/v1/admin/compact", s.compact)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		if !s.ready.Load() {
@@ -105,6 +109,23 @@ func NewServer(store *storage.Store, opts ServerOptions) *Server {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no such endpoint %s %s (see /api/v1/logs, /api/v1/labels, /api/v1/errors/top)", r.Method, r.URL.Path))
 	})
 	return s
+}
+
+// compact runs ServerOptions.Compact for as long as it takes (the client
+// may go away: it then stops between groups).
+func (s *Server) compact(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Compact == nil {
+		writeError(w, http.StatusNotFound, "this node's store cannot be compacted through the API")
+		return
+	}
+	start := time.Now()
+	if err := s.opts.Compact(r.Context()); err != nil {
+		s.opts.Logger.Error("compact", "err", err)
+		writeError(w, http.StatusInternalServerError, fmt.Sprintf("compact: %v", err))
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = fmt.Fprintf(w, "{\"compacted\":true,\"seconds\":%.3f}\n", time.Since(start).Seconds())
 }
 
 // SetReady marks the server ready or not (shutting down) for /readyz.

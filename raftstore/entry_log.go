@@ -392,6 +392,21 @@ func (l *entryLog) pinsOld(gid uint64) bool {
 // dropGroup records that group gid's log is gone from this node.
 func (l *entryLog) dropGroup(gid uint64) { l.truncated(gid, ^uint64(0)) }
 
+// rotate starts a new active segment, so that the current one can be
+// deleted once its groups truncate (Store.Compact).
+func (l *entryLog) rotate() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.rotateLocked(l.active.seq + 1)
+}
+
+// oldSegments returns how many segments besides the active one are kept.
+func (l *entryLog) oldSegments() int {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return len(l.segs) - 1
+}
+
 // hasDead reports whether segments wait to be deleted.
 func (l *entryLog) hasDead() bool {
 	l.mu.RLock()

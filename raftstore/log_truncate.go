@@ -89,7 +89,8 @@ func (r *replica) maybeTruncate() error {
 			r.flushing = true
 		}
 	}
-	if !advanced && r.durableApplied < r.ls.truncIndex+cfg.LogTruncateEntries {
+	if !advanced && r.durableApplied < r.ls.truncIndex+cfg.LogTruncateEntries &&
+		!(r.n.truncateAll.Load() && r.durableApplied > r.ls.truncIndex) {
 		return nil
 	}
 	threshold := cfg.LogTruncateEntries

@@ -37,6 +37,9 @@ type node struct {
 	merger      *pebble.Merger
 	trans       transport
 	sched       *scheduler
+	// truncateAll asks every group to truncate its log up to what its
+	// Pebble made durable, however little that is (Store.Compact).
+	truncateAll atomic.Bool
 
 	mu sync.RWMutex
 	// groups holds the replicas on this node. Guarded by mu.
@@ -620,7 +623,14 @@ func (n *node) processGroups(ids []uint64) error {
 		r.mu.Lock()
 		r.drainInbox()
 		if !r.rn.HasReady() {
+			// A flush of an idle group's Pebble (Store.Compact, or one
+			// forced because its entries pin an old segment) lets its log
+			// be truncated without a Ready.
+			err := r.maybeTruncate()
 			r.mu.Unlock()
+			if err != nil {
+				return err
+			}
 			continue
 		}
 		ws = append(ws, work{r: r, rd: r.rn.Ready()})

@@ -40,8 +40,8 @@ OTLP/HTTP (gzip, protobuf) with several senders, and reports the following.
 By default the main figures are of the server on one Pebble (--one-pebble,
 the store talus had before the multi-Raft store: the baseline); --store
 default runs them, and the high-cardinality phase, on the default server
-(the multi-Raft store, a lone voter), whose bytes on disk are its group
-Pebbles as the server left them, not compacted. --cluster N also measures the default server
+(the multi-Raft store, a lone voter), whose bytes on disk are its whole
+data directory after 'talus cluster compact'. --cluster N also measures the default server
 and an N-node cluster on the same records.
 
   records/s and server CPU per record while ingesting, peak server RSS,
@@ -272,14 +272,20 @@ func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, 
 	ph.PeakRSSBytes = procPeakRSS(srv.cmd.Process.Pid)
 	progress(log, "%s: %.0f records/s, %.2f µs server CPU per record, peak RSS %.0f MB", name, ph.RecordsPerSec, ph.ServerCPUPerRecUs, float64(ph.PeakRSSBytes)/(1<<20))
 	bodies = nil
+	if c.store == "default" {
+		progress(log, "%s: compacting the server's group Pebbles to measure settled bytes on disk…", name)
+		if _, err := postCompact(context.Background(), srv.apiURL); err != nil {
+			return nil, nil, fmt.Errorf("compact: %w", err)
+		}
+	}
 	if err := srv.stop(); err != nil {
 		return nil, nil, err
 	}
 
 	if c.store == "default" {
-		// The group Pebbles as the server left them: not compacted, and
-		// without the raft log (truncated as the groups flush).
-		if ph.DiskBytes, err = dirSize(filepath.Join(dataDir, "raft", "groups")); err != nil {
+		// The whole data directory after the server compacted its group
+		// Pebbles (talus cluster compact) and stopped.
+		if ph.DiskBytes, err = dirSize(dataDir); err != nil {
 			return nil, nil, err
 		}
 	} else if ph.DiskBytes, err = compactedSize(filepath.Join(dataDir, "kv"), log, name); err != nil {

@@ -208,6 +208,17 @@ func clusterStatus(s kv.Store) func() any {
 	return func() any { return rs.Status() }
 }
 
+// compactFunc compacts the node's store fully (POST /api/v1/admin/compact).
+func compactFunc(s kv.Store) func(ctx context.Context) error {
+	switch st := s.(type) {
+	case *raftstore.Store:
+		return st.Compact
+	case *pebblekv.Store:
+		return func(context.Context) error { return st.Compact() }
+	}
+	return nil
+}
+
 // raftAddrOf returns the raft address a clustered node listens on, or "-".
 func raftAddrOf(s kv.Store) string {
 	if rs, ok := s.(*raftstore.Store); ok {
@@ -216,13 +227,21 @@ func raftAddrOf(s kv.Store) string {
 	return "-"
 }
 
-const clusterUsage = `Usage: talus cluster status [--server URL] [--output text|json]
+const clusterUsage = `Usage:
+  talus cluster status [--server URL] [--output text|json]
+  talus cluster compact [--server URL]
 
-Shows the cluster as the node at --server sees it: nodes (id, address, live)
-and Raft groups (id, key span, leader, replicas, bytes, applied index, lag).
+status shows the cluster as the node at --server sees it: nodes (id,
+address, live) and Raft groups (id, key span, leader, replicas, bytes,
+applied index, lag). compact flushes and fully compacts the storage of the
+node at --server (one node; run it on each) and returns when done: bytes on
+disk settle to what the data needs.
 `
 
 func runCluster(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "compact" {
+		return runClusterCompact(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "status" {
 		fmt.Fprint(stderr, clusterUsage)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
@@ -272,4 +291,44 @@ func runCluster(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// runClusterCompact asks one node to compact its storage fully and waits.
+func runClusterCompact(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("talus cluster compact", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, clusterUsage); fs.PrintDefaults() }
+	server := fs.String("server", defaultServerURL(), "query API URL of the node (or set TALUS_SERVER)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	fmt.Fprintf(stderr, "talus cluster compact: compacting %s (this takes a while)…\n", *server)
+	body, err := postCompact(context.Background(), *server)
+	if err != nil {
+		fmt.Fprintln(stderr, "talus cluster compact:", err)
+		return 1
+	}
+	_, _ = stdout.Write(body)
+	return 0
+}
+
+// postCompact calls POST /api/v1/admin/compact on a node and returns its answer.
+func postCompact(ctx context.Context, server string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(server, "/")+"/api/v1/admin/compact", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%d %s", resp.StatusCode, strings.TrimSpace(string(body)))
+	}
+	return body, nil
 }

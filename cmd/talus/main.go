@@ -16,6 +16,7 @@ Usage:
   talus errors show FINGERPRINT     one error fingerprint with its trend
   talus errors fingerprint [flags]  fingerprint messages read from stdin, one per line
   talus cluster status [flags]      nodes and Raft groups of a cluster
+  talus cluster compact [flags]     compact one node's storage fully
   talus bench [flags]               measure ingest and query speed on generated data
   talus version
 

@@ -326,7 +326,7 @@ func serve(cfg serverConfig, log *slog.Logger) error {
 	otlpMux.Handle(receiver.LogsPath, n.recv.HTTPHandler())
 	n.httpOTLP = &http.Server{Handler: otlpMux, ReadHeaderTimeout: 10 * time.Second}
 	n.api = api.NewServer(store, api.ServerOptions{Errors: errorsBackend(store, cfg.ErrorFingerprints), Logger: log,
-		ClusterStatus: clusterStatus(kvs)})
+		ClusterStatus: clusterStatus(kvs), Compact: compactFunc(kvs)})
 	var apiHandler http.Handler = n.api
 	if cfg.PProf {
 		mux := http.NewServeMux()
