@@ -29,7 +29,7 @@ type activityItem struct {
 
 // addActivityChunks adds one activity chunk per epoch for the resources in
 // w.activity.
-func (w *write) addActivityChunks() error {
+func (w *write) addActivityChunks() {
 	items := w.activity
 	slices.SortFunc(items, func(x, y *resourceEpoch) int {
 		if c := cmp.Compare(x.epoch, y.epoch); c != 0 {
@@ -56,7 +56,6 @@ func (w *write) addActivityChunks() error {
 		w.addEntry(key, chunk, false)
 		items = items[n:]
 	}
-	return nil
 }
 
 // appendActivity appends the resources of an activity key and its value

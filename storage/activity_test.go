@@ -1,10 +1,7 @@
 package storage
 
 import (
-	"fmt"
-	"math/rand"
 	"testing"
-	"time"
 
 	"github.com/talus-logs/talus/kv"
 )
@@ -14,22 +11,7 @@ import (
 // have, and checks that queries still answer exactly.
 func TestActivityOlderLayoutStillRead(t *testing.T) {
 	s := openTestStore(t, t.TempDir(), Options{})
-	rng := rand.New(rand.NewSource(2))
-	var recs []rec
-	for i := 0; i < 1200; i++ {
-		recs = append(recs, rec{
-			job:  fmt.Sprintf("job-%d", rng.Intn(3)),
-			pod:  fmt.Sprintf("pod-%d", rng.Intn(400)),
-			ts:   t0.Add(time.Duration(rng.Int63n(int64(150 * time.Minute)))).UnixNano(),
-			sev:  int32(1 + rng.Intn(24)),
-			body: fmt.Sprintf("request %d took %dms", i, rng.Intn(100)),
-		})
-	}
-	for i := 0; i < len(recs); i += 300 {
-		if _, err := s.Write("default", makeLogs(recs[i:i+300])); err != nil {
-			t.Fatal(err)
-		}
-	}
+	recs := writeRandomRecs(t, s, 2, 1200, 400, 300)
 	prefix := appendPrefix(nil, TableActivity, "default")
 	it, err := s.kv.NewIter(&kv.IterOptions{LowerBound: prefix, UpperBound: kv.PrefixEnd(prefix)})
 	if err != nil {

@@ -329,26 +329,34 @@ func TestLabelsAndRetention(t *testing.T) {
 	}
 }
 
-// TestManyResources exercises the activity walk (more resources than a
-// direct merge opens) against the brute-force model.
-func TestManyResources(t *testing.T) {
-	s := openTestStore(t, t.TempDir(), Options{})
-	rng := rand.New(rand.NewSource(1))
+// writeRandomRecs writes n records of random pods (of pods), jobs, times
+// over 150 minutes and severities, in writes of per, and returns them.
+func writeRandomRecs(t *testing.T, s *Store, seed int64, n, pods, per int) []rec {
+	t.Helper()
+	rng := rand.New(rand.NewSource(seed))
 	var recs []rec
-	for i := 0; i < 3000; i++ {
+	for i := 0; i < n; i++ {
 		recs = append(recs, rec{
 			job:  fmt.Sprintf("job-%d", rng.Intn(3)),
-			pod:  fmt.Sprintf("pod-%d", rng.Intn(900)),
+			pod:  fmt.Sprintf("pod-%d", rng.Intn(pods)),
 			ts:   t0.Add(time.Duration(rng.Int63n(int64(150 * time.Minute)))).UnixNano(),
 			sev:  int32(1 + rng.Intn(24)),
 			body: fmt.Sprintf("request %d took %dms", i, rng.Intn(100)),
 		})
 	}
-	for i := 0; i < len(recs); i += 500 {
-		if _, err := s.Write("default", makeLogs(recs[i:i+500])); err != nil {
+	for i := 0; i < len(recs); i += per {
+		if _, err := s.Write("default", makeLogs(recs[i:min(i+per, len(recs))])); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return recs
+}
+
+// TestManyResources exercises the activity walk (more resources than a
+// direct merge opens) against the brute-force model.
+func TestManyResources(t *testing.T) {
+	s := openTestStore(t, t.TempDir(), Options{})
+	recs := writeRandomRecs(t, s, 1, 3000, 900, 500)
 	checkQueries(t, s, recs, 13, 100, 5000)
 }
 

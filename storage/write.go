@@ -485,9 +485,7 @@ func (w *write) commit() (WriteResult, error) {
 		}
 		w.activity = append(w.activity, te)
 	}
-	if err := w.addActivityChunks(); err != nil {
-		return WriteResult{}, err
-	}
+	w.addActivityChunks()
 	w.key = key
 	for pk, hashes := range postings {
 		w.addEntry(append(w.entryBuf, pk...), appendPostingSet(w.val[:0], hashes), true)
