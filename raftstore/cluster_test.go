@@ -103,7 +103,10 @@ func TestPartitionMinorityNeverAcknowledges(t *testing.T) {
 func TestIdleGroupsQuiesceAndWakeOnLeaderLoss(t *testing.T) {
 	h := newHarness(t, 11, 3, nil)
 	defer h.close()
-	for _, gid := range h.groupIDs() {
+	// The meta group too: its first election can end late (split votes),
+	// and an idle cluster must quiesce it like any other group.
+	groups := append([]uint64{metaGroupID}, h.groupIDs()...)
+	for _, gid := range groups {
 		h.stepUntil(300, "a leader", func() bool { return h.leaderOf(gid) != 0 })
 	}
 	if err := h.write(1, 2, setOp("a", "1"), 300); err != nil {
@@ -111,7 +114,7 @@ func TestIdleGroupsQuiesceAndWakeOnLeaderLoss(t *testing.T) {
 	}
 	allQuiesced := func() bool {
 		for _, id := range h.ids {
-			for _, gid := range h.groupIDs() {
+			for _, gid := range groups {
 				if r := h.nodes[id].replica(gid); r == nil || !r.quiesced.Load() {
 					return false
 				}
