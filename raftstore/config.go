@@ -81,7 +81,10 @@ type Config struct {
 	// (GroupMemTableSize), so this only bounds the log to replay.
 	LogTruncateBytes int64
 	// CacheSize is the block cache shared by all Pebbles of the node, in
-	// bytes. The default is 256 MiB (memtables are reserved out of it).
+	// bytes. The default is 256 MiB. Pebble reserves memtables out of the
+	// cache, so the node's cache holds four group memtables
+	// (GroupMemTableSize) more; memtables beyond those shrink the blocks
+	// cached.
 	CacheSize int64
 	// GroupMemTableSize is the memtable size of each group's Pebble in
 	// bytes. The default is 64 MiB.

@@ -272,34 +272,8 @@ func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, 
 	ph.PeakRSSBytes = procPeakRSS(srv.cmd.Process.Pid)
 	progress(log, "%s: %.0f records/s, %.2f µs server CPU per record, peak RSS %.0f MB", name, ph.RecordsPerSec, ph.ServerCPUPerRecUs, float64(ph.PeakRSSBytes)/(1<<20))
 	bodies = nil
-	if c.store == "default" {
-		progress(log, "%s: compacting the server's group Pebbles to measure settled bytes on disk…", name)
-		if _, err := postCompact(context.Background(), srv.apiURL); err != nil {
-			return nil, nil, fmt.Errorf("compact: %w", err)
-		}
-	}
-	if err := srv.stop(); err != nil {
-		return nil, nil, err
-	}
-
-	if c.store == "default" {
-		// The whole data directory after the server compacted its group
-		// Pebbles (talus cluster compact) and stopped.
-		if ph.DiskBytes, err = dirSize(dataDir); err != nil {
-			return nil, nil, err
-		}
-	} else if ph.DiskBytes, err = compactedSize(filepath.Join(dataDir, "kv"), log, name); err != nil {
-		return nil, nil, err
-	}
-	ph.DiskBytesPerRecord = float64(ph.DiskBytes) / float64(c.records)
-	ph.GzipBytesPerRecord = float64(ph.OTLPGzipBytes) / float64(c.records)
-	progress(log, "%s: %.1f bytes/record on disk vs %.1f bytes/record as gzip'd OTLP", name, ph.DiskBytesPerRecord, ph.GzipBytesPerRecord)
-
-	srv, err = startBenchServer(dataDir, log, false, c.storeArgs()...)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer srv.kill()
+	// Queries go to the server as ingest left it (memtables full,
+	// compactions pending), as a user's would; disk is measured after.
 	cl := api.NewClient(srv.apiURL)
 	start, end := now.Add(-c.span-time.Hour), time.Now().Add(time.Minute)
 	jobs := max(1, resources/4)
@@ -329,7 +303,30 @@ func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, 
 	ph.JobP50Ms, ph.JobP99Ms = percentile(job, 0.50), percentile(job, 0.99)
 	ph.AllP50Ms, ph.AllP99Ms = percentile(all, 0.50), percentile(all, 0.99)
 	progress(log, "%s: latest 100 one job p50 %.2f ms p99 %.2f ms; everything p50 %.2f ms p99 %.2f ms", name, ph.JobP50Ms, ph.JobP99Ms, ph.AllP50Ms, ph.AllP99Ms)
-	return ph, ceiling, srv.stop()
+	if c.store == "default" {
+		progress(log, "%s: compacting the server's group Pebbles to measure settled bytes on disk…", name)
+		if _, err := postCompact(context.Background(), srv.apiURL); err != nil {
+			return nil, nil, fmt.Errorf("compact: %w", err)
+		}
+	}
+	if err := srv.stop(); err != nil {
+		return nil, nil, err
+	}
+
+	if c.store == "default" {
+		// The whole data directory after the server compacted its group
+		// Pebbles (talus cluster compact) and stopped.
+		if ph.DiskBytes, err = dirSize(dataDir); err != nil {
+			return nil, nil, err
+		}
+	} else if ph.DiskBytes, err = compactedSize(filepath.Join(dataDir, "kv"), log, name); err != nil {
+		return nil, nil, err
+	}
+	ph.DiskBytesPerRecord = float64(ph.DiskBytes) / float64(c.records)
+	ph.GzipBytesPerRecord = float64(ph.OTLPGzipBytes) / float64(c.records)
+	progress(log, "%s: %.1f bytes/record on disk vs %.1f bytes/record as gzip'd OTLP", name, ph.DiskBytesPerRecord, ph.GzipBytesPerRecord)
+
+	return ph, ceiling, nil
 }
 
 // genBodies generates the workload as gzip'd OTLP requests (and, when asked,

@@ -26,8 +26,8 @@ type Options struct {
 	// FS is the filesystem. Nil means the operating system's.
 	FS vfs.FS
 	// CacheSize is the block cache size in bytes. The default is 256 MiB.
-	// Pebble reserves the memtables' memory out of this cache, so it must be
-	// well above MemTableSize for any block to stay cached.
+	// Pebble reserves the memtables' memory out of the cache, so the cache
+	// holds two memtables (the one written and one flushing) more.
 	CacheSize int64
 	// MemTableSize is the size of one memtable in bytes. The default is 64 MiB.
 	MemTableSize uint64
@@ -70,7 +70,7 @@ var _ kv.Store = (*Store)(nil)
 // Open opens (creating if needed) the Pebble database in dir.
 func Open(dir string, opts *Options) (*Store, error) {
 	o := opts.ensureDefaults()
-	cache := pebble.NewCache(o.CacheSize)
+	cache := pebble.NewCache(o.CacheSize + 2*int64(o.MemTableSize))
 	defer cache.Unref()
 	po := &pebble.Options{
 		FS:                          o.FS,
