@@ -97,6 +97,12 @@ type Config struct {
 	// leaders replace its replicas on live nodes and remove them. The
 	// default is 5 minutes.
 	DeadNodeTimeout time.Duration
+	// SettleAfter is how long the node must have applied no write before
+	// it settles the groups written since (settle.go): flush, compact their
+	// recent span into the bottom level and drop the raft log they no
+	// longer need, so bytes on disk settle without 'talus cluster compact'.
+	// The default is 30s; negative disables it.
+	SettleAfter time.Duration
 	// SnapshotRate limits the bytes per second of one snapshot stream. The
 	// default is 32 MiB/s.
 	SnapshotRate int64
@@ -157,6 +163,9 @@ func (c *Config) EnsureDefaults() {
 	}
 	if c.DeadNodeTimeout == 0 {
 		c.DeadNodeTimeout = 5 * time.Minute
+	}
+	if c.SettleAfter == 0 {
+		c.SettleAfter = 30 * time.Second
 	}
 	if c.SnapshotRate == 0 {
 		c.SnapshotRate = 32 << 20

@@ -65,6 +65,9 @@ type node struct {
 	// last heard from (quiesce.go).
 	liveMu    sync.Mutex
 	lastHeard map[uint64]uint64
+	// lastWrite is when a write was last applied here, in Unix
+	// nanoseconds (settle.go).
+	lastWrite atomic.Int64
 	ticks     atomic.Uint64
 
 	// replicatePasses counts replicate-queue passes (membership.go).
@@ -903,6 +906,13 @@ func (n *node) start() {
 			}
 		}(i)
 	}
+	if n.cfg.SettleAfter > 0 {
+		n.wg.Add(1)
+		go func() {
+			defer n.wg.Done()
+			n.settleLoop()
+		}()
+	}
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()
@@ -946,6 +956,20 @@ func (n *node) stop() error {
 
 func (n *node) closeStorage() error {
 	var errs []error
+	// The flushes below make every apply durable, so the raft log (the
+	// groups' WAL) is no longer needed up to there. Starting a new
+	// segment first lets every old one go once the groups truncate: a
+	// stopped node's data dir then holds no raft entries it does not
+	// need (it held up to three 64 MiB segments), and a restart replays
+	// nothing.
+	truncate := n.elog != nil && n.logdb != nil
+	if truncate {
+		if err := n.elog.rotate(); err != nil {
+			errs = append(errs, err)
+			truncate = false
+		}
+	}
+	n.truncateAll.Store(truncate)
 	n.mu.Lock()
 	for _, r := range n.groups {
 		// Without a WAL, a close would drop the memtable: flush it so a
@@ -953,11 +977,19 @@ func (n *node) closeStorage() error {
 		if r.g != nil {
 			if err := r.g.db.Flush(); err != nil {
 				errs = append(errs, err)
+			} else if truncate {
+				r.mu.Lock()
+				r.markFlushed()
+				if err := r.maybeTruncate(); err != nil {
+					errs = append(errs, err)
+				}
+				r.mu.Unlock()
 			}
 		}
 		r.swapDB(nil, false)
 	}
 	n.mu.Unlock()
+	n.truncateAll.Store(false)
 	if n.logdb != nil {
 		errs = append(errs, n.logdb.Close())
 	}

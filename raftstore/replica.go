@@ -74,6 +74,9 @@ type replica struct {
 	// splitCheckedAt holds the applied index at the last size check.
 	splitting      atomic.Bool
 	splitCheckedAt atomic.Uint64
+	// settledAt is the applied index at the group's last settle
+	// (settle.go).
+	settledAt atomic.Uint64
 
 	desc     atomic.Pointer[RangeDescriptor]
 	leader   atomic.Uint64 // leader replica id, 0 if unknown
@@ -574,6 +577,7 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 			if len(e.GetData()) == 0 {
 				break // empty entry of a new leader
 			}
+			r.n.noteWrite()
 			kind, id, body, err := decodeCommandHeader(e.GetData())
 			if err != nil {
 				return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
