@@ -324,6 +324,12 @@ func (g *gen) slot(name string) string {
 	if v, ok := g.h5Slot(name); ok {
 		return v
 	}
+	if v, ok := g.h6Slot(name); ok {
+		return v
+	}
+	if v, ok := g.h7Slot(name); ok {
+		return v
+	}
 	panic("unknown slot " + name)
 }
 
@@ -1149,7 +1155,11 @@ func corpusFiles() map[string]string {
 	held3 := renderTSV(genHeldout3Corpus())
 	held4 := renderTSV(genHeldout4Corpus())
 	held5 := renderTSV(genHeldout5Corpus())
+	held6 := renderTSV(genHeldout6Corpus())
+	held7 := renderTSV(genHeldout7Corpus())
 	return map[string]string{
+		"heldout7.tsv": held7,
+		"heldout6.tsv": held6,
 		"heldout5.tsv": held5,
 		"heldout4.tsv": held4,
 		"heldout3.tsv": held3,

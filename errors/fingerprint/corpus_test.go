@@ -27,15 +27,21 @@ const corpusDir = "testdata/corpus"
 // honest estimate); the last v3 rules were written with its misses in view
 // (0.7128, optimistic). heldout5.tsv was written after the last v3 rule and
 // measured once: v2 0.7014, v3 0.7226, the honest estimate for v3 as
-// committed. The overall figure includes them all.
+// committed. heldout6.tsv and heldout7.tsv hold message content only, in
+// the styles of the public benchmark families, and were written before the
+// v4 rules: v3 scores 0.7449 and 0.8986 on them (0.6990 and 0.8843 on the
+// statements no earlier file has). The overall figure includes them all;
+// its bar was lowered from 0.89 to 0.87 when they came in.
 const (
-	minOverallGroupingAccuracy  = 0.89
+	minOverallGroupingAccuracy  = 0.87
 	minFileGroupingAccuracy     = 0.90
 	minHeldoutGroupingAccuracy  = 0.90
 	minHeldout2GroupingAccuracy = 0.75
 	minHeldout3GroupingAccuracy = 0.88
 	minHeldout4GroupingAccuracy = 0.70
 	minHeldout5GroupingAccuracy = 0.70
+	minHeldout6GroupingAccuracy = 0.74
+	minHeldout7GroupingAccuracy = 0.89
 )
 
 // TestCorpusFilesUpToDate checks that testdata/corpus is what the generator
@@ -235,6 +241,12 @@ func TestCorpusAccuracy(t *testing.T) {
 			bar = minHeldout4GroupingAccuracy
 		case "heldout5.tsv":
 			bar = minHeldout5GroupingAccuracy
+		case "heldout6.tsv":
+			bar = minHeldout6GroupingAccuracy
+			logNewStatements(t, e.Name(), items)
+		case "heldout7.tsv":
+			bar = minHeldout7GroupingAccuracy
+			logNewStatements(t, e.Name(), items)
 		}
 		if s.accuracy < bar {
 			t.Errorf("%s: grouping accuracy %.4f < %.2f", e.Name(), s.accuracy, bar)
@@ -249,6 +261,21 @@ func TestCorpusAccuracy(t *testing.T) {
 	if s.accuracy < minOverallGroupingAccuracy {
 		t.Errorf("overall grouping accuracy %.4f < %.2f", s.accuracy, minOverallGroupingAccuracy)
 	}
+}
+
+// logNewStatements logs the scores of a content-only held-out file over
+// the statements it does not share with an earlier file (labels with its own
+// prefix, hld6 for heldout6.tsv): the statements no rule had seen.
+func logNewStatements(t *testing.T, name string, items []labeled) {
+	t.Helper()
+	prefix := "hld" + strings.TrimSuffix(strings.TrimPrefix(name, "heldout"), ".tsv")
+	var own []labeled
+	for _, it := range items {
+		if strings.HasPrefix(it.label, prefix) {
+			own = append(own, it)
+		}
+	}
+	t.Logf("%-14s %v (new statements only)", name, scoreGrouping(own))
 }
 
 // checkTypesNeverShare fails if two records with different exception type
