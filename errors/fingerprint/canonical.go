@@ -5,10 +5,10 @@ import "encoding/binary"
 // The canonical encoding is what gets hashed. It is length-prefixed, so no two
 // different inputs encode to the same bytes (unlike plain concatenation), and it
 // starts with a magic and the version, so versions can never collide by
-// construction. Layout, the same in versions 1, 2 and 3 (only the version
-// byte and the normalizer that makes the templates differ):
+// construction. Layout, the same in versions 1 to 4 (only the version byte
+// and the normalizer that makes the templates differ):
 //
-//	| "talus-fp" (8B) | Version (1B) = 0x03 | Rule (1B) | fields... |
+//	| "talus-fp" (8B) | Version (1B) = 0x04 | Rule (1B) | fields... |
 //	field := uvarint(len) | bytes
 //
 //	RuleOverride  (1): field(value)

@@ -2,7 +2,7 @@ package fingerprint
 
 import "strings"
 
-// This file holds the token classes. Every table here is part of the v3
+// This file holds the token classes. Every table here is part of the v4
 // algorithm: changing one changes fingerprints and needs a new version.
 
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
@@ -89,6 +89,8 @@ func isVariableToken(s string) bool {
 	case slashes == 1 && isLowerSlashPair(s): // v3: text/html, feature/login
 		return true
 	case isBool(s): // v2: true, False
+		return true
+	case isSignalName(s) || isAxisSign(s): // v4: SIGTERM, x+
 		return true
 	}
 	return false
@@ -195,7 +197,12 @@ func hasFileExtension(s string) bool {
 		"manifest", "dylib", "kext", "plist", "app", "framework", "bundle", "zip", "gz", "tgz", "bz2", "xz", "tar",
 		"rar", "7z", "pdf", "doc", "docx", "xls", "xlsx", "csv", "tsv", "html", "htm", "css", "png", "jpg", "jpeg",
 		"gif", "ico", "svg", "mp3", "mp4", "avi", "iso", "img", "bin", "dat", "db", "sqlite", "tmp", "bak", "pid",
-		"lock", "sock", "service", "socket", "timer", "scope", "slice", "mount", "target":
+		"lock", "sock", "service", "socket", "timer", "scope", "slice", "mount", "target",
+		// v4: more source, package, data and disk-image extensions.
+		"scala", "kt", "kts", "groovy", "gradle", "swift", "lua", "jsx", "tsx", "vue", "sql", "jsp", "aspx", "cgi",
+		"pem", "crt", "cer", "p12", "jks", "rpm", "deb", "apk", "ipa", "dmg", "pkg", "whl", "gem", "nupkg",
+		"wav", "webp", "bmp", "mov", "mkv", "ko", "pdb", "efi", "vmdk", "qcow2", "vhd", "vhdx", "jhist",
+		"parquet", "avro", "orc", "crc", "ibd", "rdb", "aof", "evtx":
 		return true
 	}
 	return false

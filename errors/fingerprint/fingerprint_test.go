@@ -30,6 +30,7 @@ func TestFingerprintTextRoundTrip(t *testing.T) {
 	f(Fingerprint{Version: 1, Hash: ^uint64(0)}, "v1:ffffffffffffffff")
 	f(Fingerprint{Version: 2, Hash: 0x9f86d081884c7d65}, "v2:9f86d081884c7d65")
 	f(Fingerprint{Version: 3, Hash: 0x9f86d081884c7d65}, "v3:9f86d081884c7d65")
+	f(Fingerprint{Version: 4, Hash: 0x9f86d081884c7d65}, "v4:9f86d081884c7d65")
 	f(Compute(&Record{Body: "hello"}), Compute(&Record{Body: "hello"}).String())
 }
 
@@ -47,9 +48,9 @@ func TestParseErrors(t *testing.T) {
 	f("v1:9F86D081884C7D65", ErrInvalidFingerprint)
 	f("x1:9f86d081884c7d65", ErrInvalidFingerprint)
 	f("v:9f86d081884c7d65", ErrInvalidFingerprint)
-	f("v4:9f86d081884c7d65", ErrUnsupportedVersion)
+	f("v5:9f86d081884c7d65", ErrUnsupportedVersion)
 	f("v0:9f86d081884c7d65", ErrUnsupportedVersion)
-	for _, v := range []byte{0, 4} {
+	for _, v := range []byte{0, 5} {
 		if _, _, err := ParseBinary([]byte{v, 0, 0, 0, 0, 0, 0, 0, 0}); !errors.Is(err, ErrUnsupportedVersion) {
 			t.Errorf("ParseBinary(v%d) error = %v", v, err)
 		}
@@ -59,8 +60,8 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-// TestFingerprintGolden pins v3 outputs. If this fails, the algorithm changed:
-// that is a new version (v4), not an edit of v3.
+// TestFingerprintGolden pins v4 outputs. If this fails, the algorithm changed:
+// that is a new version (v5), not an edit of v4.
 func TestFingerprintGolden(t *testing.T) {
 	f := func(r Record, want string) {
 		t.Helper()
@@ -68,20 +69,23 @@ func TestFingerprintGolden(t *testing.T) {
 			t.Errorf("Compute(%+v) = %s; want %s", r, got, want)
 		}
 	}
-	f(Record{}, "v3:95271d747b8c9132")
-	f(Record{Body: "connect to 10.0.0.1:5432 refused"}, "v3:94a428e9b6da4cca")
-	f(Record{Fingerprint: "checkout-timeout"}, "v3:e9821b2453373fa6")
-	f(Record{ExceptionType: "ValueError", ExceptionMessage: "bad 7"}, "v3:39f59d64d7c2f021")
-	f(Record{ExceptionType: "java.io.IOException", ExceptionStacktrace: "java.io.IOException: x\n\tat a.B.c(B.java:1)"}, "v3:228ca7d547de914f")
-	f(Record{Body: "Dec 10 06:55:48 LabSZ sshd[24200]: Failed password for invalid user webmaster from 173.234.31.186 port 38926 ssh2"}, "v3:583432d99b098adc")
-	f(Record{Body: `{"level":"error","msg":"dial failed","error":"connect to 10.0.0.1:80: refused"}`}, "v3:73536771ce538859")
-	f(Record{ExceptionStacktrace: "Traceback (most recent call last):\n  File \"/app/a.py\", line 3, in f\n    g()\nValueError: bad 1"}, "v3:673d08321cf1892e")
-	f(Record{ExceptionStacktrace: "panic: boom 7\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:9 +0x1d\n"}, "v3:ec0a711507bf44a1")
-	f(Record{Body: "user 42 not found", CodeFunction: "Users.find"}, "v3:0926195d8116527e")
-	f(Record{Body: "Accepted application application_1445_0001 from user: alice, in queue: root.etl"}, "v3:aa8b132866db61e4")
-	f(Record{Body: "Jun  2 05:38:47 gateway systemd[1]: nginx.service: Succeeded."}, "v3:7710a8ea6606e893")
-	f(Record{Body: "Jun  2 05:38:47 gateway NetworkManager[812]: IPv6 address fe80::1 added to eth0"}, "v3:f7c309db4def78be")
-	f(Record{Body: "onReceive action: android.intent.action.SCREEN_ON"}, "v3:3847073d4c80ce3d")
+	f(Record{}, "v4:cb1519e74cbaa9ba")
+	f(Record{Body: "connect to 10.0.0.1:5432 refused"}, "v4:0a8ae74f1e4eaa73")
+	f(Record{Fingerprint: "checkout-timeout"}, "v4:04b1d0e8e9121fa6")
+	f(Record{ExceptionType: "ValueError", ExceptionMessage: "bad 7"}, "v4:6f0d0ce49c475bf4")
+	f(Record{ExceptionType: "java.io.IOException", ExceptionStacktrace: "java.io.IOException: x\n\tat a.B.c(B.java:1)"}, "v4:2f243d16b3665968")
+	f(Record{Body: "Dec 10 06:55:48 LabSZ sshd[24200]: Failed password for invalid user webmaster from 173.234.31.186 port 38926 ssh2"}, "v4:54f7ea61714b9ab6")
+	f(Record{Body: `{"level":"error","msg":"dial failed","error":"connect to 10.0.0.1:80: refused"}`}, "v4:6842ace8169f8138")
+	f(Record{ExceptionStacktrace: "Traceback (most recent call last):\n  File \"/app/a.py\", line 3, in f\n    g()\nValueError: bad 1"}, "v4:f4e1bd828af4bc6b")
+	f(Record{ExceptionStacktrace: "panic: boom 7\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:9 +0x1d\n"}, "v4:d9e3a479e560f5a9")
+	f(Record{Body: "user 42 not found", CodeFunction: "Users.find"}, "v4:683682e8053ec4d8")
+	f(Record{Body: "Accepted application application_1445_0001 from user: alice, in queue: root.etl"}, "v4:caaf79dedf2622fd")
+	f(Record{Body: "Jun  2 05:38:47 gateway systemd[1]: nginx.service: Succeeded."}, "v4:c0c0a8211e8688ef")
+	f(Record{Body: "Jun  2 05:38:47 gateway NetworkManager[812]: IPv6 address fe80::1 added to eth0"}, "v4:86a7514be46d37c1")
+	f(Record{Body: "onReceive action: android.intent.action.SCREEN_ON"}, "v4:87f163941526ca0d")
+	f(Record{Body: "(root) CMD (run-parts /etc/cron.hourly)"}, "v4:c792f1ef740eeff2")
+	f(Record{Body: "alice : user NOT in sudoers ; TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/apt-get update"}, "v4:4091d0030d59a8f3")
+	f(Record{Body: "Out of Memory: Killed process 3234 (chrome)."}, "v4:ec8e59ed24c527a9")
 }
 
 func TestRules(t *testing.T) {

@@ -10,16 +10,16 @@ const Placeholder = "<*>"
 
 // maxLineBytes bounds how much of a message's first line is normalized. Longer
 // lines are cut: beyond 4 KiB a line is almost always a payload dump, and the
-// bound keeps the cost per record constant. Part of the version (v1 to v3).
+// bound keeps the cost per record constant. Part of the version (v1 to v4).
 const maxLineBytes = 4096
 
 // maxQuoteBytes bounds how far a quoted phrase may run before the quote is
-// taken for an apostrophe. Part of the version (v1 to v3).
+// taken for an apostrophe. Part of the version (v1 to v4).
 const maxQuoteBytes = 256
 
 // maxQuoteMisses bounds the searches for a closing quote that fail in one
 // line; after that, quotes that do not close in their own word are plain
-// punctuation. It keeps a line full of stray quotes linear. Part of the version (v1 to v3).
+// punctuation. It keeps a line full of stray quotes linear. Part of the version (v1 to v4).
 const maxQuoteMisses = 8
 
 // AppendTemplate appends the normalized template of msg to dst and returns the
@@ -45,7 +45,12 @@ const maxQuoteMisses = 8
 // Version 3 keeps protocol names with a digit (IPv4, HTTP/1.1) and adds
 // dotted enum constants, two-label dotted and a/b names, "user: X", "by
 // X(", bracketed key=value values, product comments, call sites and a few
-// more places (docs/fingerprint.md, "v3").
+// more places (docs/fingerprint.md, "v3"). Version 4 adds signal names,
+// host:port with a name as host where an address stands, a name in
+// parentheses after an address, a further name in a bracketed list after a
+// value, a command line to the end of the line (COMMAND=, cron's CMD (...))
+// and cron's "(user)", call sites in parentheses, and more file extensions
+// (docs/fingerprint.md, "v4").
 // docs/fingerprint.md lists the rules; all of them are part of the version.
 func AppendTemplate(dst []byte, msg string) []byte {
 	line := firstLine(msg)
@@ -386,6 +391,16 @@ func (m *masker) word(w string) {
 			return
 		}
 	}
+	if lead == "(" && isCommandKey(m.prev[0]) && m.mergePoint(false) < 0 {
+		// v4: cron's "CMD (run-parts /etc/cron.hourly)": the command in
+		// parentheses is one value whatever its words.
+		if end, wordEnd, ok := findBracketEnd(m.line, m.pos-len(w)+1, 1); ok {
+			m.pushPrev(core)
+			m.emit(lead, true, core, m.line[end-1:wordEnd])
+			m.pos = wordEnd
+			return
+		}
+	}
 	if lead == "" && m.splitCall(w, core) {
 		return
 	}
@@ -415,6 +430,12 @@ func (m *masker) word(w string) {
 		m.keyValue(lead, core, eq, trail)
 		return
 	}
+	if hostPortIndex(core) > 0 && m.addressPlace(lead) {
+		// v4: "NM: [combo:45454]", "New: namenode:8020": a host and port.
+		m.pushPrev(core)
+		m.emit(lead, true, core, trail)
+		return
+	}
 	if i := gluedValue(core); i > 0 {
 		// "onExtend:1514038530000", "CurrentState:112": keep the name.
 		m.pushPrev(core)
@@ -424,7 +445,9 @@ func (m *masker) word(w string) {
 		return
 	}
 	masked := isVariableToken(core) || m.contextVariable(core) || m.lastStart >= 0 && isSnakeIdent(core) ||
-		lead == "" && trail == "" && (m.callSite(core) || m.lastStart < 0 && m.headsKeyValues(core))
+		m.cronSubject(lead, core, trail) ||
+		trail == "" && (lead == "" || lead == "(" || lead == "[") && m.callSite(core) || // v4: "(filter at X.scala:42)"
+		lead == "" && trail == "" && m.lastStart < 0 && m.headsKeyValues(core)
 	if m.valueContext(list, lead, core, trail) {
 		masked = true
 		m.listIdent = true
@@ -434,8 +457,15 @@ func (m *masker) word(w string) {
 		case lead == "" && isUnit(core) && m.mergePoint(false) >= 0:
 			// "12 MB", "5 sec", "<1 sec": the unit belongs to the number.
 			masked = true
-		case lead == "(" && trail == ")" && isIdentLike(core) && allDigits(m.prev[0]) && m.mergePoint(false) >= 0:
-			// "process 4242 (java)": a name in parentheses after an integer id.
+		case lead == "(" && trail != "" && trail[0] == ')' && isIdentLike(core) && m.mergePoint(true) >= 0 &&
+			(allDigits(m.prev[0]) || isAddress(m.prev[0])) && (trail == ")" || strings.IndexByte(core, '.') < 0):
+			// "process 4242 (java)": a name in parentheses after an integer id;
+			// v4: also "(chrome)." and after an address, the name it
+			// resolved to ("from 10.0.0.5 (localhost) at", "FROM 10.0.0.5,
+			// (anonymous)"), but not a dotted field label ("1 (n.leader),").
+			masked = true
+		case m.continuesBracketList(lead, core, trail):
+			// v4: "(54, AppleCamIn)": a name after a value in one list.
 			masked = true
 		}
 	}
@@ -481,9 +511,13 @@ func (m *masker) callSite(core string) bool {
 		return false // "NullPointerException at", "error at" are what happened, not where
 	}
 	w, _ = wordAt(m.line, end)
-	_, c, _ := peel(w)
+	lead, c, _ := peel(w)
 	i := strings.LastIndexByte(c, ':')
-	return i > 0 && allDigits(c[i+1:]) && hasFileExtension(c[:i])
+	if i <= 0 || !allDigits(c[i+1:]) {
+		return false
+	}
+	// v4: or a pseudo-file of an interpreter: "map at <console>:21".
+	return hasFileExtension(c[:i]) || lead == "<" && c[i-1] == '>'
 }
 
 // headsKeyValues reports whether core, the first word, names the subject of
@@ -494,9 +528,12 @@ func (m *masker) headsKeyValues(core string) bool {
 	if w != ":" || !isIdentLike(core) {
 		return false
 	}
+	rest := m.line[end:]
 	w, _ = wordAt(m.line, end)
 	eq := strings.IndexByte(w, '=')
-	return eq > 0 && isKey(w[:eq])
+	// v4: or a ';'-separated list of KEY=value after a few words
+	// ("alice : user NOT in sudoers ; TTY=pts/1 ; ...").
+	return eq > 0 && isKey(w[:eq]) || strings.Contains(rest, " ; ") && strings.Contains(rest, "=")
 }
 
 // isProductVersion reports whether s is a product token name/version, as
@@ -782,6 +819,12 @@ func (m *masker) keyValue(lead, core string, eq int, trail string) {
 	if val[0] == '=' || val[0] == '>' || val[0] == '~' {
 		// "==", "=>", "=~": an operator, not a key=value.
 		m.emit(lead, isVariableToken(core), core, trail)
+		return
+	}
+	if isCommandKey(key) && val[0] != '"' && val[0] != '\'' {
+		// v4: a command line runs to the end of the line, arguments included.
+		m.emitKV(lead, key, "", "")
+		m.pos = len(m.line)
 		return
 	}
 	vq := 0

@@ -169,6 +169,24 @@ func TestAppendTemplate(t *testing.T) {
 	f("Server api/app-b is DOWN", "Server <*> is DOWN")
 	f("flush step counter from cache", "flush step counter from cache")
 
+	// v4 rules, and what they leave alone.
+	f("Service exited due to SIGKILL", "Service exited due to <*>")
+	f("rows SIGNED off", "rows SIGNED off")
+	f("3 torus receiver z- input pipe error(s)", "<*> torus receiver <*> input pipe error(s)")
+	f("using containerId: [c1 on NM: [combo:45454]", "using containerId: [<*> on NM: [<*>]")
+	f("Address change detected. Old: a/10.0.0.1:80 New: LabSZ:8020", "Address change detected. Old: <*> New: <*>")
+	f("Opening proxy : gateway:45454", "Opening proxy : <*>")
+	f("retries:12 left", "retries:<*> left")
+	f("connection from 10.0.0.5 (localhost) at Sun Jul 17 23:21:54 2005", "connection from <*> (<*>) at <*>")
+	f("ANONYMOUS FTP LOGIN FROM 10.0.0.5, (anonymous)", "ANONYMOUS FTP LOGIN FROM <*>, (<*>)")
+	f("Out of Memory: Killed process 3234 (chrome).", "Out of Memory: Killed process <*> (<*>)")
+	f("PM response took 1234 ms (54, AppleCamIn)", "PM response took <*> (<*>)")
+	f("Registering RDD 3 (filter at WordCount.scala:42)", "Registering RDD <*> (<*> at <*>)")
+	f("Registering RDD 3 (map at <console>:21)", "Registering RDD <*> (<*> at <*>)")
+	f("(root) CMD (run-parts /etc/cron.hourly)", "(<*>) CMD (<*>)")
+	f("(alice) CMD (/usr/lib/sa/sa1 1 1)", "(<*>) CMD (<*>)")
+	f("alice : user NOT in sudoers ; TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/apt-get update", "<*> : user NOT in sudoers ; TTY=<*> ; PWD=<*> ; USER=<*> ; COMMAND=<*>")
+
 	// Long hex without digits.
 	f("token deadbeefcafe ok", "token <*> ok")
 	f("feedback added", "feedback added")
