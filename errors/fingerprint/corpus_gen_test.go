@@ -330,6 +330,9 @@ func (g *gen) slot(name string) string {
 	if v, ok := g.h7Slot(name); ok {
 		return v
 	}
+	if v, ok := g.h8Slot(name); ok {
+		return v
+	}
 	panic("unknown slot " + name)
 }
 
@@ -1157,7 +1160,9 @@ func corpusFiles() map[string]string {
 	held5 := renderTSV(genHeldout5Corpus())
 	held6 := renderTSV(genHeldout6Corpus())
 	held7 := renderTSV(genHeldout7Corpus())
+	held8 := renderTSV(genHeldout8Corpus())
 	return map[string]string{
+		"heldout8.tsv": held8,
 		"heldout7.tsv": held7,
 		"heldout6.tsv": held6,
 		"heldout5.tsv": held5,

@@ -120,8 +120,11 @@ var h6Picks = map[string][]string{
 }
 
 // h6Slot returns a value for the slots only heldout6 uses.
-func (g *gen) h6Slot(name string) (string, bool) {
-	if xs, ok := h6Picks[name]; ok {
+func (g *gen) h6Slot(name string) (string, bool) { return g.pickFrom(h6Picks, name) }
+
+// pickFrom returns one of the values picks has for the slot name.
+func (g *gen) pickFrom(picks map[string][]string, name string) (string, bool) {
+	if xs, ok := picks[name]; ok {
 		return g.pick(xs...), true
 	}
 	return "", false
@@ -131,6 +134,8 @@ func (g *gen) h6Slot(name string) (string, bool) {
 // already has (spelt with other slots) with that file's label: the same
 // statement is one true group. The test also scores the file without them.
 var heldout6Same = map[string]string{
+	"({user}) CMD ({xcroncmd})":                                                                                 "hld2033",
+	"PM response took {int} ms ({small}, {xmacproc})":                                                           "sys099",
 	"Bad protocol version identification '{xbadproto}' from {ip} port {port}":                                   "sys143",
 	"Running instance usage audit for host {hostn} from {date} 00:00:00 to {date} 00:00:00. {small} instances.": "sys093",
 	"[client {ip}] script not found or unable to stat: {xcgi}":                                                  "sys155",

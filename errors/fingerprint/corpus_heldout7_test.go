@@ -118,8 +118,8 @@ var h7Picks = map[string][]string{
 
 // h7Slot returns a value for the slots only heldout7 uses.
 func (g *gen) h7Slot(name string) (string, bool) {
-	if xs, ok := h7Picks[name]; ok {
-		return g.pick(xs...), true
+	if v, ok := g.pickFrom(h7Picks, name); ok {
+		return v, true
 	}
 	switch name {
 	case "yjobid":

@@ -33,7 +33,10 @@ const corpusDir = "testdata/corpus"
 // statements no earlier file has). The v4 rules were written on their misses:
 // v4 scores 0.9603 and 0.9913 on them (optimistic), and 0.8236 on
 // heldout2.tsv, 0.9017 on heldout3.tsv, 0.7365 on heldout5.tsv. The overall
-// figure includes them all.
+// figure includes them all. heldout8.tsv, content-only too, was written after
+// the v4 rules and measured once: v3 and v4 both score 0.8349 on it (0.8659
+// on its new statements), the honest estimate for v4: the v4 rules gained
+// nothing there.
 const (
 	minOverallGroupingAccuracy  = 0.89
 	minFileGroupingAccuracy     = 0.90
@@ -44,6 +47,7 @@ const (
 	minHeldout5GroupingAccuracy = 0.72
 	minHeldout6GroupingAccuracy = 0.95
 	minHeldout7GroupingAccuracy = 0.98
+	minHeldout8GroupingAccuracy = 0.83
 )
 
 // TestCorpusFilesUpToDate checks that testdata/corpus is what the generator
@@ -248,6 +252,9 @@ func TestCorpusAccuracy(t *testing.T) {
 			logNewStatements(t, e.Name(), items)
 		case "heldout7.tsv":
 			bar = minHeldout7GroupingAccuracy
+			logNewStatements(t, e.Name(), items)
+		case "heldout8.tsv":
+			bar = minHeldout8GroupingAccuracy
 			logNewStatements(t, e.Name(), items)
 		}
 		if s.accuracy < bar {
