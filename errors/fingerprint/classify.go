@@ -598,7 +598,7 @@ func (m *masker) contextVariable(core string) bool {
 	case p0 == "for":
 		// "password for root from", "failures for admin [preauth]"
 		w, _ := wordAt(m.line, m.pos)
-		return w != "" && w[0] == '[' || m.nextCore() == "from"
+		return w != "" && w[0] == '[' || m.nextCore() == "from" || m.pastForLast(core)
 	case (p0 == "to" || p0 == "from" || p0 == "on" || p0 == "at") && m.lastAfterValue(core):
 		return true
 	case p0 == "from" && caps:

@@ -106,3 +106,13 @@ func (m *masker) cronSubject(lead, core, trail string) bool {
 	next := m.nextCore()
 	return len(next) >= 3 && isCapsIdent(next)
 }
+
+// pastForLast reports whether core, the last word of the line after "for",
+// names what a past participle acted on (v4): "password changed for bob",
+// "access denied for guest". A bare noun at the end after other words stays
+// ("waiting for leader", "asks for synchronization").
+func (m *masker) pastForLast(core string) bool {
+	p1 := m.prev[1]
+	return m.pos == len(m.line) && m.curTrail == "" && !m.prevPunct && len(p1) > 4 && strings.HasSuffix(p1, "ed") &&
+		isLower(core[0]) && !isVerbForm(core)
+}

@@ -615,6 +615,9 @@ func (m *masker) valueEnds(trail string) bool {
 	if trail != "" && trail != "." {
 		return false
 	}
+	if trail == "." && isUpper(w[0]) {
+		return true // v4: the sentence ends: "on host: mailhub. Exit status: 1"
+	}
 	if eq := strings.IndexByte(w, '='); eq > 0 && isKey(w[:eq]) {
 		return true
 	}

@@ -186,6 +186,11 @@ func TestAppendTemplate(t *testing.T) {
 	f("(root) CMD (run-parts /etc/cron.hourly)", "(<*>) CMD (<*>)")
 	f("(alice) CMD (/usr/lib/sa/sa1 1 1)", "(<*>) CMD (<*>)")
 	f("alice : user NOT in sudoers ; TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/apt-get update", "<*> : user NOT in sudoers ; TTY=<*> ; PWD=<*> ; USER=<*> ; COMMAND=<*>")
+	f("password changed for bob", "password changed for <*>")
+	f("Replica 10.0.0.1:6379 asks for synchronization", "Replica <*> asks for synchronization")
+	f("Waiting for leader", "Waiting for leader")
+	f("marked as failed on host: mailhub. Exit status: 1", "marked as failed on host: <*>. Exit status: <*>")
+	f("state: done. next step", "state: done. next step")
 
 	// Long hex without digits.
 	f("token deadbeefcafe ok", "token <*> ok")
