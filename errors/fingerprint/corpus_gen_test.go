@@ -333,6 +333,9 @@ func (g *gen) slot(name string) string {
 	if v, ok := g.h8Slot(name); ok {
 		return v
 	}
+	if v, ok := g.h9Slot(name); ok {
+		return v
+	}
 	panic("unknown slot " + name)
 }
 
@@ -1161,7 +1164,9 @@ func corpusFiles() map[string]string {
 	held6 := renderTSV(genHeldout6Corpus())
 	held7 := renderTSV(genHeldout7Corpus())
 	held8 := renderTSV(genHeldout8Corpus())
+	held9 := renderTSV(genHeldout9Corpus())
 	return map[string]string{
+		"heldout9.tsv": held9,
 		"heldout8.tsv": held8,
 		"heldout7.tsv": held7,
 		"heldout6.tsv": held6,

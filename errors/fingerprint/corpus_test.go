@@ -36,7 +36,10 @@ const corpusDir = "testdata/corpus"
 // figure includes them all. heldout8.tsv, content-only too, was written after
 // the v4 rules and measured once: v3 and v4 both score 0.8349 on it (0.8659
 // on its new statements), the honest estimate for v4: the v4 rules gained
-// nothing there.
+// nothing there. Two rules were then written with its misses in view (0.8577
+// on it, optimistic), and heldout9.tsv was written after them and measured
+// once: v3 and v4 both score 0.8445 on it, the honest estimate for v4 as
+// committed.
 const (
 	minOverallGroupingAccuracy  = 0.89
 	minFileGroupingAccuracy     = 0.90
@@ -48,6 +51,7 @@ const (
 	minHeldout6GroupingAccuracy = 0.95
 	minHeldout7GroupingAccuracy = 0.98
 	minHeldout8GroupingAccuracy = 0.83
+	minHeldout9GroupingAccuracy = 0.84
 )
 
 // TestCorpusFilesUpToDate checks that testdata/corpus is what the generator
@@ -255,6 +259,9 @@ func TestCorpusAccuracy(t *testing.T) {
 			logNewStatements(t, e.Name(), items)
 		case "heldout8.tsv":
 			bar = minHeldout8GroupingAccuracy
+			logNewStatements(t, e.Name(), items)
+		case "heldout9.tsv":
+			bar = minHeldout9GroupingAccuracy
 			logNewStatements(t, e.Name(), items)
 		}
 		if s.accuracy < bar {
