@@ -85,11 +85,12 @@ func isCommandKey(k string) bool {
 	return false
 }
 
-// continuesBracketList reports whether core, a name that closes a bracket,
-// is a further item of a list whose previous item was a value: "(54,
-// AppleCamIn)", "[<*>, worker]".
+// continuesBracketList reports whether core, a name that closes a bracket
+// or is followed by ',', is a further item of a bracketed list whose previous
+// item was a value: "(54, AppleCamIn)", "[<*>, worker]", "(TID 5, gateway,
+// partition 3)".
 func (m *masker) continuesBracketList(lead, core, trail string) bool {
-	if lead != "" || trail == "" || (trail[0] != ')' && trail[0] != ']') || !isIdentLike(core) || isStopword(core) {
+	if lead != "" || trail == "" || (trail[0] != ')' && trail[0] != ']' && trail[0] != ',') || !isIdentLike(core) || isStopword(core) {
 		return false
 	}
 	n := len(m.dst)
@@ -115,4 +116,38 @@ func (m *masker) pastForLast(core string) bool {
 	p1 := m.prev[1]
 	return m.pos == len(m.line) && m.curTrail == "" && !m.prevPunct && len(p1) > 4 && strings.HasSuffix(p1, "ed") &&
 		isLower(core[0]) && !isVerbForm(core)
+}
+
+// isQualifiedErrorType reports whether core names an exception type with
+// more than the bare suffix (java.io.IOException, TypeError, but not Error):
+// what follows "Type:" is the exception's message, a runtime value.
+func isQualifiedErrorType(core string) bool {
+	if !hasTypeSuffix(core) || core == "Exception" || core == "Error" || core == "Throwable" || !isUpper(core[strings.LastIndexByte(core, '.')+1]) {
+		return false
+	}
+	for i := 0; i < len(core); i++ {
+		if c := core[i]; !isLetter(c) && c != '.' && c != '$' && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// cueWord returns the lower-case spelling of an upper-case word that the
+// context rules key on, so that upper-case logs ("FAILED LOGIN 1 FROM
+// (null) FOR root") get the same rules; other words are returned as they are.
+func cueWord(core string) string {
+	switch core {
+	case "FOR":
+		return "for"
+	case "FROM":
+		return "from"
+	case "TO":
+		return "to"
+	case "BY":
+		return "by"
+	case "USER":
+		return "user"
+	}
+	return core
 }

@@ -253,6 +253,7 @@ func (m *masker) nextCore() string {
 // pushPrev records core as the previous word, with the properties the
 // context rules ask about, so each word is classified once.
 func (m *masker) pushPrev(core string) {
+	core = cueWord(core)
 	m.prev[2], m.prev[1], m.prev[0] = m.prev[1], m.prev[0], core
 	m.prevPunct = m.curPunct
 	m.colonKey = m.curTrail == ":" && core == m.curCore && isColonKey(core) && !isVariableToken(core)
@@ -400,6 +401,15 @@ func (m *masker) word(w string) {
 			m.pos = wordEnd
 			return
 		}
+	}
+	if lead == "" && trail == ":" && m.pos < len(m.line) && isQualifiedErrorType(core) {
+		// v4: "java.io.IOException: Broken pipe": the exception's message
+		// is one value, to the end of the line.
+		m.pushPrev(core)
+		m.emit(lead, false, core, trail)
+		m.emit("", true, "", "")
+		m.pos = len(m.line)
+		return
 	}
 	if lead == "" && m.splitCall(w, core) {
 		return

@@ -191,6 +191,11 @@ func TestAppendTemplate(t *testing.T) {
 	f("Waiting for leader", "Waiting for leader")
 	f("marked as failed on host: mailhub. Exit status: 1", "marked as failed on host: <*>. Exit status: <*>")
 	f("state: done. next step", "state: done. next step")
+	f("Starting task 1.0 in stage 2.0 (TID 7, gateway, partition 3,NODE_LOCAL, 2 bytes)", "Starting task <*> in stage <*> (TID <*>, partition <*>)")
+	f("login FAILED FOR USER root from 10.0.0.1", "login FAILED FOR USER <*> from <*>")
+	f("close of session 0x1f due to java.io.IOException: Connection reset by peer", "close of session <*> due to java.io.IOException: <*>")
+	f("uncaught TypeError: this.actor is null", "uncaught TypeError: <*>")
+	f("handshake got Error: TLS handshake failed", "handshake got Error: TLS handshake failed")
 
 	// Long hex without digits.
 	f("token deadbeefcafe ok", "token <*> ok")
