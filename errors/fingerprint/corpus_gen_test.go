@@ -336,6 +336,9 @@ func (g *gen) slot(name string) string {
 	if v, ok := g.h9Slot(name); ok {
 		return v
 	}
+	if v, ok := g.h10Slot(name); ok {
+		return v
+	}
 	panic("unknown slot " + name)
 }
 
@@ -1165,19 +1168,21 @@ func corpusFiles() map[string]string {
 	held7 := renderTSV(genHeldout7Corpus())
 	held8 := renderTSV(genHeldout8Corpus())
 	held9 := renderTSV(genHeldout9Corpus())
+	held10 := renderTSV(genHeldout10Corpus())
 	return map[string]string{
-		"heldout9.tsv": held9,
-		"heldout8.tsv": held8,
-		"heldout7.tsv": held7,
-		"heldout6.tsv": held6,
-		"heldout5.tsv": held5,
-		"heldout4.tsv": held4,
-		"heldout3.tsv": held3,
-		"heldout2.tsv": held2,
-		"system.tsv":   system,
-		"app.tsv":      app,
-		"nearmiss.tsv": near,
-		"heldout.tsv":  held,
-		"stacks.jsonl": renderJSONL(genStackCorpus()),
+		"heldout10.tsv": held10,
+		"heldout9.tsv":  held9,
+		"heldout8.tsv":  held8,
+		"heldout7.tsv":  held7,
+		"heldout6.tsv":  held6,
+		"heldout5.tsv":  held5,
+		"heldout4.tsv":  held4,
+		"heldout3.tsv":  held3,
+		"heldout2.tsv":  held2,
+		"system.tsv":    system,
+		"app.tsv":       app,
+		"nearmiss.tsv":  near,
+		"heldout.tsv":   held,
+		"stacks.jsonl":  renderJSONL(genStackCorpus()),
 	}
 }

@@ -39,19 +39,22 @@ const corpusDir = "testdata/corpus"
 // nothing there. Two rules were then written with its misses in view (0.8577
 // on it, optimistic), and heldout9.tsv was written after them and measured
 // once: v3 and v4 both score 0.8445 on it. Three more v4 rules were then
-// written with its misses in view (0.9729 on it, optimistic).
+// written with its misses in view (0.9729 on it, optimistic), and
+// heldout10.tsv was written after them and measured once: v3 0.8462, v4
+// 0.8505, the honest estimate for v4 as committed.
 const (
-	minOverallGroupingAccuracy  = 0.89
-	minFileGroupingAccuracy     = 0.90
-	minHeldoutGroupingAccuracy  = 0.90
-	minHeldout2GroupingAccuracy = 0.80
-	minHeldout3GroupingAccuracy = 0.88
-	minHeldout4GroupingAccuracy = 0.70
-	minHeldout5GroupingAccuracy = 0.72
-	minHeldout6GroupingAccuracy = 0.95
-	minHeldout7GroupingAccuracy = 0.98
-	minHeldout8GroupingAccuracy = 0.83
-	minHeldout9GroupingAccuracy = 0.95
+	minOverallGroupingAccuracy   = 0.89
+	minFileGroupingAccuracy      = 0.90
+	minHeldoutGroupingAccuracy   = 0.90
+	minHeldout2GroupingAccuracy  = 0.80
+	minHeldout3GroupingAccuracy  = 0.88
+	minHeldout4GroupingAccuracy  = 0.70
+	minHeldout5GroupingAccuracy  = 0.72
+	minHeldout6GroupingAccuracy  = 0.95
+	minHeldout7GroupingAccuracy  = 0.98
+	minHeldout8GroupingAccuracy  = 0.83
+	minHeldout9GroupingAccuracy  = 0.95
+	minHeldout10GroupingAccuracy = 0.85
 )
 
 // TestCorpusFilesUpToDate checks that testdata/corpus is what the generator
@@ -262,6 +265,9 @@ func TestCorpusAccuracy(t *testing.T) {
 			logNewStatements(t, e.Name(), items)
 		case "heldout9.tsv":
 			bar = minHeldout9GroupingAccuracy
+			logNewStatements(t, e.Name(), items)
+		case "heldout10.tsv":
+			bar = minHeldout10GroupingAccuracy
 			logNewStatements(t, e.Name(), items)
 		}
 		if s.accuracy < bar {
