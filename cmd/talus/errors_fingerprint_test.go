@@ -141,8 +141,8 @@ func TestErrorsFingerprintStreams(t *testing.T) {
 	}
 	select {
 	case l := <-lines:
-		if !strings.HasPrefix(l, "v3:") {
-			t.Fatalf("got %q", l)
+		if _, err := fingerprint.Parse(l); err != nil {
+			t.Fatalf("got %q: %v", l, err)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("no output for the first line while stdin stays open: output is not streamed")
