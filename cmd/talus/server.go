@@ -332,6 +332,7 @@ func serve(cfg serverConfig, log *slog.Logger) error {
 		mux := http.NewServeMux()
 		mux.HandleFunc("/debug/pprof/", pprof.Index)
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 		mux.Handle("/", n.api)
 		apiHandler = mux
 	}
