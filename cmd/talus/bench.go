@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand"
 	"net"
 	"net/http"
@@ -586,13 +587,17 @@ func queryLatencies(n int, fn func() error) ([]float64, error) {
 	return out, nil
 }
 
+// percentile is the nearest-rank percentile: the smallest value with at
+// least p of the values at or below it (p99 of 100 values is the 99th
+// smallest, not the largest).
 func percentile(v []float64, p float64) float64 {
 	s := append([]float64(nil), v...)
 	sort.Float64s(s)
 	if len(s) == 0 {
 		return 0
 	}
-	return s[min(len(s)-1, int(p*float64(len(s))))]
+	rank := int(math.Ceil(p*float64(len(s)) - 1e-9))
+	return s[max(0, min(len(s), rank)-1)]
 }
 
 // benchServer is a 'talus server' child process.
