@@ -16,7 +16,13 @@ import (
 // does for each group written since its last settle what a compaction would:
 // flush, compact the span its upper levels hold into the bottom level, and
 // let the raft log go. It costs one rewrite of the recent span per idle
-// period, never of the whole store.
+// period, never of the whole store; the compaction is skipped when the
+// bottom files the span overlaps hold more than settleMaxRewrite times the
+// recent bytes.
+
+// settleMaxRewrite bounds a settle's compaction: the bottom-level bytes it
+// rewrites at most this many times the bytes it moves down.
+const settleMaxRewrite = 4
 
 // settleCheckEvery is how often the node looks for groups to settle.
 const settleCheckEvery = time.Second
@@ -105,8 +111,10 @@ func (n *node) settleGroup(ctx context.Context, r *replica) error {
 		return fmt.Errorf("list sstables of group %d: %w", r.groupID, err)
 	}
 	var lo, hi []byte
+	var upper, bottom uint64
 	for _, files := range levels[:len(levels)-1] {
 		for _, f := range files {
+			upper += f.Size
 			if lo == nil || bytes.Compare(f.Smallest.UserKey, lo) < 0 {
 				lo = f.Smallest.UserKey
 			}
@@ -115,7 +123,20 @@ func (n *node) settleGroup(ctx context.Context, r *replica) error {
 			}
 		}
 	}
-	if lo != nil {
+	if lo == nil {
+		r.settledAt.Store(applied)
+		return nil
+	}
+	for _, f := range levels[len(levels)-1] {
+		if bytes.Compare(f.Largest.UserKey, lo) >= 0 && bytes.Compare(f.Smallest.UserKey, hi) <= 0 {
+			bottom += f.Size
+		}
+	}
+	// Compacting rewrites the bottom files the span overlaps. When they
+	// hold far more than the upper levels (a large store idle between
+	// bursts), that costs more than it saves: leave the upper levels to
+	// Pebble's own compactions.
+	if bottom <= settleMaxRewrite*upper {
 		// The span holds the group's local keys (applied state) too.
 		if err := g.db.Compact(ctx, lo, append(append([]byte(nil), hi...), 0), false); err != nil {
 			return fmt.Errorf("compact group %d: %w", r.groupID, err)
