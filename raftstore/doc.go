@@ -53,8 +53,9 @@
 // # Writes and reads
 //
 // Store.NewBatch collects operations; Commit splits them by range, proposes
-// each part to its group and returns once every part is committed by a
-// quorum and applied on this node. Parts in different groups commit
+// each part to its group (the parts this node serves are all queued before
+// their worker wakes, so that one round persists them) and returns once
+// every part is committed by a quorum and applied on this node. Parts in different groups commit
 // independently (no distributed transactions, see package kv). Reads use
 // ReadIndex (linearizable) and then read the local Pebble once it has
 // applied that index; an iterator over several ranges stitches the groups'

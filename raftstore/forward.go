@@ -227,10 +227,10 @@ func (n *node) forwardScan(gid uint64, lo, hi []byte) (*sliceIter, error) {
 // group gid: here if this node holds a replica, else through a node that
 // does.
 func (n *node) write(gid uint64, cmd []byte) error {
-	body := cmd[commandHeaderLen:]
-	if len(body) > maxCommandBytes {
-		return fmt.Errorf("raftstore: the part of a batch for range %d has %d bytes; at most %d fit one raft entry, commit smaller batches", gid, len(body), maxCommandBytes)
+	if err := checkPartSize(gid, cmd); err != nil {
+		return err
 	}
+	body := cmd[commandHeaderLen:]
 	id := n.nextID()
 	if n.servingReplica(gid) != nil {
 		return n.proposeWait(gid, id, cmdBatchFirst, cmd)
@@ -240,6 +240,15 @@ func (n *node) write(gid uint64, cmd []byte) error {
 	req = append(req, body...)
 	_, err := n.forward(gid, req, true)
 	return err
+}
+
+// checkPartSize refuses a batch part (cmd, with room for its header) for
+// group gid that would not fit one raft entry.
+func checkPartSize(gid uint64, cmd []byte) error {
+	if n := len(cmd) - commandHeaderLen; n > maxCommandBytes {
+		return fmt.Errorf("raftstore: the part of a batch for range %d has %d bytes; at most %d fit one raft entry, commit smaller batches", gid, n, maxCommandBytes)
+	}
+	return nil
 }
 
 // forwardGet reads key of group gid through a node that holds it.

@@ -32,6 +32,13 @@ func (s *scheduler) shard(gid uint64) *schedShard { return s.shards[gid%uint64(l
 
 // mark records that group gid has work and wakes its worker.
 func (s *scheduler) mark(gid uint64) {
+	s.markQuiet(gid)
+	s.shard(gid).wakeUp()
+}
+
+// markQuiet records that group gid has work without waking its worker
+// (wakeAll does, once several groups are marked).
+func (s *scheduler) markQuiet(gid uint64) {
 	sh := s.shard(gid)
 	sh.mu.Lock()
 	if _, ok := sh.inDirty[gid]; !ok {
@@ -39,6 +46,16 @@ func (s *scheduler) mark(gid uint64) {
 		sh.dirty = append(sh.dirty, gid)
 	}
 	sh.mu.Unlock()
+}
+
+// wakeAll wakes every worker (those without dirty groups find none).
+func (s *scheduler) wakeAll() {
+	for _, sh := range s.shards {
+		sh.wakeUp()
+	}
+}
+
+func (sh *schedShard) wakeUp() {
 	select {
 	case sh.wake <- struct{}{}:
 	default:

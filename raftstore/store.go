@@ -184,6 +184,22 @@ func (n *node) submit(gid uint64, add func(f *future, in *inbox)) *future {
 	return f
 }
 
+// queueProposal queues proposal id (cmd, header written) for replica r
+// without waking its worker (the caller does, with sched.wakeAll).
+func (n *node) queueProposal(r *replica, id uint64, cmd []byte) *future {
+	f := newFuture()
+	if n.stopped.Load() {
+		f.complete(0, ErrStopped)
+		return f
+	}
+	r.wake()
+	r.qmu.Lock()
+	r.inbox.props = append(r.inbox.props, &proposal{id: id, data: cmd, fut: f})
+	r.qmu.Unlock()
+	n.sched.markQuiet(r.groupID)
+	return f
+}
+
 // proposeWait proposes body (a cmdBatch body) to group gid and waits until
 // it is applied here, retrying while raft drops it, until ProposalTimeout.
 //
@@ -196,12 +212,18 @@ func (n *node) submit(gid uint64, add func(f *future, in *inbox)) *future {
 // so the caller must not modify it afterwards.
 func (n *node) proposeWait(gid, id uint64, kind commandKind, cmd []byte) error {
 	deadline := time.Now().Add(n.cfg.ProposalTimeout)
-	timer := time.NewTimer(n.cfg.ProposalTimeout)
+	appendCommandHeader(cmd[:0], kind, id)
+	return n.awaitProposal(gid, id, cmd, n.propose(gid, id, cmd), deadline)
+}
+
+// awaitProposal waits for f, the future of proposal id (cmd, header
+// written) to group gid, and proposes cmd again while raft drops it, until
+// deadline.
+func (n *node) awaitProposal(gid, id uint64, cmd []byte, f *future, deadline time.Time) error {
+	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
 	backoff := time.Millisecond
-	appendCommandHeader(cmd[:0], kind, id)
 	for {
-		f := n.propose(gid, id, cmd)
 		select {
 		case <-f.done:
 		case <-timer.C:
@@ -226,6 +248,7 @@ func (n *node) proposeWait(gid, id uint64, kind commandKind, cmd []byte) error {
 		if backoff < 50*time.Millisecond {
 			backoff *= 2
 		}
+		f = n.propose(gid, id, cmd)
 	}
 }
 
@@ -580,9 +603,15 @@ func (n *node) commitCommand(cmd []byte, retries int) error {
 // commitParts writes the commands of parts (by group) concurrently, and
 // writes again, re-split on the current directory, a part refused with a
 // RangeMismatchError (it was not applied).
+//
+// The parts for groups this node serves are all queued before their worker
+// is woken, so that one round persists them together (woken at the first,
+// it could take that one alone and leave the others to the next round), and
+// are waited for here: a goroutine per part would add a wake-up to every
+// write's acknowledgement on a busy machine. Parts this node forwards run
+// in goroutines.
 func (n *node) commitParts(parts map[uint64][]byte, retries int) error {
-	write := func(gid uint64, part []byte) error {
-		err := n.write(gid, part)
+	retry := func(err error, part []byte) error {
 		var rm *RangeMismatchError
 		if errors.As(err, &rm) && retries > 0 {
 			for _, d := range rm.Descriptors {
@@ -594,15 +623,43 @@ func (n *node) commitParts(parts map[uint64][]byte, retries int) error {
 	}
 	if len(parts) == 1 {
 		for gid, part := range parts {
-			return write(gid, part)
+			return retry(n.write(gid, part), part)
 		}
 	}
-	errc := make(chan error, len(parts))
-	for gid, part := range parts {
-		go func() { errc <- write(gid, part) }()
+	type pending struct {
+		gid, id uint64
+		cmd     []byte
+		f       *future
 	}
+	var local []pending
 	var errs []error
-	for range parts {
+	var errc chan error
+	forwarded := 0
+	deadline := time.Now().Add(n.cfg.ProposalTimeout)
+	for gid, part := range parts {
+		if r := n.servingReplica(gid); r != nil {
+			if err := checkPartSize(gid, part); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			id := n.nextID()
+			appendCommandHeader(part[:0], cmdBatchFirst, id)
+			local = append(local, pending{gid, id, part, n.queueProposal(r, id, part)})
+			continue
+		}
+		if errc == nil {
+			errc = make(chan error, len(parts))
+		}
+		forwarded++
+		go func() { errc <- retry(n.write(gid, part), part) }()
+	}
+	n.sched.wakeAll()
+	for _, p := range local {
+		if err := retry(n.awaitProposal(p.gid, p.id, p.cmd, p.f, deadline), p.cmd); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for range forwarded {
 		if err := <-errc; err != nil {
 			errs = append(errs, err)
 		}
