@@ -764,6 +764,13 @@ func (n *node) runReadies(ws []work, again bool) (next []work, err error) {
 				go func() { segSync <- n.elog.sync(seg) }()
 			}
 		}
+		// Let both syncs start before the applies: ApplyNoSyncWait woke
+		// Pebble's WAL writer and segSync is a new goroutine, both queued
+		// on this P, where they would wait until the applies are done and
+		// the worker blocks in SyncWait (unless the other P is idle, which
+		// under ingest it rarely is). That made a round last the applies
+		// plus the syncs instead of the longer of the two.
+		runtime.Gosched()
 		var applyErr error
 		for i := range ws {
 			if applyErr = ws[i].r.applyDurable(&ws[i].rd); applyErr != nil {
