@@ -149,8 +149,8 @@ type walFillFS struct{ vfs.FS }
 // lasts a few tenths of a second, and the filled tail adds at most
 // walFillAhead + walFillChunk bytes to the data directory.
 const (
-	walFillAhead = 128 << 10
-	walFillChunk = 64 << 10
+	walFillAhead = 64 << 10
+	walFillChunk = 32 << 10
 )
 
 func (fs walFillFS) Create(name string, category vfs.DiskWriteCategory) (vfs.File, error) {

@@ -78,8 +78,8 @@ func TestEntryLogZeroFilledTail(t *testing.T) {
 }
 
 // The raft-log engine's WAL is zero-filled ahead of its end, and Pebble
-// reads the zeros as the end of the log: after a crash every synced batch
-// is there.
+// reads the zeros as the end of the log: after a crash (taken while a fill
+// may run) every synced batch is there.
 func TestRaftLogWALZeroFilled(t *testing.T) {
 	fs := vfs.NewCrashableMem()
 	open := func(fs vfs.FS) *pebble.DB {
@@ -96,6 +96,11 @@ func TestRaftLogWALZeroFilled(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Closing waits for the WAL's running fill.
+	crashed := fs.CrashClone(vfs.CrashCloneCfg{})
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
 	var wal string
 	var walData []byte
 	names, err := fs.List("raftlog")
@@ -111,8 +116,6 @@ func TestRaftLogWALZeroFilled(t *testing.T) {
 	if len(walData) < walFillChunk || walData[len(walData)-1] != 0 {
 		t.Fatalf("WAL %s has %d bytes ending in %x; want a zero-filled tail of at least %d", wal, len(walData), walData[len(walData)-1:], walFillChunk)
 	}
-	crashed := fs.CrashClone(vfs.CrashCloneCfg{})
-	db.Close()
 	db2 := open(crashed)
 	defer db2.Close()
 	for i := 0; i < 200; i++ {
