@@ -47,12 +47,6 @@ import (
 // are always a prefix of its log, since its rounds run one after another).
 // A restarted node always appends to a new segment, so a torn tail is never
 // overwritten.
-//
-// The active segment is zero-filled in the background ahead of its end
-// (tail_fill.go), so that a round's fdatasync overwrites blocks the file
-// already has instead of growing it. A zeroed record is torn (its checksum
-// fails), so after a crash a pointer into the zeroed tail is dropped like a
-// pointer past the end of the file.
 const (
 	entrySegMagic        = "TLSRLOG1"
 	entryRecordHeaderLen = 24
@@ -63,15 +57,6 @@ const (
 	entrySegmentBytes = 64 << 20
 	// entrySegSuffix names segment files.
 	entrySegSuffix = ".seg"
-	// entryFillAhead is how far ahead of its end the active segment is
-	// zero-filled, entryFillChunk at a time (tail_fill.go): at ~60 MB/s of
-	// entries, a round reaches a fill ~30 ms after it started at the
-	// earliest, and a fill of 2 MiB takes less than that.
-	entryFillAhead = 8 << 20
-	entryFillChunk = 2 << 20
-	// memFillAhead is entryFillAhead on filesystems other than the
-	// operating system's.
-	memFillAhead = 64 << 10
 )
 
 // entrySegment is one segment file.
@@ -89,9 +74,6 @@ type entrySegment struct {
 	// not yet known to be truncated. The segment is deleted once it is empty
 	// and the segment is not the active one. Guarded by entryLog.mu.
 	maxIndex map[uint64]uint64
-	// tail zero-fills the active segment ahead of its end (nil on the
-	// segments found at open). Guarded by entryLog.mu.
-	tail *tailFiller
 }
 
 // entryLog is a node's set of segments. It is safe for concurrent use.
@@ -100,10 +82,6 @@ type entryLog struct {
 	dir string
 	// segmentBytes is entrySegmentBytes (tests lower it).
 	segmentBytes int64
-	// fillAhead is entryFillAhead (0: no zero-fills; tests that count on
-	// unsynced writes being lost in a crash turn them off, as a fill's
-	// sync makes the segment's earlier writes durable too).
-	fillAhead int64
 
 	mu sync.RWMutex
 	// segs holds every segment not deleted, by seq. Guarded by mu.
@@ -125,13 +103,7 @@ func openEntryLog(fs vfs.FS, dir string) (*entryLog, error) {
 	if err := syncDir(fs, fs.PathDir(dir)); err != nil {
 		return nil, err
 	}
-	l := &entryLog{fs: fs, dir: dir, segmentBytes: entrySegmentBytes, fillAhead: entryFillAhead, segs: map[uint64]*entrySegment{}}
-	if fs != vfs.Default {
-		// An in-memory filesystem (tests) has no journal to spare and
-		// extends a file byte by byte: fill it a little, so that the
-		// fills still run everywhere the entry log does.
-		l.fillAhead = memFillAhead
-	}
+	l := &entryLog{fs: fs, dir: dir, segmentBytes: entrySegmentBytes, segs: map[uint64]*entrySegment{}}
 	names, err := fs.List(dir)
 	if err != nil {
 		return nil, err
@@ -171,7 +143,6 @@ func openEntryLog(fs vfs.FS, dir string) (*entryLog, error) {
 // the log is shared).
 func (l *entryLog) rotateLocked(seq uint64) error {
 	if old := l.active; old != nil {
-		old.tail.wait()
 		old.wmu.Lock()
 		err := old.w.Sync()
 		if cerr := old.w.Close(); err == nil {
@@ -206,20 +177,10 @@ func (l *entryLog) rotateLocked(seq uint64) error {
 		r.Close()
 		return err
 	}
-	s := &entrySegment{seq: seq, r: r, w: w, size: int64(len(entrySegMagic)), maxIndex: map[uint64]uint64{},
-		tail: l.newTailFiller(path)}
+	s := &entrySegment{seq: seq, r: r, w: w, size: int64(len(entrySegMagic)), maxIndex: map[uint64]uint64{}}
 	l.segs[seq] = s
 	l.active = s
 	return nil
-}
-
-// newTailFiller returns the zero-filler of a new active segment at path
-// (nil without fills).
-func (l *entryLog) newTailFiller(path string) *tailFiller {
-	if l.fillAhead <= 0 {
-		return nil
-	}
-	return newTailFiller(l.fs, path, int64(len(entrySegMagic)), l.fillAhead, min(entryFillChunk, l.fillAhead), l.segmentBytes)
 }
 
 // entryRound collects the records of one worker round before they are
@@ -311,13 +272,11 @@ func (l *entryLog) write(rd *entryRound) (*entrySegment, int64, error) {
 		}
 	}
 	s := l.active
-	s.tail.beforeWrite(s.size + int64(len(rd.buf)))
 	base := s.size
 	if _, err := s.w.Write(rd.buf); err != nil {
 		return nil, 0, fmt.Errorf("cannot write entry log segment %d: %w", s.seq, err)
 	}
 	s.size += int64(len(rd.buf))
-	s.tail.afterWrite(s.size)
 	for _, r := range rd.recs {
 		if r.index > s.maxIndex[r.gid] {
 			s.maxIndex[r.gid] = r.index
@@ -505,7 +464,6 @@ func (l *entryLog) close() error {
 	defer l.mu.Unlock()
 	var errs []error
 	if s := l.active; s != nil && s.w != nil {
-		s.tail.wait()
 		errs = append(errs, s.w.Sync(), s.w.Close())
 		s.w = nil
 	}

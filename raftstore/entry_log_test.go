@@ -38,15 +38,6 @@ func writeRound(t *testing.T, l *entryLog, gid, lo, hi uint64, size int) (map[ui
 	return ptrs, seg
 }
 
-// withoutFills turns off l's zero-fills (tail_fill.go), for tests that
-// count on a crash losing every unsynced write: a fill's sync makes the
-// segment's earlier writes durable too.
-func withoutFills(l *entryLog) {
-	l.fillAhead = 0
-	l.active.tail.wait()
-	l.active.tail = nil
-}
-
 func testPayload(gid, index uint64, size int) []byte {
 	p := []byte(fmt.Sprintf("g%di%d", gid, index))
 	for len(p) < size {
@@ -109,7 +100,6 @@ func TestEntryLogTornTailAfterCrash(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		withoutFills(l)
 		synced, seg := writeRound(t, l, 2, 1, 20, 700)
 		if err := l.sync(seg); err != nil {
 			t.Fatal(err)
@@ -216,7 +206,6 @@ func TestLogStorageDropsTornTail(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		withoutFills(l)
 		return db, l
 	}
 	db, l := open(fs)

@@ -135,7 +135,7 @@ func openNode(cfg Config) (*node, error) {
 	n.compactions = newCompactionPool(2)
 	n.merger = groupMerger(cfg)
 	lo := &pebble.Options{
-		FS:                 walFillFS{fs},
+		FS:                 fs,
 		Cache:              n.cache,
 		MemTableSize:       raftLogMemTableSize,
 		FormatMajorVersion: pebble.FormatNewest,
