@@ -567,6 +567,7 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 	var metaDescs []*RangeDescriptor
 	metaGens := map[uint64]uint64{}
 	var key []byte
+	wrote := false
 	for _, e := range ents {
 		idx := e.GetIndex()
 		if idx <= r.applied {
@@ -577,7 +578,10 @@ func (r *replica) applyEntries(ents []*pb.Entry) error {
 			if len(e.GetData()) == 0 {
 				break // empty entry of a new leader
 			}
-			r.n.noteWrite()
+			if !wrote {
+				wrote = true
+				r.n.noteWrite() // once per call: it reads the clock
+			}
 			kind, id, body, err := decodeCommandHeader(e.GetData())
 			if err != nil {
 				return fmt.Errorf("group %d entry %d: %w", r.groupID, idx, err)
