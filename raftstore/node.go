@@ -65,6 +65,11 @@ type node struct {
 	// last heard from (quiesce.go).
 	liveMu    sync.Mutex
 	lastHeard map[uint64]uint64
+	// peerDisk holds the disk bytes each peer node last reported in its
+	// liveness pings (guarded by liveMu); diskBytes is this node's, as
+	// last measured (quiesce.go: diskReportEvery).
+	peerDisk  map[uint64]uint64
+	diskBytes atomic.Uint64
 	// lastWrite is when a write was last applied here, in Unix
 	// nanoseconds (settle.go).
 	lastWrite atomic.Int64
@@ -108,6 +113,7 @@ func openNode(cfg Config) (*node, error) {
 		metaGen:   map[uint64]uint64{},
 		fwdHint:   map[uint64]uint64{},
 		lastHeard: map[uint64]uint64{},
+		peerDisk:  map[uint64]uint64{},
 	}
 	n.rounds.New = func() any { return &entryRound{} }
 	// Proposal and read ids: random high bits per incarnation, so that ids
@@ -556,7 +562,13 @@ func (n *node) receive(envs []envelope) {
 			n.noteAlive(e.FromNode)
 		}
 		if e.GroupID == 0 {
-			continue // a liveness ping
+			// A liveness ping; it carries the sender's disk bytes.
+			if d := e.Msg.GetCommit(); d != 0 && e.FromNode != 0 {
+				n.liveMu.Lock()
+				n.peerDisk[e.FromNode] = d
+				n.liveMu.Unlock()
+			}
+			continue
 		}
 		r := n.replica(e.GroupID)
 		if r == nil {

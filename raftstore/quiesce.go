@@ -99,16 +99,45 @@ func (n *node) noteAlive(id uint64) {
 	}
 }
 
+// diskReportEvery is how many ticks apart the node measures its disk
+// bytes, which its pings report to the other nodes (cluster status).
+const diskReportEvery = 100
+
+// measureDisk returns the bytes of this node's data on disk: its group
+// Pebbles, the raft-log engine and the entry log.
+func (n *node) measureDisk() uint64 {
+	var b uint64
+	for _, r := range n.replicas() {
+		if g := r.acquireDB(); g != nil {
+			b += g.db.Metrics().DiskSpaceUsage()
+			g.release()
+		}
+	}
+	if n.logdb != nil {
+		b += n.logdb.Metrics().DiskSpaceUsage()
+	}
+	if n.elog != nil {
+		b += n.elog.diskUsage()
+	}
+	return b
+}
+
 // livenessTick sends this node's pings and wakes quiesced groups that have
 // a replica on a node not heard from lately. Called once per tick.
 func (n *node) livenessTick() {
 	now := n.ticks.Add(1)
 	nodes := n.trans.nodes()
+	if now%diskReportEvery == 1 {
+		n.diskBytes.Store(n.measureDisk())
+	}
 	if now%uint64(n.cfg.HeartbeatTicks) == 0 {
 		var pings []envelope
+		disk := n.diskBytes.Load()
 		for _, id := range nodes {
 			if id != n.id {
-				pings = append(pings, envelope{FromNode: n.id, ToNode: id, Msg: &pb.Message{}})
+				// Commit carries the disk bytes (cluster status); raft
+				// never sees group 0 messages.
+				pings = append(pings, envelope{FromNode: n.id, ToNode: id, Msg: &pb.Message{Commit: new(disk)}})
 			}
 		}
 		if len(pings) > 0 {

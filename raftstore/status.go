@@ -28,6 +28,10 @@ type NodeStatus struct {
 	// (always true for this node); Dead once it has not been heard from for
 	// Config.DeadNodeTimeout (its replicas are then replaced).
 	Live, Dead bool
+	// DiskBytes is the node's data on disk (group Pebbles, raft log): this
+	// node's measured now, another's as its last liveness ping reported
+	// it (0 until one did).
+	DiskBytes uint64
 }
 
 // GroupStatus is this node's view of one group.
@@ -77,10 +81,18 @@ func (s *Store) Status() Status {
 	if t, ok := n.trans.(*grpcTransport); ok {
 		st.RaftAddr = t.addr
 		for id, a := range t.knownAddrs() {
-			st.Nodes = append(st.Nodes, NodeStatus{NodeID: id, Addr: a, Live: n.isLive(id), Dead: n.isDead(id)})
+			ns := NodeStatus{NodeID: id, Addr: a, Live: n.isLive(id), Dead: n.isDead(id)}
+			if id == n.id {
+				ns.DiskBytes = n.measureDisk()
+			} else {
+				n.liveMu.Lock()
+				ns.DiskBytes = n.peerDisk[id]
+				n.liveMu.Unlock()
+			}
+			st.Nodes = append(st.Nodes, ns)
 		}
 	} else {
-		st.Nodes = []NodeStatus{{NodeID: n.id, Live: true}}
+		st.Nodes = []NodeStatus{{NodeID: n.id, Live: true, DiskBytes: n.measureDisk()}}
 	}
 	sort.Slice(st.Nodes, func(i, j int) bool { return st.Nodes[i].NodeID < st.Nodes[j].NodeID })
 	for _, r := range n.replicas() {
@@ -133,7 +145,7 @@ func (st Status) WriteTo(w io.Writer) (int64, error) {
 	if st.RaftAddr != "" {
 		fmt.Fprintf(&b, " (raft %s)", st.RaftAddr)
 	}
-	b.WriteString("\n\nNODE\tADDRESS\tSTATE\n")
+	b.WriteString("\n\nNODE\tADDRESS\tSTATE\tDISK\n")
 	for _, n := range st.Nodes {
 		state := "live"
 		switch {
@@ -142,7 +154,7 @@ func (st Status) WriteTo(w io.Writer) (int64, error) {
 		case !n.Live:
 			state = "unreachable"
 		}
-		fmt.Fprintf(&b, "%d\t%s\t%s\n", n.NodeID, n.Addr, state)
+		fmt.Fprintf(&b, "%d\t%s\t%s\t%d\n", n.NodeID, n.Addr, state, n.DiskBytes)
 	}
 	b.WriteString("\nGROUP\tSPAN\tRF\tLEADER\tREPLICAS\tAPPLIED\tLAG\tBYTES\n")
 	for _, g := range st.Groups {

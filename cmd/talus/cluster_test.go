@@ -65,10 +65,13 @@ func TestThreeNodeCluster(t *testing.T) {
 		if err := json.Unmarshal([]byte(out.String()), &st); err != nil {
 			t.Fatalf("status JSON: %v: %s", err, out.String())
 		}
-		live := 0
+		live, withDisk := 0, 0
 		for _, n := range st.Nodes {
 			if n.Live {
 				live++
+			}
+			if n.DiskBytes > 0 {
+				withDisk++ // each node's own, or reported in its pings
 			}
 		}
 		voters := map[string]string{} // table byte → voters' nodes
@@ -86,7 +89,7 @@ func TestThreeNodeCluster(t *testing.T) {
 			voters[string(g.StartKey[:1])] = strings.Join(v, ",")
 			rfs[string(g.StartKey[:1])] = g.ReplicationFactor
 		}
-		if live == 3 && voters["l"] == "1,2,3" && voters["p"] == "1,2,3" {
+		if live == 3 && withDisk == 3 && voters["l"] == "1,2,3" && voters["p"] == "1,2,3" {
 			if voters["e"] != "1" || voters["t"] != "1" || rfs["e"] != 1 || rfs["l"] != 3 {
 				t.Fatalf("errors and activity ranges (factor 1) have voters %q and %q, factors %v", voters["e"], voters["t"], rfs)
 			}
@@ -104,6 +107,10 @@ func TestThreeNodeCluster(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^\d+\s+\["e", "l"\)\s+1\s+n1\s+n1\s`).MatchString(text.String()) ||
 		!regexp.MustCompile(`(?m)^\d+\s+\["l", "m"\)\s+3\s+n\d\s+n1,n2,n3\s`).MatchString(text.String()) {
 		t.Errorf("cluster status does not show the errors range at RF 1 on n1 and the logs range at RF 3 on n1-n3:\n%s", text.String())
+	}
+	if !regexp.MustCompile(`(?m)^NODE\s+ADDRESS\s+STATE\s+DISK$`).MatchString(text.String()) ||
+		len(regexp.MustCompile(`(?m)^[123]\s+127\.0\.0\.1:\d+\s+live\s+[1-9]\d*$`).FindAllString(text.String(), -1)) != 3 {
+		t.Errorf("cluster status does not list three live nodes with their disk bytes:\n%s", text.String())
 	}
 	for _, n := range nodes {
 		n.stop()
