@@ -339,6 +339,9 @@ func (g *gen) slot(name string) string {
 	if v, ok := g.h10Slot(name); ok {
 		return v
 	}
+	if v, ok := g.h11Slot(name); ok {
+		return v
+	}
 	panic("unknown slot " + name)
 }
 
@@ -1169,7 +1172,9 @@ func corpusFiles() map[string]string {
 	held8 := renderTSV(genHeldout8Corpus())
 	held9 := renderTSV(genHeldout9Corpus())
 	held10 := renderTSV(genHeldout10Corpus())
+	held11 := renderTSV(genHeldout11Corpus())
 	return map[string]string{
+		"heldout11.tsv": held11,
 		"heldout10.tsv": held10,
 		"heldout9.tsv":  held9,
 		"heldout8.tsv":  held8,

@@ -41,7 +41,11 @@ const corpusDir = "testdata/corpus"
 // once: v3 and v4 both score 0.8445 on it. Three more v4 rules were then
 // written with its misses in view (0.9729 on it, optimistic), and
 // heldout10.tsv was written after them and measured once: v3 0.8462, v4
-// 0.8505, the honest estimate for v4 as committed.
+// 0.8505, the honest estimate for v4 as committed. heldout11.tsv, content-only
+// in the styles of the families the earlier files cover least (macOS,
+// Windows servicing, Android, the health app, proxy logs, OpenStack,
+// ZooKeeper, Thunderbird), was written after v4 and measured once with it:
+// 0.7636 (0.7584 on its new statements), the honest v4 figure.
 const (
 	minOverallGroupingAccuracy = 0.89
 	minFileGroupingAccuracy    = 0.90
@@ -64,6 +68,7 @@ var heldoutBars = map[string]struct {
 	"heldout8.tsv":  {0.83, true},
 	"heldout9.tsv":  {0.95, true},
 	"heldout10.tsv": {0.85, true},
+	"heldout11.tsv": {0.76, true},
 }
 
 // TestCorpusFilesUpToDate checks that testdata/corpus is what the generator
