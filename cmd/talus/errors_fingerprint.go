@@ -17,7 +17,7 @@ import (
 const errorsFingerprintUsage = `Usage: talus errors fingerprint [--explain] [--json] < messages
 
 Reads one message per line on stdin and prints one fingerprint per line, in the
-same order, as "v4:" followed by 16 hex digits. The fingerprint is the Talus v4
+same order, as "v5:" followed by 16 hex digits. The fingerprint is the Talus v5
 error fingerprint: stateless, so the same message always gets the same value.
 
 Plain mode (default): each line is a log message (with or without a header such

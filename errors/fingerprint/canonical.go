@@ -8,7 +8,7 @@ import "encoding/binary"
 // construction. Layout, the same in versions 1 to 4 (only the version byte
 // and the normalizer that makes the templates differ):
 //
-//	| "talus-fp" (8B) | Version (1B) = 0x04 | Rule (1B) | fields... |
+//	| "talus-fp" (8B) | Version (1B) = 0x05 | Rule (1B) | fields... |
 //	field := uvarint(len) | bytes
 //
 //	RuleOverride  (1): field(value)

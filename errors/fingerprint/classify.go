@@ -2,7 +2,7 @@ package fingerprint
 
 import "strings"
 
-// This file holds the token classes. Every table here is part of the v4
+// This file holds the token classes. Every table here is part of the v5
 // algorithm: changing one changes fingerprints and needs a new version.
 
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }

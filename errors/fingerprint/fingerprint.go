@@ -7,19 +7,19 @@ import (
 )
 
 // Version is the version of the fingerprint algorithm implemented here. It is
-// part of every durable form of a Fingerprint. Versions 2, 3 and 4 changed
-// the message normalizer (docs/fingerprint.md, "v1 → v2", "v2 → v3", "v3 →
-// v4"); version 1 to 3 fingerprints are no longer computed but still parse,
-// so stored keys stay readable.
-const Version = 4
+// part of every durable form of a Fingerprint. Versions 2 to 5 changed the
+// message normalizer (docs/fingerprint.md, "v1 → v2", "v2 → v3", "v3 → v4",
+// "v4 → v5"); version 1 to 4 fingerprints are no longer computed but still
+// parse, so stored keys stay readable.
+const Version = 5
 
 // MinVersion is the oldest version Parse and ParseBinary accept.
 const MinVersion = 1
 
 // textPrefix is the text form's version prefix for Version.
-const textPrefix = "v4:"
+const textPrefix = "v5:"
 
-// TextLen is the length of the text form: "v4:" and 16 hex digits.
+// TextLen is the length of the text form: "v5:" and 16 hex digits.
 const TextLen = len(textPrefix) + 16
 
 // BinaryLen is the length of the binary form: a version byte and 8 bytes of hash.
@@ -40,8 +40,8 @@ var (
 // Durable forms, stable for every version (a change of the algorithm means a
 // new version; a fingerprint of one version never equals one of another):
 //
-//	text:   "v" Version ":" | 16 lowercase hex digits of Hash   e.g. v4:9f86d081884c7d65
-//	binary: | Version (1B) = 0x04 | Hash (8B, big-endian) |
+//	text:   "v" Version ":" | 16 lowercase hex digits of Hash   e.g. v5:9f86d081884c7d65
+//	binary: | Version (1B) = 0x05 | Hash (8B, big-endian) |
 type Fingerprint struct {
 	// Version is the algorithm version: Version for everything this package
 	// computes, MinVersion to Version for what it parses.
@@ -50,7 +50,7 @@ type Fingerprint struct {
 	Hash uint64
 }
 
-// String returns the text form, e.g. "v4:9f86d081884c7d65".
+// String returns the text form, e.g. "v5:9f86d081884c7d65".
 func (fp Fingerprint) String() string {
 	var b [TextLen]byte
 	return string(fp.AppendText(b[:0]))

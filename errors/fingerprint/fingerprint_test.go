@@ -31,6 +31,7 @@ func TestFingerprintTextRoundTrip(t *testing.T) {
 	f(Fingerprint{Version: 2, Hash: 0x9f86d081884c7d65}, "v2:9f86d081884c7d65")
 	f(Fingerprint{Version: 3, Hash: 0x9f86d081884c7d65}, "v3:9f86d081884c7d65")
 	f(Fingerprint{Version: 4, Hash: 0x9f86d081884c7d65}, "v4:9f86d081884c7d65")
+	f(Fingerprint{Version: 5, Hash: 0x9f86d081884c7d65}, "v5:9f86d081884c7d65")
 	f(Compute(&Record{Body: "hello"}), Compute(&Record{Body: "hello"}).String())
 }
 
@@ -48,9 +49,9 @@ func TestParseErrors(t *testing.T) {
 	f("v1:9F86D081884C7D65", ErrInvalidFingerprint)
 	f("x1:9f86d081884c7d65", ErrInvalidFingerprint)
 	f("v:9f86d081884c7d65", ErrInvalidFingerprint)
-	f("v5:9f86d081884c7d65", ErrUnsupportedVersion)
+	f("v6:9f86d081884c7d65", ErrUnsupportedVersion)
 	f("v0:9f86d081884c7d65", ErrUnsupportedVersion)
-	for _, v := range []byte{0, 5} {
+	for _, v := range []byte{0, 6} {
 		if _, _, err := ParseBinary([]byte{v, 0, 0, 0, 0, 0, 0, 0, 0}); !errors.Is(err, ErrUnsupportedVersion) {
 			t.Errorf("ParseBinary(v%d) error = %v", v, err)
 		}
@@ -60,8 +61,8 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-// TestFingerprintGolden pins v4 outputs. If this fails, the algorithm changed:
-// that is a new version (v5), not an edit of v4.
+// TestFingerprintGolden pins v5 outputs. If this fails, the algorithm changed:
+// that is a new version (v6), not an edit of v5.
 func TestFingerprintGolden(t *testing.T) {
 	f := func(r Record, want string) {
 		t.Helper()
@@ -69,23 +70,26 @@ func TestFingerprintGolden(t *testing.T) {
 			t.Errorf("Compute(%+v) = %s; want %s", r, got, want)
 		}
 	}
-	f(Record{}, "v4:cb1519e74cbaa9ba")
-	f(Record{Body: "connect to 10.0.0.1:5432 refused"}, "v4:0a8ae74f1e4eaa73")
-	f(Record{Fingerprint: "checkout-timeout"}, "v4:04b1d0e8e9121fa6")
-	f(Record{ExceptionType: "ValueError", ExceptionMessage: "bad 7"}, "v4:6f0d0ce49c475bf4")
-	f(Record{ExceptionType: "java.io.IOException", ExceptionStacktrace: "java.io.IOException: x\n\tat a.B.c(B.java:1)"}, "v4:2f243d16b3665968")
-	f(Record{Body: "Dec 10 06:55:48 LabSZ sshd[24200]: Failed password for invalid user webmaster from 173.234.31.186 port 38926 ssh2"}, "v4:54f7ea61714b9ab6")
-	f(Record{Body: `{"level":"error","msg":"dial failed","error":"connect to 10.0.0.1:80: refused"}`}, "v4:6842ace8169f8138")
-	f(Record{ExceptionStacktrace: "Traceback (most recent call last):\n  File \"/app/a.py\", line 3, in f\n    g()\nValueError: bad 1"}, "v4:f4e1bd828af4bc6b")
-	f(Record{ExceptionStacktrace: "panic: boom 7\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:9 +0x1d\n"}, "v4:d9e3a479e560f5a9")
-	f(Record{Body: "user 42 not found", CodeFunction: "Users.find"}, "v4:683682e8053ec4d8")
-	f(Record{Body: "Accepted application application_1445_0001 from user: alice, in queue: root.etl"}, "v4:caaf79dedf2622fd")
-	f(Record{Body: "Jun  2 05:38:47 gateway systemd[1]: nginx.service: Succeeded."}, "v4:c0c0a8211e8688ef")
-	f(Record{Body: "Jun  2 05:38:47 gateway NetworkManager[812]: IPv6 address fe80::1 added to eth0"}, "v4:86a7514be46d37c1")
-	f(Record{Body: "onReceive action: android.intent.action.SCREEN_ON"}, "v4:87f163941526ca0d")
-	f(Record{Body: "(root) CMD (run-parts /etc/cron.hourly)"}, "v4:c792f1ef740eeff2")
-	f(Record{Body: "alice : user NOT in sudoers ; TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/apt-get update"}, "v4:4091d0030d59a8f3")
-	f(Record{Body: "Out of Memory: Killed process 3234 (chrome)."}, "v4:ec8e59ed24c527a9")
+	f(Record{}, "v5:48695301a5311fcc")
+	f(Record{Body: "connect to 10.0.0.1:5432 refused"}, "v5:96622ff4280cc6eb")
+	f(Record{Fingerprint: "checkout-timeout"}, "v5:9ff61ca7f80143d9")
+	f(Record{ExceptionType: "ValueError", ExceptionMessage: "bad 7"}, "v5:b890a17fc08aa334")
+	f(Record{ExceptionType: "java.io.IOException", ExceptionStacktrace: "java.io.IOException: x\n\tat a.B.c(B.java:1)"}, "v5:aee4dd64768f6556")
+	f(Record{Body: "Dec 10 06:55:48 LabSZ sshd[24200]: Failed password for invalid user webmaster from 173.234.31.186 port 38926 ssh2"}, "v5:a5fbb7b2e45db734")
+	f(Record{Body: `{"level":"error","msg":"dial failed","error":"connect to 10.0.0.1:80: refused"}`}, "v5:792483b384279d16")
+	f(Record{ExceptionStacktrace: "Traceback (most recent call last):\n  File \"/app/a.py\", line 3, in f\n    g()\nValueError: bad 1"}, "v5:9a930f439d32cd7f")
+	f(Record{ExceptionStacktrace: "panic: boom 7\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:9 +0x1d\n"}, "v5:02704577ee2de263")
+	f(Record{Body: "user 42 not found", CodeFunction: "Users.find"}, "v5:4f41291f0eca6c41")
+	f(Record{Body: "Accepted application application_1445_0001 from user: alice, in queue: root.etl"}, "v5:1f525268040d7462")
+	f(Record{Body: "Jun  2 05:38:47 gateway systemd[1]: nginx.service: Succeeded."}, "v5:0c50d774c70b1b51")
+	f(Record{Body: "Jun  2 05:38:47 gateway NetworkManager[812]: IPv6 address fe80::1 added to eth0"}, "v5:d1b73d8b9846d7b3")
+	f(Record{Body: "onReceive action: android.intent.action.SCREEN_ON"}, "v5:095323d0d6d588d7")
+	f(Record{Body: "(root) CMD (run-parts /etc/cron.hourly)"}, "v5:663be4ac65bd06a5")
+	f(Record{Body: "alice : user NOT in sudoers ; TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/apt-get update"}, "v5:d3eb45cdc9407d7d")
+	f(Record{Body: "Out of Memory: Killed process 3234 (chrome)."}, "v5:bdc81ac2de1dc969")
+	f(Record{Body: "Resolved hostname: gateway to address: gateway/10.0.0.5"}, "v5:0604ffec914ec18d")
+	f(Record{Body: "registerSensor accelerometer failed, sensor not available"}, "v5:a42273017cb9cc4a")
+	f(Record{Body: "Server environment:user.name=zookeeper"}, "v5:57067b3ef0af6be8")
 }
 
 func TestRules(t *testing.T) {

@@ -10,16 +10,16 @@ const Placeholder = "<*>"
 
 // maxLineBytes bounds how much of a message's first line is normalized. Longer
 // lines are cut: beyond 4 KiB a line is almost always a payload dump, and the
-// bound keeps the cost per record constant. Part of the version (v1 to v4).
+// bound keeps the cost per record constant. Part of the version (v1 to v5).
 const maxLineBytes = 4096
 
 // maxQuoteBytes bounds how far a quoted phrase may run before the quote is
-// taken for an apostrophe. Part of the version (v1 to v4).
+// taken for an apostrophe. Part of the version (v1 to v5).
 const maxQuoteBytes = 256
 
 // maxQuoteMisses bounds the searches for a closing quote that fail in one
 // line; after that, quotes that do not close in their own word are plain
-// punctuation. It keeps a line full of stray quotes linear. Part of the version (v1 to v4).
+// punctuation. It keeps a line full of stray quotes linear. Part of the version (v1 to v5).
 const maxQuoteMisses = 8
 
 // AppendTemplate appends the normalized template of msg to dst and returns the
@@ -50,7 +50,13 @@ const maxQuoteMisses = 8
 // parentheses after an address, a further name in a bracketed list after a
 // value, a command line to the end of the line (COMMAND=, cron's CMD (...))
 // and cron's "(user)", call sites in parentheses, and more file extensions
-// (docs/fingerprint.md, "v4").
+// (docs/fingerprint.md, "v4"). Version 5 adds more places: a name alone in
+// brackets after a preposition, a thing's name after "host:"-like keys,
+// scoped keys (environment:user.name=), the argument after a lowerCamel
+// function name that opens the line, a state word after "status", the agent
+// at the end after "by", a command after "after", a "label value" item of
+// a comma list, a multi-word last item of a bracketed list, and the
+// package name android (docs/fingerprint.md, "v5").
 // docs/fingerprint.md lists the rules; all of them are part of the version.
 func AppendTemplate(dst []byte, msg string) []byte {
 	line := firstLine(msg)
@@ -203,6 +209,7 @@ type masker struct {
 	glue        bool      // the next emitted word is glued to the last one ("Set" + "(a,")
 	callArg     bool      // the word being emitted is the first argument of a call ("Set(a,")
 	listIdent   bool      // the last placeholder is a name value that a list may continue
+	wordIndex   int       // index of the current word in the line
 }
 
 func isSpace(c byte) bool {
@@ -215,6 +222,7 @@ func (m *masker) run(line string) {
 	m.prev, m.prevPunct, m.prevNoun, m.prevThing = [3]string{}, false, [2]bool{}, false
 	m.stateNear, m.stateHist, m.quoteMisses = 0, [3]bool{}, 0
 	m.colonKey, m.glue, m.callArg, m.listIdent = false, false, false, false
+	m.wordIndex = -1
 	for {
 		for m.pos < len(line) && isSpace(line[m.pos]) {
 			m.pos++
@@ -226,6 +234,7 @@ func (m *masker) run(line string) {
 		for m.pos < len(line) && !isSpace(line[m.pos]) {
 			m.pos++
 		}
+		m.wordIndex++
 		m.word(line[start:m.pos])
 	}
 	// Drop sentence punctuation at the very end: "done." and "done" are one
@@ -436,8 +445,11 @@ func (m *masker) word(w string) {
 			return
 		}
 	}
-	if eq := strings.IndexByte(core, '='); eq > 0 && isKey(core[:eq]) {
+	if eq := strings.IndexByte(core, '='); eq > 0 && (isKey(core[:eq]) || isScopedKey(core[:eq])) {
 		m.keyValue(lead, core, eq, trail)
+		return
+	}
+	if m.bracketListRun(lead, core, trail) { // v5
 		return
 	}
 	if hostPortIndex(core) > 0 && m.addressPlace(lead) {
@@ -457,7 +469,8 @@ func (m *masker) word(w string) {
 	masked := isVariableToken(core) || m.contextVariable(core) || m.lastStart >= 0 && isSnakeIdent(core) ||
 		m.cronSubject(lead, core, trail) ||
 		trail == "" && (lead == "" || lead == "(" || lead == "[") && m.callSite(core) || // v4: "(filter at X.scala:42)"
-		lead == "" && trail == "" && m.lastStart < 0 && m.headsKeyValues(core)
+		lead == "" && trail == "" && m.lastStart < 0 && m.headsKeyValues(core) ||
+		m.v5Variable(lead, core, trail)
 	if m.valueContext(list, lead, core, trail) {
 		masked = true
 		m.listIdent = true
@@ -581,6 +594,11 @@ func (m *masker) valueContext(list bool, lead, core, trail string) bool {
 	}
 	if m.colonKey && isPersonNoun(m.prev[0]) && isIdentLike(core) {
 		// v3: "from user: carol activated": a person's name ends at its word.
+		return true
+	}
+	if m.colonKey && (isThingNoun(m.prev[0]) || isNamingNoun(m.prev[0])) && isIdentLike(core) && trail == "" && isPreposition(m.nextCore()) {
+		// v5: a thing's name before a preposition ("Resolved hostname:
+		// gateway to address:"), but not a phrase ("Database: connection lost").
 		return true
 	}
 	if list {

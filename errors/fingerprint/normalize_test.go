@@ -197,6 +197,24 @@ func TestAppendTemplate(t *testing.T) {
 	f("uncaught TypeError: this.actor is null", "uncaught TypeError: <*>")
 	f("handshake got Error: TLS handshake failed", "handshake got Error: TLS handshake failed")
 
+	// v5 rules, and what they leave alone.
+	f("outlet from (NSColorPickerWheel) to (NSPopover): missing setter", "outlet from (<*>) to (<*>): missing setter")
+	f("data_thread() for [admin] failed", "data_thread() for [<*>] failed")
+	f("took 5 ms (slow)", "took <*> (slow)")
+	f("Failed password for root from 10.0.0.1 port 22 ssh2 [preauth]", "Failed password for <*> from <*> port <*> [preauth]")
+	f("Resolved hostname: gateway to address: gateway/10.0.0.5", "Resolved hostname: <*> to address: <*>")
+	f("Database: connection lost", "Database: connection lost")
+	f("Server environment:user.name=zookeeper", "Server environment:user.name=<*>")
+	f("registerSensor accelerometer failed, sensor not available", "registerSensor <*> failed, sensor not available")
+	f("onReceive action: android.intent.action.SCREEN_ON", "onReceive action: <*>")
+	f("boot command 12 completed with status failure", "boot command <*> completed with status <*>")
+	f("Node node-3 has been configured out by bob", "Node <*> has been configured out by <*>")
+	f("session closed by peer", "session closed by peer")
+	f("lost connection after AUTH from mail[10.0.0.1]", "lost connection after <*> from <*>]")
+	f("Package android codePath changed from /a to /b", "Package <*> codePath changed from <*> to <*>")
+	f("Battery level 80, plugged usb, temperature 300", "Battery level <*>, plugged <*>, temperature <*>")
+	f("PM notification timeout (pid 42, Google Chrome He)", "PM notification timeout (pid <*>)")
+
 	// Long hex without digits.
 	f("token deadbeefcafe ok", "token <*> ok")
 	f("feedback added", "feedback added")
