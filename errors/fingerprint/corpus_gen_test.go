@@ -342,6 +342,9 @@ func (g *gen) slot(name string) string {
 	if v, ok := g.h11Slot(name); ok {
 		return v
 	}
+	if v, ok := g.h12Slot(name); ok {
+		return v
+	}
 	panic("unknown slot " + name)
 }
 
@@ -1173,7 +1176,9 @@ func corpusFiles() map[string]string {
 	held9 := renderTSV(genHeldout9Corpus())
 	held10 := renderTSV(genHeldout10Corpus())
 	held11 := renderTSV(genHeldout11Corpus())
+	held12 := renderTSV(genHeldout12Corpus())
 	return map[string]string{
+		"heldout12.tsv": held12,
 		"heldout11.tsv": held11,
 		"heldout10.tsv": held10,
 		"heldout9.tsv":  held9,

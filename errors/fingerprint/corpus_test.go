@@ -47,7 +47,9 @@ const corpusDir = "testdata/corpus"
 // ZooKeeper, Thunderbird), was written after v4 and measured once with it:
 // 0.7636 (0.7584 on its new statements), the honest v4 figure. The v5
 // rules were then written with the misses of heldout8–11 in view: v5 scores
-// 0.8805, 0.9757, 0.9289 and 0.8922 on them (optimistic).
+// 0.8805, 0.9757, 0.9289 and 0.8922 on them (optimistic). heldout12.tsv was
+// written after the v5 rules and measured once: v4 and v5 both score 0.8210
+// on it (0.7919 on its new statements), the honest estimate for v5.
 const (
 	minOverallGroupingAccuracy = 0.89
 	minFileGroupingAccuracy    = 0.90
@@ -71,6 +73,7 @@ var heldoutBars = map[string]struct {
 	"heldout9.tsv":  {0.95, true},
 	"heldout10.tsv": {0.92, true},
 	"heldout11.tsv": {0.89, true},
+	"heldout12.tsv": {0.82, true},
 }
 
 // TestCorpusFilesUpToDate checks that testdata/corpus is what the generator
