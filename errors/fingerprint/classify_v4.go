@@ -94,7 +94,7 @@ func (m *masker) continuesBracketList(lead, core, trail string) bool {
 		return false
 	}
 	n := len(m.dst)
-	return n > 0 && m.dst[n-1] == ',' && m.mergePoint(true) >= 0 && bracketDepth(string(m.dst[m.base:])) > 0
+	return n > 0 && m.dst[n-1] == ',' && m.mergePoint(true) >= 0 && bracketDepth(m.dst[m.base:]) > 0
 }
 
 // cronSubject reports whether core, the first word of the line in

@@ -115,7 +115,7 @@ func (m *masker) bracketListRun(lead, core, trail string) bool {
 		return false
 	}
 	n := len(m.dst)
-	if n == 0 || m.dst[n-1] != ',' || m.mergePoint(true) < 0 || bracketDepth(string(m.dst[m.base:])) == 0 {
+	if n == 0 || m.dst[n-1] != ',' || m.mergePoint(true) < 0 || bracketDepth(m.dst[m.base:]) == 0 {
 		return false
 	}
 	pos := m.pos

@@ -770,8 +770,8 @@ func (m *masker) findQuoteEnd(q byte, from int) (quote, wordEnd int, ok bool) {
 }
 
 // bracketDepth returns how many of the brackets ( [ { that s opens it leaves
-// open.
-func bracketDepth(s string) int {
+// open. It takes the template built so far as it is, without a copy.
+func bracketDepth[S string | []byte](s S) int {
 	d := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
