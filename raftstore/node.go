@@ -238,12 +238,19 @@ func (n *node) openGroupPebble(dir string, fl *flushState) (*pebble.DB, error) {
 		// groups stay small.
 		MemTableSize:                n.cfg.GroupMemTableSize,
 		MemTableStopWritesThreshold: 4,
-		// As in pebblekv: every flush of the log layout overlaps the whole
-		// current epoch, so let 8 L0 files gather before rewriting Lbase.
-		L0CompactionThreshold:      8,
+		// Every flush of the log layout overlaps the whole current epoch,
+		// so each L0 compaction rewrites all of Lbase that holds it. A
+		// range splits at SplitBytes, so its Pebble stays two-level: L0
+		// compacts straight into the bottom level (LBaseMaxBytes above the
+		// split size keeps Lbase there), and only after 16 sublevels
+		// gather. With 8 sublevels and Lbase at L5, `talus bench --store default` (medians of
+		// four interleaved pairs, 3M records): 2.67 µs server CPU per
+		// record instead of 2.89, write amplification 2.4 instead of 3.5,
+		// same bytes on disk and query latencies.
+		L0CompactionThreshold:      16,
 		L0CompactionFileThreshold:  2000,
-		L0StopWritesThreshold:      24,
-		LBaseMaxBytes:              64 << 20,
+		L0StopWritesThreshold:      48,
+		LBaseMaxBytes:              max(64<<20, 2*n.cfg.SplitBytes),
 		CompactionConcurrencyRange: func() (int, int) { return 1, 1 },
 		Merger:                     n.merger,
 		FormatMajorVersion:         pebble.FormatNewest,
