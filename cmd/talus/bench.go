@@ -385,10 +385,11 @@ func benchCluster(c benchConfig, bodies [][]byte, n int, log io.Writer) (*cluste
 	for i := 1; i <= n; i++ {
 		var extra []string // one node: the default server, a lone voter without network
 		if n > 1 {
-			raft, err := freeAddr()
+			ra, err := freeAddrs(1)
 			if err != nil {
 				return nil, err
 			}
+			raft := ra[0]
 			extra = []string{"--node-id", strconv.Itoa(i), "--raft-addr", raft}
 			if first != "" {
 				extra = append(extra, "--join", first)
@@ -607,13 +608,19 @@ type benchServer struct {
 	exited          chan error
 }
 
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
+// freeAddrs returns n distinct free addresses on 127.0.0.1: the listeners
+// stay open until all are picked, so no two are the same port.
+func freeAddrs(n int) ([]string, error) {
+	addrs := make([]string, 0, n)
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		defer l.Close()
+		addrs = append(addrs, l.Addr().String())
 	}
-	defer l.Close()
-	return l.Addr().String(), nil
+	return addrs, nil
 }
 
 func saveProfile(apiURL, path string, log io.Writer) {
@@ -636,16 +643,32 @@ func saveProfile(apiURL, path string, log io.Writer) {
 	progress(log, "cpu profile of the server written to %s", path)
 }
 
+// startBenchServer starts a server on free ports. A port picked free can
+// be taken before the child binds it (the bench's own connections take
+// ephemeral ports from the same range), so a server that exits while
+// starting is started again on other ports, up to three times.
 func startBenchServer(dataDir string, log io.Writer, pprof bool, extra ...string) (*benchServer, error) {
+	var err error
+	for range 3 {
+		var s *benchServer
+		if s, err = startBenchServerOnce(dataDir, log, pprof, extra...); err == nil || !errors.Is(err, errServerExited) {
+			return s, err
+		}
+		progress(log, "%v; starting it again on other ports", err)
+	}
+	return nil, err
+}
+
+var errServerExited = errors.New("server exited during start")
+
+func startBenchServerOnce(dataDir string, log io.Writer, pprof bool, extra ...string) (*benchServer, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	var addrs [3]string
-	for i := range addrs {
-		if addrs[i], err = freeAddr(); err != nil {
-			return nil, err
-		}
+	addrs, err := freeAddrs(3)
+	if err != nil {
+		return nil, err
 	}
 	args := append([]string{"server", "--data-dir", dataDir, "--otlp-grpc-addr", addrs[0],
 		"--otlp-http-addr", addrs[1], "--http-addr", addrs[2], "--log-level", "warn", "--pprof=" + strconv.FormatBool(pprof)}, extra...)
@@ -661,7 +684,7 @@ func startBenchServer(dataDir string, log io.Writer, pprof bool, extra ...string
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-s.exited:
-			return nil, fmt.Errorf("server exited during start: %v", err)
+			return nil, fmt.Errorf("%w: %v", errServerExited, err)
 		default:
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
