@@ -312,38 +312,13 @@ func (g *gen) slot(name string) string {
 		}
 		return g.host()
 	}
-	if v, ok := g.famSlot(name); ok {
-		return v
-	}
-	if v, ok := g.h3Slot(name); ok {
-		return v
-	}
-	if v, ok := g.h4Slot(name); ok {
-		return v
-	}
-	if v, ok := g.h5Slot(name); ok {
-		return v
-	}
-	if v, ok := g.h6Slot(name); ok {
-		return v
-	}
-	if v, ok := g.h7Slot(name); ok {
-		return v
-	}
-	if v, ok := g.h8Slot(name); ok {
-		return v
-	}
-	if v, ok := g.h9Slot(name); ok {
-		return v
-	}
-	if v, ok := g.h10Slot(name); ok {
-		return v
-	}
-	if v, ok := g.h11Slot(name); ok {
-		return v
-	}
-	if v, ok := g.h12Slot(name); ok {
-		return v
+	// The slots that only some corpus files use, tried in order.
+	for _, slot := range []func(*gen, string) (string, bool){
+		(*gen).famSlot, (*gen).h3Slot, (*gen).h4Slot, (*gen).h5Slot, (*gen).h6Slot, (*gen).h7Slot, (*gen).h8Slot, (*gen).h9Slot, (*gen).h10Slot, (*gen).h11Slot, (*gen).h12Slot,
+	} {
+		if v, ok := slot(g, name); ok {
+			return v
+		}
 	}
 	panic("unknown slot " + name)
 }
