@@ -765,6 +765,7 @@ func (n *node) runReadies(ws []work, again bool) (next []work, err error) {
 		}
 	}
 	if !b.Empty() && sync {
+		roundStart := time.Now()
 		// While the fsync runs, apply the committed entries that earlier
 		// batches made durable (a lone voter's entries of the previous
 		// round, say): the next round's fsync need not wait for applies.
@@ -780,7 +781,12 @@ func (n *node) runReadies(ws []work, again bool) (next []work, err error) {
 				}
 			} else {
 				segSync = make(chan error, 1)
-				go func() { segSync <- n.elog.sync(seg) }()
+				go func() {
+					start := time.Now()
+					err := n.elog.sync(seg)
+					n.metrics.entryLogSyncs.observe(time.Since(start))
+					segSync <- err
+				}()
 			}
 		}
 		// Let both syncs start before the applies: ApplyNoSyncWait woke
@@ -809,6 +815,7 @@ func (n *node) runReadies(ws []work, again bool) (next []work, err error) {
 			return nil, applyErr
 		}
 		n.syncs.Add(1)
+		n.metrics.rounds.observe(time.Since(roundStart))
 		if n.trace != nil {
 			n.trace("fsync done")
 		}

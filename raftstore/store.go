@@ -582,7 +582,10 @@ func (b *batch) Commit(bool) error {
 			b.s.n.partSizes.Store(gid, len(p))
 		}
 	}
-	return b.s.n.commitParts(parts, maxMismatchRetries)
+	start := time.Now()
+	err := b.s.n.commitParts(parts, maxMismatchRetries)
+	b.s.n.metrics.writes.observe(time.Since(start))
+	return err
 }
 
 // maxMismatchRetries bounds how often a write is re-split after a range

@@ -23,6 +23,9 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzip"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 
 	"github.com/talus-logs/talus/api"
@@ -78,6 +81,71 @@ type benchPhase struct {
 	JobP99Ms           float64 `json:"latest100_job_p99_ms"`
 	AllP50Ms           float64 `json:"latest100_all_p50_ms"`
 	AllP99Ms           float64 `json:"latest100_all_p99_ms"`
+	// queryJobs is the number of jobs, from the first, that have records.
+	queryJobs int
+	// Store is what the default server's /metrics said right after the
+	// ingest (nil on one Pebble).
+	Store *storeFigures `json:"store,omitempty"`
+}
+
+// storeFigures are the multi-Raft store's own figures of an ingest, read
+// from the server's /metrics: where a write's time goes.
+type storeFigures struct {
+	WriteMeanMs        float64 `json:"write_mean_ms"`
+	Rounds             uint64  `json:"durable_rounds"`
+	RoundMeanMs        float64 `json:"round_mean_ms"`
+	EntryLogSyncMeanMs float64 `json:"entry_log_sync_mean_ms"`
+	// EntryLogSyncsSlow is the share of entry-log fdatasyncs that took
+	// more than 6.4 ms (a bucket bound of the histogram).
+	EntryLogSyncsSlow float64 `json:"entry_log_syncs_over_6_4ms"`
+	L0Sublevels       float64 `json:"l0_sublevels"`
+	CompactionDebtMB  float64 `json:"compaction_debt_mb"`
+}
+
+// scrapeStoreFigures reads storeFigures from the /metrics of the server at
+// apiURL.
+func scrapeStoreFigures(apiURL string) (*storeFigures, error) {
+	resp, err := http.Get(apiURL + "/metrics")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("parse /metrics: %w", err)
+	}
+	hist := func(name string) *dto.Histogram {
+		if f := fams[name]; f != nil && len(f.GetMetric()) == 1 {
+			return f.GetMetric()[0].GetHistogram()
+		}
+		return &dto.Histogram{}
+	}
+	gauge := func(name string) float64 {
+		if f := fams[name]; f != nil && len(f.GetMetric()) == 1 {
+			return f.GetMetric()[0].GetGauge().GetValue()
+		}
+		return 0
+	}
+	mean := func(h *dto.Histogram) float64 {
+		if h.GetSampleCount() == 0 {
+			return 0
+		}
+		return h.GetSampleSum() / float64(h.GetSampleCount()) * 1e3
+	}
+	w, r, e := hist("talus_raft_write_duration_seconds"), hist("talus_raft_round_duration_seconds"), hist("talus_raft_entry_log_sync_duration_seconds")
+	f := &storeFigures{WriteMeanMs: mean(w), Rounds: r.GetSampleCount(), RoundMeanMs: mean(r), EntryLogSyncMeanMs: mean(e),
+		L0Sublevels: gauge("talus_raft_pebble_l0_sublevels"), CompactionDebtMB: gauge("talus_raft_pebble_compaction_debt_bytes") / (1 << 20)}
+	if n := e.GetSampleCount(); n > 0 {
+		var under uint64
+		for _, b := range e.GetBucket() {
+			if b.GetUpperBound() <= 0.0065 {
+				under = b.GetCumulativeCount()
+			}
+		}
+		f.EntryLogSyncsSlow = float64(n-under) / float64(n)
+	}
+	return f, nil
 }
 
 type benchReport struct {
@@ -272,12 +340,20 @@ func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, 
 	ph.ServerCPUPerRecUs = (cpu1 - cpu0).Seconds() * 1e6 / float64(c.records)
 	ph.PeakRSSBytes = procPeakRSS(srv.cmd.Process.Pid)
 	progress(log, "%s: %.0f records/s, %.2f µs server CPU per record, peak RSS %.0f MB", name, ph.RecordsPerSec, ph.ServerCPUPerRecUs, float64(ph.PeakRSSBytes)/(1<<20))
+	if c.store == "default" {
+		if ph.Store, err = scrapeStoreFigures(srv.apiURL); err != nil {
+			return nil, nil, fmt.Errorf("read the server's metrics: %w", err)
+		}
+		f := ph.Store
+		progress(log, "%s: store: write %.2f ms mean; %d durable rounds, %.2f ms mean; entry-log fdatasync %.2f ms mean, %.1f%% over 6.4 ms; L0 %.0f sublevels, compaction debt %.0f MB",
+			name, f.WriteMeanMs, f.Rounds, f.RoundMeanMs, f.EntryLogSyncMeanMs, 100*f.EntryLogSyncsSlow, f.L0Sublevels, f.CompactionDebtMB)
+	}
 	bodies = nil
 	// Queries go to the server as ingest left it (memtables full,
 	// compactions pending), as a user's would; disk is measured after.
 	cl := api.NewClient(srv.apiURL)
 	start, end := now.Add(-c.span-time.Hour), time.Now().Add(time.Minute)
-	jobs := max(1, resources/4)
+	jobs := max(1, ph.queryJobs)
 	rng := rand.New(rand.NewSource(2))
 	progress(log, "%s: %d latest-100 queries for one job and %d for everything…", name, c.queries, c.queries)
 	job, err := queryLatencies(c.queries, func() error {
@@ -358,6 +434,7 @@ func genBodies(c benchConfig, resources int, name string, wantCeiling bool, ph *
 			ceiling = appendCeilingRows(ceiling, raw, c.ceilingRecords)
 		}
 	}
+	ph.queryJobs = gen.JobsWithRecords()
 	progress(log, "%s: generated %d requests (%.1f MB gzip'd OTLP) in %s", name, len(bodies), float64(ph.OTLPGzipBytes)/1e6, time.Since(genStart).Round(time.Millisecond))
 	return bodies, ceiling, nil
 }

@@ -319,6 +319,7 @@ func serve(cfg serverConfig, log *slog.Logger) error {
 		return err
 	}
 	n := &node{kv: kvs, store: store}
+	defer exportRaftMetrics(kvs)()
 	n.recv = receiver.New(store, receiver.Options{Logger: log})
 	n.grpc = grpc.NewServer(n.recv.GRPCServerOptions()...)
 	n.recv.RegisterGRPC(n.grpc)

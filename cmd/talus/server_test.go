@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -269,6 +270,7 @@ func TestServerProcessRestartKeepsAcknowledgedData(t *testing.T) {
 		acked[fmt.Sprintf("grpc-%d", i)]++
 	}
 	checkBodies(t, bodies(t, s.apiURL), acked)
+	checkRaftMetrics(t, s.apiURL, 6)
 	s.stop()
 
 	s2 := startServer(t, dir)
@@ -327,6 +329,45 @@ func TestServerProcessRestartKeepsAcknowledgedData(t *testing.T) {
 	}
 	if out := p.output(); !strings.Contains(out, "written with epoch 1h0m0s") || !strings.Contains(out, "--epoch 1h") {
 		t.Errorf("the epoch error does not say what to do:\n%s", out)
+	}
+}
+
+// checkRaftMetrics checks that /metrics at apiURL shows the multi-Raft
+// store's figures after at least writes acknowledged writes.
+func checkRaftMetrics(t *testing.T, apiURL string, writes int) {
+	t.Helper()
+	resp, err := http.Get(apiURL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("/metrics: %d %v", resp.StatusCode, err)
+	}
+	value := func(name string) float64 {
+		m := regexp.MustCompile(`(?m)^` + name + ` (\S+)$`).FindSubmatch(body)
+		if m == nil {
+			t.Errorf("/metrics has no %s", name)
+			return 0
+		}
+		v, err := strconv.ParseFloat(string(m[1]), 64)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		return v
+	}
+	if n := value("talus_raft_write_duration_seconds_count"); n < float64(writes) {
+		t.Errorf("talus_raft_write_duration_seconds_count = %v after %d acknowledged writes", n, writes)
+	}
+	for _, name := range []string{"talus_raft_entries_applied_total", "talus_raft_log_syncs_total", "talus_raft_groups",
+		"talus_raft_round_duration_seconds_count", "talus_raft_entry_log_sync_duration_seconds_count"} {
+		if v := value(name); v <= 0 {
+			t.Errorf("%s = %v after %d writes", name, v, writes)
+		}
+	}
+	if s := value("talus_raft_write_duration_seconds_sum"); s <= 0 {
+		t.Errorf("talus_raft_write_duration_seconds_sum = %v", s)
 	}
 }
 

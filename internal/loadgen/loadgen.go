@@ -44,6 +44,18 @@ type Generator struct {
 	next int // round-robin position for low-cardinality picks
 }
 
+// JobsWithRecords returns n such that jobs 0..n-1 (JobName) all have
+// records in the batches made so far. Up to 100,000 resources, resources
+// are taken in turn, so the jobs with records are always such a prefix;
+// above that they are picked at random and n is every job, some of which
+// may have none yet.
+func (g *Generator) JobsWithRecords() int {
+	if g.cfg.Resources > 100000 {
+		return g.cfg.Jobs
+	}
+	return min(g.cfg.Jobs, g.next)
+}
+
 type resource struct {
 	service, job, pod, ns, lang, region string
 }

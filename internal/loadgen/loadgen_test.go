@@ -45,3 +45,29 @@ func TestErrorKindsFingerprintApart(t *testing.T) {
 		}
 	}
 }
+
+// TestJobsWithRecords: the jobs JobsWithRecords names all have records,
+// and the next job (if any) has none, for workloads that cover a part of
+// their resources and all of them.
+func TestJobsWithRecords(t *testing.T) {
+	for _, c := range []struct{ resources, records int }{{5000, 20000}, {200, 20000}, {8, 3}} {
+		g := New(Config{Seed: 1, Resources: c.resources, Start: time.Now(), Total: c.records})
+		seen := map[string]bool{}
+		for made := 0; made < c.records; made += 1000 {
+			ld := g.Batch(min(1000, c.records-made))
+			for i := 0; i < ld.ResourceLogs().Len(); i++ {
+				v, _ := ld.ResourceLogs().At(i).Resource().Attributes().Get("k8s.job.name")
+				seen[v.Str()] = true
+			}
+		}
+		n := g.JobsWithRecords()
+		if n == 0 || len(seen) != n {
+			t.Errorf("%d resources, %d records: JobsWithRecords %d, jobs seen %d", c.resources, c.records, n, len(seen))
+		}
+		for i := 0; i < n; i++ {
+			if !seen[JobName(i)] {
+				t.Errorf("%d resources, %d records: %s has no records", c.resources, c.records, JobName(i))
+			}
+		}
+	}
+}
