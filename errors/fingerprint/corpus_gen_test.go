@@ -314,7 +314,7 @@ func (g *gen) slot(name string) string {
 	}
 	// The slots that only some corpus files use, tried in order.
 	for _, slot := range []func(*gen, string) (string, bool){
-		(*gen).famSlot, (*gen).h3Slot, (*gen).h4Slot, (*gen).h5Slot, (*gen).h6Slot, (*gen).h7Slot, (*gen).h8Slot, (*gen).h9Slot, (*gen).h10Slot, (*gen).h11Slot, (*gen).h12Slot, (*gen).h13Slot,
+		(*gen).famSlot, (*gen).h3Slot, (*gen).h4Slot, (*gen).h5Slot, (*gen).h6Slot, (*gen).h7Slot, (*gen).h8Slot, (*gen).h9Slot, (*gen).h10Slot, (*gen).h11Slot, (*gen).h12Slot, (*gen).h13Slot, (*gen).h14Slot,
 	} {
 		if v, ok := slot(g, name); ok {
 			return v
@@ -1153,7 +1153,9 @@ func corpusFiles() map[string]string {
 	held11 := renderTSV(genHeldout11Corpus())
 	held12 := renderTSV(genHeldout12Corpus())
 	held13 := renderTSV(genHeldout13Corpus())
+	held14 := renderTSV(genHeldout14Corpus())
 	return map[string]string{
+		"heldout14.tsv": held14,
 		"heldout13.tsv": held13,
 		"heldout12.tsv": held12,
 		"heldout11.tsv": held11,
