@@ -64,7 +64,7 @@ Flags:
 type benchConfig struct {
 	records, resources, batch, senders, queries, ceilingRecords, highCard, clusterNodes int
 	span                                                                                time.Duration
-	dir, output, pprofOut, clusterPprofOut, store                                       string
+	dir, output, pprofOut, clusterPprofOut, store, encoding                             string
 	keep                                                                                bool
 }
 
@@ -155,6 +155,7 @@ func scrapeStoreFigures(apiURL string) (*storeFigures, error) {
 type benchReport struct {
 	Senders          int           `json:"senders"`
 	Batch            int           `json:"batch"`
+	Encoding         string        `json:"encoding"`
 	Main             benchPhase    `json:"main"`
 	CeilingRecords   int           `json:"ceiling_records"`
 	CeilingPerSec    float64       `json:"pebble_ceiling_records_per_sec"`
@@ -177,6 +178,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&c.records, "records", 2_000_000, "records to ingest")
 	fs.IntVar(&c.resources, "resources", 200, "distinct resources (pods)")
 	fs.IntVar(&c.batch, "batch", 1000, "records per export request")
+	fs.StringVar(&c.encoding, "encoding", "protobuf", "request body encoding: protobuf (what the collector's otlphttp exporter sends) or json; both gzip'd")
 	fs.IntVar(&c.senders, "senders", 4, "concurrent senders")
 	fs.IntVar(&c.queries, "queries", 300, "queries per latency figure")
 	fs.IntVar(&c.ceilingRecords, "ceiling-records", -1, "records written straight into Pebble for the ceiling: -1 all of them, 0 skips the ceiling")
@@ -193,6 +195,10 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		return 2
+	}
+	if c.encoding != "protobuf" && c.encoding != "json" {
+		fmt.Fprintf(stderr, "talus bench: --encoding must be protobuf or json, not %q\n", c.encoding)
 		return 2
 	}
 	if c.records < c.batch || c.batch < 1 || c.senders < 1 || c.resources < 1 {
@@ -234,7 +240,7 @@ func progress(w io.Writer, format string, args ...any) {
 }
 
 func bench(c benchConfig, log io.Writer) (*benchReport, error) {
-	rep := &benchReport{Senders: c.senders, Batch: c.batch, GOMAXPROCS: numCPU(), StartedAtRFC3339: time.Now().UTC().Format(time.RFC3339)}
+	rep := &benchReport{Senders: c.senders, Batch: c.batch, Encoding: c.encoding, GOMAXPROCS: numCPU(), StartedAtRFC3339: time.Now().UTC().Format(time.RFC3339)}
 	main, ceiling, err := benchPhaseRun(c, c.resources, "main", true, log)
 	if err != nil {
 		return nil, err
@@ -335,7 +341,7 @@ func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, 
 	cpu0, _ := procCPU(srv.cmd.Process.Pid)
 	progress(log, "%s: ingesting over OTLP/HTTP with %d senders…", name, c.senders)
 	t0 := time.Now()
-	if err := sendAll([]string{srv.otlpURL}, bodies, c.senders, log); err != nil {
+	if err := sendAll([]string{srv.otlpURL}, bodies, c, log); err != nil {
 		return nil, nil, err
 	}
 	ph.IngestSeconds = time.Since(t0).Seconds()
@@ -422,24 +428,37 @@ func genBodies(c benchConfig, resources int, name string, wantCeiling bool, ph *
 	zw := gzip.NewWriter(&zbuf)
 	genStart := time.Now()
 	for made := 0; made < c.records; made += c.batch {
-		ld := gen.Batch(min(c.batch, c.records-made))
-		raw, err := plogotlp.NewExportRequestFromLogs(ld).MarshalProto()
+		req := plogotlp.NewExportRequestFromLogs(gen.Batch(min(c.batch, c.records-made)))
+		raw, err := req.MarshalProto()
 		if err != nil {
 			return nil, nil, err
 		}
-		zbuf.Reset()
-		zw.Reset(&zbuf)
-		_, _ = zw.Write(raw)
-		_ = zw.Close()
-		bodies = append(bodies, bytes.Clone(zbuf.Bytes()))
+		gzipped := func(b []byte) []byte {
+			zbuf.Reset()
+			zw.Reset(&zbuf)
+			_, _ = zw.Write(b)
+			_ = zw.Close()
+			return bytes.Clone(zbuf.Bytes())
+		}
+		// The size figures are of gzip'd protobuf whatever is sent: the
+		// disk bar compares with it.
+		body := gzipped(raw)
 		ph.OTLPProtoBytes += int64(len(raw))
-		ph.OTLPGzipBytes += int64(zbuf.Len())
+		ph.OTLPGzipBytes += int64(len(body))
+		if c.encoding == "json" {
+			js, err := req.MarshalJSON()
+			if err != nil {
+				return nil, nil, err
+			}
+			body = gzipped(js)
+		}
+		bodies = append(bodies, body)
 		if wantCeiling && len(ceiling) < c.ceilingRecords {
 			ceiling = appendCeilingRows(ceiling, raw, c.ceilingRecords)
 		}
 	}
 	ph.queryJobs = gen.JobsWithRecords()
-	progress(log, "%s: generated %d requests (%.1f MB gzip'd OTLP) in %s", name, len(bodies), float64(ph.OTLPGzipBytes)/1e6, time.Since(genStart).Round(time.Millisecond))
+	progress(log, "%s: generated %d requests (%.1f MB gzip'd OTLP protobuf; sent as %s) in %s", name, len(bodies), float64(ph.OTLPGzipBytes)/1e6, c.encoding, time.Since(genStart).Round(time.Millisecond))
 	return bodies, ceiling, nil
 }
 
@@ -500,7 +519,7 @@ func benchCluster(c benchConfig, bodies [][]byte, n int, log io.Writer) (*cluste
 	}
 	progress(log, "cluster: ingesting into %d nodes over OTLP/HTTP with %d senders…", n, c.senders)
 	t0 := time.Now()
-	if err := sendAll(urls, bodies, c.senders, log); err != nil {
+	if err := sendAll(urls, bodies, c, log); err != nil {
 		return nil, err
 	}
 	el := time.Since(t0).Seconds()
@@ -583,7 +602,8 @@ func benchCeiling(c benchConfig, rows []ceilingRow, log io.Writer) (float64, err
 	return rate, nil
 }
 
-func sendAll(urls []string, bodies [][]byte, senders int, log io.Writer) error {
+func sendAll(urls []string, bodies [][]byte, c benchConfig, log io.Writer) error {
+	senders := c.senders
 	var next atomic.Int64
 	var sent atomic.Int64
 	var wg sync.WaitGroup
@@ -612,7 +632,7 @@ func sendAll(urls []string, bodies [][]byte, senders int, log io.Writer) error {
 				if i >= len(bodies) {
 					return
 				}
-				if err := sendOne(client, urls[i%len(urls)], bodies[i]); err != nil {
+				if err := sendOne(client, urls[i%len(urls)], bodies[i], c.encoding == "json"); err != nil {
 					errc <- err
 					return
 				}
@@ -626,10 +646,14 @@ func sendAll(urls []string, bodies [][]byte, senders int, log io.Writer) error {
 }
 
 // sendOne posts one request, retrying 503s as an exporter would (bounded).
-func sendOne(client *http.Client, url string, body []byte) error {
+func sendOne(client *http.Client, url string, body []byte, json bool) error {
+	contentType := "application/x-protobuf"
+	if json {
+		contentType = "application/json"
+	}
 	for attempt := 0; attempt < 20; attempt++ {
 		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/x-protobuf")
+		req.Header.Set("Content-Type", contentType)
 		req.Header.Set("Content-Encoding", "gzip")
 		resp, err := client.Do(req)
 		if err != nil {
@@ -640,7 +664,11 @@ func sendOne(client *http.Client, url string, body []byte) error {
 		switch resp.StatusCode {
 		case http.StatusOK:
 			r := plogotlp.NewExportResponse()
-			if err := r.UnmarshalProto(b); err != nil {
+			unmarshal := r.UnmarshalProto
+			if json {
+				unmarshal = r.UnmarshalJSON
+			}
+			if err := unmarshal(b); err != nil {
 				return fmt.Errorf("decode response: %w", err)
 			}
 			if n := r.PartialSuccess().RejectedLogRecords(); n > 0 {
@@ -867,7 +895,7 @@ func numCPU() int {
 
 func printBenchReport(w io.Writer, r *benchReport) {
 	m := r.Main
-	fmt.Fprintf(w, "\nTalus benchmark (%d cores, %d senders, batches of %d, OTLP/HTTP protobuf+gzip)\n\n", r.GOMAXPROCS, r.Senders, r.Batch)
+	fmt.Fprintf(w, "\nTalus benchmark (%d cores, %d senders, batches of %d, OTLP/HTTP %s+gzip)\n\n", r.GOMAXPROCS, r.Senders, r.Batch, r.Encoding)
 	fmt.Fprintf(w, "%-46s %s\n", "figure", "value")
 	row := func(name, format string, args ...any) {
 		fmt.Fprintf(w, "%-46s "+format+"\n", append([]any{name}, args...)...)

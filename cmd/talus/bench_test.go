@@ -67,6 +67,23 @@ func TestBenchProcess(t *testing.T) {
 	if r.Cluster1 == nil || r.ClusterN == nil || r.ClusterN.Nodes != 3 || r.ClusterN.RecordsPerSec <= 0 || r.ClusterNVs1 <= 0 {
 		t.Errorf("cluster phases missing: %+v %+v", r.Cluster1, r.ClusterN)
 	}
+
+	// OTLP/JSON bodies: the server must take them all (sendOne fails on
+	// any rejected record), and the size figures stay those of protobuf.
+	out.Reset()
+	args = []string{"--store", "default", "--records", "5000", "--queries", "2", "--ceiling-records", "0",
+		"--encoding", "json", "--output", "json", "--dir", t.TempDir()}
+	if code := runBench(args, &out, &errOut); code != 0 {
+		t.Fatalf("talus bench --encoding json exited %d:\n%s", code, errOut.String())
+	}
+	var rj benchReport
+	if err := json.Unmarshal(out.Bytes(), &rj); err != nil {
+		t.Fatal(err)
+	}
+	if rj.Encoding != "json" || rj.Main.RecordsPerSec <= 0 || rj.Main.GzipBytesPerRecord <= 0 || rj.Main.GzipBytesPerRecord > 2*m.GzipBytesPerRecord {
+		t.Errorf("JSON run: encoding %q, %v records/s, %v gzip'd protobuf bytes per record (protobuf run %v)",
+			rj.Encoding, rj.Main.RecordsPerSec, rj.Main.GzipBytesPerRecord, m.GzipBytesPerRecord)
+	}
 }
 
 // lockedBuffer is a bytes.Buffer safe for concurrent writers.
