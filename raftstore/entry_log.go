@@ -46,7 +46,11 @@ import (
 // and drops pointers to missing or torn records (a group's durable entries
 // are always a prefix of its log, since its rounds run one after another).
 // A restarted node always appends to a new segment, so a torn tail is never
-// overwritten.
+// overwritten. After a power loss (not a killed process, whose writes the
+// page cache keeps) some blocks of an unsynced round may reach the disk and
+// others not, so any record of the unsynced tail may be torn, not only the
+// last: loadLogStorage reads every entry in the segment that was active
+// (tailSeq) and ends the log before the first torn one.
 const (
 	entrySegMagic        = "TLSRLOG1"
 	entryRecordHeaderLen = 24
@@ -91,6 +95,12 @@ type entryLog struct {
 	// dead lists segments no group needs any more, to be deleted once the
 	// truncations that freed them are durable (collect). Guarded by mu.
 	dead []*entrySegment
+	// tailSeq is the newest segment found at open that holds a record (0:
+	// none): the one that was active when the node stopped. Only it, and
+	// segments after it that lost even their first record, can hold
+	// records that never reached the disk, since a rotation syncs the
+	// segment it leaves. Set at open.
+	tailSeq uint64
 }
 
 func entrySegName(seq uint64) string { return fmt.Sprintf("%016x%s", seq, entrySegSuffix) }
@@ -130,6 +140,9 @@ func openEntryLog(fs vfs.FS, dir string) (*entryLog, error) {
 		}
 		l.segs[seq] = &entrySegment{seq: seq, r: f, size: st.Size(), maxIndex: map[uint64]uint64{}}
 		next = max(next, seq+1)
+		if st.Size() > int64(len(entrySegMagic)) {
+			l.tailSeq = max(l.tailSeq, seq)
+		}
 	}
 	if err := l.rotateLocked(next); err != nil {
 		l.close()

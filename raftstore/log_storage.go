@@ -76,7 +76,9 @@ const maxCacheBytes = 8 << 20
 
 // loadLogStorage reads a group's raft state from the raft-log engine and
 // the entry log. Pointers to entries that did not reach the entry log before
-// a crash (a torn last round) are dropped: the log ends before them.
+// a crash are dropped: the log ends before the first torn entry. Everything
+// after it was not synced either (a sync covers all that was written before
+// it), so nothing acknowledged is dropped.
 func loadLogStorage(db *pebble.DB, elog *entryLog, gid uint64, cs *pb.ConfState) (*logStorage, error) {
 	ls := &logStorage{gid: gid, db: db, elog: elog, hs: &pb.HardState{}, cs: cs}
 	if v, closer, err := db.Get(logGroupKey(gid, logHardSuffix)); err == nil {
@@ -107,7 +109,9 @@ func loadLogStorage(db *pebble.DB, elog *entryLog, gid uint64, cs *pb.ConfState)
 		return nil, err
 	}
 	// Every pointer keeps its segment (the entry log deletes segments no
-	// pointer names).
+	// pointer names). The entries in segments that may hold unsynced
+	// records are checked below, in log order.
+	var unsure []uint64
 	for valid := it.First(); valid; valid = it.Next() {
 		idx := binary.BigEndian.Uint64(it.Key()[logGroupKeyLen:])
 		if v := it.Value(); isEntryPointer(v) {
@@ -117,6 +121,9 @@ func loadLogStorage(db *pebble.DB, elog *entryLog, gid uint64, cs *pb.ConfState)
 				return nil, fmt.Errorf("entry %d of group %d: %w", idx, gid, err)
 			}
 			elog.noteLoaded(seq, gid, idx)
+			if seq >= elog.tailSeq && idx > ls.truncIndex {
+				unsure = append(unsure, idx)
+			}
 		}
 		ls.lastIndex = max(ls.lastIndex, idx)
 	}
@@ -124,20 +131,21 @@ func loadLogStorage(db *pebble.DB, elog *entryLog, gid uint64, cs *pb.ConfState)
 		return nil, err
 	}
 	last := ls.lastIndex
-	for ls.lastIndex > ls.truncIndex {
-		_, err := ls.readEntries(ls.lastIndex, ls.lastIndex+1, 0)
+	for _, idx := range unsure {
+		_, err := ls.readEntries(idx, idx+1, 0)
 		if err == nil {
-			break
+			continue
 		}
 		if !errors.Is(err, errTornRecord) {
 			return nil, err
 		}
-		ls.lastIndex--
+		ls.lastIndex = idx - 1
+		break
 	}
 	if ls.lastIndex < last {
-		// Not synced: a crash before the next synced commit finds the same
-		// torn records again.
-		if err := db.DeleteRange(logEntryKey(gid, ls.lastIndex+1), logEntryKey(gid, last+1), pebble.NoSync); err != nil {
+		// Synced, so that a crash right after this restart cannot bring
+		// back pointers into a segment that is then no longer the newest.
+		if err := db.DeleteRange(logEntryKey(gid, ls.lastIndex+1), logEntryKey(gid, last+1), pebble.Sync); err != nil {
 			return nil, err
 		}
 	}
