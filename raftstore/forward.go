@@ -152,12 +152,13 @@ func (n *node) handleForward(req []byte) ([]byte, error) {
 // localScan reads [lo, hi) (hi empty: the range's end) of this node's
 // replica of gid after a read index, as a forwarded scan answer.
 func (n *node) localScan(gid uint64, lo, hi []byte) ([]byte, error) {
-	r, err := n.readWait(gid)
+	r, release, err := n.readWait(gid)
 	if err != nil {
 		return nil, err
 	}
 	g := r.acquireDB()
 	if g == nil {
+		release()
 		return nil, ErrStopped
 	}
 	defer g.release()
@@ -166,6 +167,7 @@ func (n *node) localScan(gid uint64, lo, hi []byte) ([]byte, error) {
 		o.UpperBound = append([]byte{userKeyPrefix}, hi...)
 	}
 	it, err := g.db.NewIter(o)
+	release()
 	if err != nil {
 		return nil, err
 	}

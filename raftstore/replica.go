@@ -82,6 +82,10 @@ type replica struct {
 	leader   atomic.Uint64 // leader replica id, 0 if unknown
 	isLead   atomic.Bool
 	appliedA atomic.Uint64
+	// lone is set while reads may skip the read index; loneLease orders
+	// such reads with membership changes (lone_read.go).
+	lone      atomic.Bool
+	loneLease sync.RWMutex
 }
 
 // inbox is what clients and the network queue for a group.
@@ -448,6 +452,7 @@ func (r *replica) afterPersist(rd *raft.Ready, sentEarly bool) ([]envelope, erro
 		}
 	}
 	r.serveReads()
+	r.updateLone()
 	return envs, nil
 }
 
@@ -740,8 +745,12 @@ func (r *replica) applyConfChange(b *pebble.Batch, e *pb.Entry) error {
 		}
 		next = d
 	}
+	r.loneLease.Lock()
+	r.lone.Store(false)
 	r.confState = r.rn.ApplyConfChange(cc)
 	r.removed = !confStateHas(r.confState, r.replicaID)
+	r.updateLone()
+	r.loneLease.Unlock()
 	v, err := proto.Marshal(r.confState)
 	if err != nil {
 		return err

@@ -252,8 +252,21 @@ func (n *node) awaitProposal(gid, id uint64, cmd []byte, f *future, deadline tim
 	}
 }
 
-// readWait waits for a read index of group gid to be applied here.
-func (n *node) readWait(gid uint64) (*replica, error) {
+// readWait waits until a linearizable read may read this node's replica of
+// gid: at once for a lone voter (lone_read.go), else once a read index is
+// applied here. The caller calls release once its Pebble view exists.
+func (n *node) readWait(gid uint64) (r *replica, release func(), err error) {
+	if r := n.replica(gid); r != nil {
+		if release, ok := r.loneRead(); ok {
+			return r, release, nil
+		}
+	}
+	r, err = n.readIndexWait(gid)
+	return r, func() {}, err
+}
+
+// readIndexWait waits for a read index of group gid to be applied here.
+func (n *node) readIndexWait(gid uint64) (*replica, error) {
 	timer := time.NewTimer(n.cfg.ProposalTimeout)
 	defer timer.Stop()
 	f := n.readIndex(gid)
@@ -297,20 +310,23 @@ func (s *Store) Get(key []byte) ([]byte, error) {
 
 // localGet reads key from this node's replica of gid after a read index.
 func (n *node) localGet(gid uint64, key []byte) ([]byte, error) {
-	r, err := n.readWait(gid)
+	r, release, err := n.readWait(gid)
 	if err != nil {
 		return nil, err
 	}
 	g := r.acquireDB()
 	if g == nil {
+		release()
 		return nil, kv.ErrClosed
 	}
 	defer g.release()
 	if d := r.desc.Load(); d == nil || !d.ContainsKey(key) {
+		release()
 		return nil, &RangeMismatchError{Key: key, Descriptors: []*RangeDescriptor{d}}
 	}
 	pk := append([]byte{userKeyPrefix}, key...)
 	v, closer, err := g.db.Get(pk)
+	release()
 	if errors.Is(err, pebble.ErrNotFound) {
 		return nil, kv.ErrNotFound
 	} else if err != nil {
@@ -360,7 +376,7 @@ func (s *Store) newIter(lo, hi []byte) (kv.Iterator, error) {
 			it.parts = append(it.parts, part)
 			continue
 		}
-		r, err := s.n.readWait(d.GroupID)
+		r, release, err := s.n.readWait(d.GroupID)
 		if err != nil {
 			it.Close()
 			return nil, err
@@ -372,10 +388,12 @@ func (s *Store) newIter(lo, hi []byte) (kv.Iterator, error) {
 		}
 		g := r.acquireDB()
 		if g == nil {
+			release()
 			it.Close()
 			return nil, kv.ErrClosed
 		}
 		pit, err := g.db.NewIter(&pebble.IterOptions{LowerBound: plo, UpperBound: phi})
+		release()
 		if err != nil {
 			g.release()
 			it.Close()

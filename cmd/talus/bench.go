@@ -65,7 +65,7 @@ type benchConfig struct {
 	records, resources, batch, senders, queries, ceilingRecords, highCard, clusterNodes int
 	span                                                                                time.Duration
 	dir, output, pprofOut, clusterPprofOut, store, encoding                             string
-	keep                                                                                bool
+	keep, liveQueries                                                                   bool
 }
 
 // benchPhase is what one ingest run measured.
@@ -85,6 +85,13 @@ type benchPhase struct {
 	JobP99Ms           float64 `json:"latest100_job_p99_ms"`
 	AllP50Ms           float64 `json:"latest100_all_p50_ms"`
 	AllP99Ms           float64 `json:"latest100_all_p99_ms"`
+	// With --live-queries: latest-100 query pairs run one after another
+	// during the ingest, and their latencies.
+	LiveQueries  int     `json:"live_query_pairs,omitempty"`
+	LiveJobP50Ms float64 `json:"live_latest100_job_p50_ms,omitempty"`
+	LiveJobP99Ms float64 `json:"live_latest100_job_p99_ms,omitempty"`
+	LiveAllP50Ms float64 `json:"live_latest100_all_p50_ms,omitempty"`
+	LiveAllP99Ms float64 `json:"live_latest100_all_p99_ms,omitempty"`
 	// queryJobs is the number of jobs, from the first, that have records.
 	queryJobs int
 	// Store is what the default server's /metrics said right after the
@@ -178,6 +185,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&c.records, "records", 2_000_000, "records to ingest")
 	fs.IntVar(&c.resources, "resources", 200, "distinct resources (pods)")
 	fs.IntVar(&c.batch, "batch", 1000, "records per export request")
+	fs.BoolVar(&c.liveQueries, "live-queries", false, "also time latest-100 queries (one job, everything, one pair at a time) while the main phase ingests; its ingest rate then includes their load")
 	fs.StringVar(&c.encoding, "encoding", "protobuf", "request body encoding: protobuf (what the collector's otlphttp exporter sends) or json; both gzip'd")
 	fs.IntVar(&c.senders, "senders", 4, "concurrent senders")
 	fs.IntVar(&c.queries, "queries", 300, "queries per latency figure")
@@ -338,13 +346,48 @@ func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, 
 		}
 		go saveProfile(srv.apiURL, prof, log)
 	}
+	cl := api.NewClient(srv.apiURL)
+	start := now.Add(-c.span - time.Hour)
+	jobs := max(1, ph.queryJobs)
+	// jobQuery and allQuery are the two latest-100 queries; with check,
+	// an answer short of what the workload holds is an error.
+	jobQuery := func(rng *rand.Rand, end time.Time, check bool) error {
+		q := fmt.Sprintf(`{k8s.job.name=%q}`, loadgen.JobName(rng.Intn(min(jobs, 100000))))
+		r, err := cl.Logs(context.Background(), api.LogsQuery{Query: q, Start: start, End: end, Limit: 100})
+		if err == nil && check && len(r.Logs) == 0 && resources <= 100000 {
+			err = fmt.Errorf("query %s returned nothing", q)
+		}
+		return err
+	}
+	allQuery := func(end time.Time, check bool) error {
+		r, err := cl.Logs(context.Background(), api.LogsQuery{Query: "{}", Start: start, End: end, Limit: 100})
+		if err == nil && check && len(r.Logs) != 100 {
+			err = fmt.Errorf("latest 100 of everything returned %d", len(r.Logs))
+		}
+		return err
+	}
 	cpu0, _ := procCPU(srv.cmd.Process.Pid)
-	progress(log, "%s: ingesting over OTLP/HTTP with %d senders…", name, c.senders)
+	stopLive := func() error { return nil }
+	if c.liveQueries && wantCeiling {
+		progress(log, "%s: ingesting over OTLP/HTTP with %d senders, one query loop beside them…", name, c.senders)
+		stopLive = liveQueries(ph, func(rng *rand.Rand) error { return jobQuery(rng, now.Add(time.Hour), false) },
+			func() error { return allQuery(now.Add(time.Hour), false) })
+	} else {
+		progress(log, "%s: ingesting over OTLP/HTTP with %d senders…", name, c.senders)
+	}
 	t0 := time.Now()
-	if err := sendAll([]string{srv.otlpURL}, bodies, c, log); err != nil {
+	err = sendAll([]string{srv.otlpURL}, bodies, c, log)
+	ph.IngestSeconds = time.Since(t0).Seconds()
+	if lerr := stopLive(); err == nil {
+		err = lerr
+	}
+	if err != nil {
 		return nil, nil, err
 	}
-	ph.IngestSeconds = time.Since(t0).Seconds()
+	if ph.LiveQueries > 0 {
+		progress(log, "%s: %d live query pairs during the ingest: latest 100 one job p50 %.2f ms p99 %.2f ms; everything p50 %.2f ms p99 %.2f ms",
+			name, ph.LiveQueries, ph.LiveJobP50Ms, ph.LiveJobP99Ms, ph.LiveAllP50Ms, ph.LiveAllP99Ms)
+	}
 	cpu1, _ := procCPU(srv.cmd.Process.Pid)
 	ph.RecordsPerSec = float64(c.records) / ph.IngestSeconds
 	ph.ServerCPUPerRecUs = (cpu1 - cpu0).Seconds() * 1e6 / float64(c.records)
@@ -361,29 +404,14 @@ func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, 
 	bodies = nil
 	// Queries go to the server as ingest left it (memtables full,
 	// compactions pending), as a user's would; disk is measured after.
-	cl := api.NewClient(srv.apiURL)
-	start, end := now.Add(-c.span-time.Hour), time.Now().Add(time.Minute)
-	jobs := max(1, ph.queryJobs)
+	end := time.Now().Add(time.Minute)
 	rng := rand.New(rand.NewSource(2))
 	progress(log, "%s: %d latest-100 queries for one job and %d for everything…", name, c.queries, c.queries)
-	job, err := queryLatencies(c.queries, func() error {
-		q := fmt.Sprintf(`{k8s.job.name=%q}`, loadgen.JobName(rng.Intn(min(jobs, 100000))))
-		r, err := cl.Logs(context.Background(), api.LogsQuery{Query: q, Start: start, End: end, Limit: 100})
-		if err == nil && len(r.Logs) == 0 && resources <= 100000 {
-			err = fmt.Errorf("query %s returned nothing", q)
-		}
-		return err
-	})
+	job, err := queryLatencies(c.queries, func() error { return jobQuery(rng, end, true) })
 	if err != nil {
 		return nil, nil, err
 	}
-	all, err := queryLatencies(c.queries, func() error {
-		r, err := cl.Logs(context.Background(), api.LogsQuery{Query: "{}", Start: start, End: end, Limit: 100})
-		if err == nil && len(r.Logs) != 100 {
-			err = fmt.Errorf("latest 100 of everything returned %d", len(r.Logs))
-		}
-		return err
-	})
+	all, err := queryLatencies(c.queries, func() error { return allQuery(end, true) })
 	if err != nil {
 		return nil, nil, err
 	}
@@ -685,6 +713,48 @@ func sendOne(client *http.Client, url string, body []byte, json bool) error {
 	return errors.New("export: still throttled after 20 attempts")
 }
 
+// liveQueries runs latest-100 queries, one job then everything, one pair
+// at a time, until the returned stop is called; stop puts their count and
+// latencies into ph and returns the first error.
+func liveQueries(ph *benchPhase, job func(*rand.Rand) error, all func() error) (stop func() error) {
+	done := make(chan struct{})
+	finished := make(chan error, 1)
+	var jobMs, allMs []float64
+	go func() {
+		rng := rand.New(rand.NewSource(3))
+		for pair := 0; ; pair++ {
+			select {
+			case <-done:
+				if pair > 0 { // at least one pair, however short the ingest
+					finished <- nil
+					return
+				}
+			default:
+			}
+			j, err := queryLatencies(1, func() error { return job(rng) })
+			if err != nil {
+				finished <- fmt.Errorf("live query: %w", err)
+				return
+			}
+			a, err := queryLatencies(1, all)
+			if err != nil {
+				finished <- fmt.Errorf("live query: %w", err)
+				return
+			}
+			jobMs, allMs = append(jobMs, j...), append(allMs, a...)
+		}
+	}()
+	return func() error {
+		close(done)
+		err := <-finished
+		if ph.LiveQueries = len(jobMs); ph.LiveQueries > 0 {
+			ph.LiveJobP50Ms, ph.LiveJobP99Ms = percentile(jobMs, 0.50), percentile(jobMs, 0.99)
+			ph.LiveAllP50Ms, ph.LiveAllP99Ms = percentile(allMs, 0.50), percentile(allMs, 0.99)
+		}
+		return err
+	}
+}
+
 func queryLatencies(n int, fn func() error) ([]float64, error) {
 	out := make([]float64, 0, n)
 	for i := 0; i < n; i++ {
@@ -913,6 +983,11 @@ func printBenchReport(w io.Writer, r *benchReport) {
 	row("disk / gzip'd OTLP", "%.2f", m.DiskBytesPerRecord/m.GzipBytesPerRecord)
 	row("latest 100, one job: p50 / p99", "%.2f / %.2f ms", m.JobP50Ms, m.JobP99Ms)
 	row("latest 100, everything: p50 / p99", "%.2f / %.2f ms", m.AllP50Ms, m.AllP99Ms)
+	if m.LiveQueries > 0 {
+		row("during the ingest: query pairs", "%d", m.LiveQueries)
+		row("during the ingest: one job p50 / p99", "%.2f / %.2f ms", m.LiveJobP50Ms, m.LiveJobP99Ms)
+		row("during the ingest: everything p50 / p99", "%.2f / %.2f ms", m.LiveAllP50Ms, m.LiveAllP99Ms)
+	}
 	if cl := r.Cluster1; cl != nil {
 		row("default server: raftstore, 1 node (RF=1)", "%.0f records/s (%.2f× the one-Pebble rate), %.2f µs CPU per record, peak RSS %.0f MiB",
 			cl.RecordsPerSec, r.Cluster1VsMain, cl.CPUPerRecUs, float64(cl.PeakRSSBytes)/(1<<20))

@@ -40,7 +40,7 @@ func TestBenchProcess(t *testing.T) {
 	var out bytes.Buffer
 	var errOut lockedBuffer
 	args := []string{"--store", "default", "--records", "20000", "--queries", "5", "--high-cardinality", "5000",
-		"--cluster", "3", "--output", "json", "--dir", t.TempDir()}
+		"--cluster", "3", "--live-queries", "--output", "json", "--dir", t.TempDir()}
 	if code := runBench(args, &out, &errOut); code != 0 {
 		t.Fatalf("talus bench exited %d:\n%s", code, errOut.String())
 	}
@@ -54,6 +54,9 @@ func TestBenchProcess(t *testing.T) {
 	}
 	if m.DiskBytesPerRecord <= 0 || m.GzipBytesPerRecord <= 0 || m.JobP99Ms <= 0 || m.AllP99Ms <= 0 {
 		t.Errorf("disk or query figures missing: %+v", m)
+	}
+	if m.LiveQueries < 1 || m.LiveJobP99Ms <= 0 || m.LiveAllP99Ms <= 0 {
+		t.Errorf("no live queries timed: %d pairs, p99 %v / %v ms", m.LiveQueries, m.LiveJobP99Ms, m.LiveAllP99Ms)
 	}
 	if s := m.Store; s == nil || s.Rounds == 0 || s.WriteMeanMs <= 0 || s.RoundMeanMs <= 0 || s.EntryLogSyncMeanMs <= 0 {
 		t.Errorf("the default server's store figures are missing: %+v", s)
