@@ -63,7 +63,7 @@ Flags:
 
 type benchConfig struct {
 	records, resources, batch, senders, queries, ceilingRecords, highCard, clusterNodes int
-	span                                                                                time.Duration
+	span, profileFor                                                                    time.Duration
 	dir, output, pprofOut, clusterPprofOut, store, encoding                             string
 	keep, liveQueries                                                                   bool
 }
@@ -111,6 +111,11 @@ type storeFigures struct {
 	EntryLogSyncsSlow float64 `json:"entry_log_syncs_over_6_4ms"`
 	L0Sublevels       float64 `json:"l0_sublevels"`
 	CompactionDebtMB  float64 `json:"compaction_debt_mb"`
+	// FlushedMB and CompactedMB are what the group Pebbles' flushes and
+	// compactions wrote during the ingest: their ratio is the write
+	// amplification the ingest paid for so far.
+	FlushedMB   float64 `json:"flushed_mb"`
+	CompactedMB float64 `json:"compacted_mb"`
 }
 
 // scrapeStoreFigures reads storeFigures from the /metrics of the server at
@@ -132,6 +137,12 @@ func scrapeStoreFigures(apiURL string) (*storeFigures, error) {
 		}
 		return &dto.Histogram{}
 	}
+	counter := func(name string) float64 {
+		if f := fams[name]; f != nil && len(f.GetMetric()) == 1 {
+			return f.GetMetric()[0].GetCounter().GetValue()
+		}
+		return 0
+	}
 	gauge := func(name string) float64 {
 		if f := fams[name]; f != nil && len(f.GetMetric()) == 1 {
 			return f.GetMetric()[0].GetGauge().GetValue()
@@ -146,7 +157,8 @@ func scrapeStoreFigures(apiURL string) (*storeFigures, error) {
 	}
 	w, r, e := hist("talus_raft_write_duration_seconds"), hist("talus_raft_round_duration_seconds"), hist("talus_raft_entry_log_sync_duration_seconds")
 	f := &storeFigures{WriteMeanMs: mean(w), Rounds: r.GetSampleCount(), RoundMeanMs: mean(r), EntryLogSyncMeanMs: mean(e),
-		L0Sublevels: gauge("talus_raft_pebble_l0_sublevels"), CompactionDebtMB: gauge("talus_raft_pebble_compaction_debt_bytes") / (1 << 20)}
+		L0Sublevels: gauge("talus_raft_pebble_l0_sublevels"), CompactionDebtMB: gauge("talus_raft_pebble_compaction_debt_bytes") / (1 << 20),
+		FlushedMB: counter("talus_raft_pebble_flushed_bytes_total") / (1 << 20), CompactedMB: counter("talus_raft_pebble_compacted_bytes_total") / (1 << 20)}
 	if n := e.GetSampleCount(); n > 0 {
 		var under uint64
 		for _, b := range e.GetBucket() {
@@ -197,8 +209,9 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.dir, "dir", "", "working directory (default: a new temporary directory, removed afterwards)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the working directory")
 	fs.StringVar(&c.output, "output", "text", "report format: text or json")
-	fs.StringVar(&c.pprofOut, "cpuprofile", "", "write a 10 s CPU profile of the server taken during the main ingest to this file (the high-cardinality ingest: FILE.high-cardinality)")
-	fs.StringVar(&c.clusterPprofOut, "cluster-cpuprofile", "", "write a 10 s CPU profile of the 1-node cluster's server taken during its ingest to this file (nodes 1 and 2 of the N-node cluster: FILE.nN-i1, FILE.nN-i2)")
+	fs.DurationVar(&c.profileFor, "cpuprofile-duration", 10*time.Second, "how long --cpuprofile and --cluster-cpuprofile profile from the start of the ingest (a 2M-record ingest of the default server takes about 3 s)")
+	fs.StringVar(&c.pprofOut, "cpuprofile", "", "write a CPU profile of the server taken during the main ingest to this file (the high-cardinality ingest: FILE.high-cardinality)")
+	fs.StringVar(&c.clusterPprofOut, "cluster-cpuprofile", "", "write a CPU profile of the 1-node cluster's server taken during its ingest to this file (nodes 1 and 2 of the N-node cluster: FILE.nN-i1, FILE.nN-i2)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -344,7 +357,7 @@ func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, 
 		if !wantCeiling {
 			prof += "." + name
 		}
-		go saveProfile(srv.apiURL, prof, log)
+		go saveProfile(srv.apiURL, prof, c.profileFor, log)
 	}
 	cl := api.NewClient(srv.apiURL)
 	start := now.Add(-c.span - time.Hour)
@@ -398,8 +411,8 @@ func benchPhaseRun(c benchConfig, resources int, name string, wantCeiling bool, 
 			return nil, nil, fmt.Errorf("read the server's metrics: %w", err)
 		}
 		f := ph.Store
-		progress(log, "%s: store: write %.2f ms mean; %d durable rounds, %.2f ms mean; entry-log fdatasync %.2f ms mean, %.1f%% over 6.4 ms; L0 %.0f sublevels, compaction debt %.0f MB",
-			name, f.WriteMeanMs, f.Rounds, f.RoundMeanMs, f.EntryLogSyncMeanMs, 100*f.EntryLogSyncsSlow, f.L0Sublevels, f.CompactionDebtMB)
+		progress(log, "%s: store: write %.2f ms mean; %d durable rounds, %.2f ms mean; entry-log fdatasync %.2f ms mean, %.1f%% over 6.4 ms; L0 %.0f sublevels, compaction debt %.0f MB; flushed %.0f MB, compacted %.0f MB",
+			name, f.WriteMeanMs, f.Rounds, f.RoundMeanMs, f.EntryLogSyncMeanMs, 100*f.EntryLogSyncsSlow, f.L0Sublevels, f.CompactionDebtMB, f.FlushedMB, f.CompactedMB)
 	}
 	bodies = nil
 	// Queries go to the server as ingest left it (memtables full,
@@ -533,9 +546,9 @@ func benchCluster(c benchConfig, bodies [][]byte, n int, log io.Writer) (*cluste
 		}
 		srvs = append(srvs, s)
 		if prof && n == 1 {
-			go saveProfile(s.apiURL, c.clusterPprofOut, log)
+			go saveProfile(s.apiURL, c.clusterPprofOut, c.profileFor, log)
 		} else if prof {
-			go saveProfile(s.apiURL, fmt.Sprintf("%s.n%d-i%d", c.clusterPprofOut, n, i), log)
+			go saveProfile(s.apiURL, fmt.Sprintf("%s.n%d-i%d", c.clusterPprofOut, n, i), c.profileFor, log)
 		}
 	}
 	urls := make([]string, len(srvs))
@@ -802,8 +815,8 @@ func freeAddrs(n int) ([]string, error) {
 	return addrs, nil
 }
 
-func saveProfile(apiURL, path string, log io.Writer) {
-	resp, err := http.Get(apiURL + "/debug/pprof/profile?seconds=10")
+func saveProfile(apiURL, path string, d time.Duration, log io.Writer) {
+	resp, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", apiURL, max(1, int(d.Round(time.Second)/time.Second))))
 	if err != nil {
 		progress(log, "cpu profile: %v", err)
 		return
