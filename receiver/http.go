@@ -17,6 +17,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+	"github.com/talus-logs/talus/internal/gunzip"
 	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
@@ -38,7 +39,25 @@ const (
 // HTTPHandler returns the OTLP/HTTP handler, to be mounted at LogsPath.
 func (r *Receiver) HTTPHandler() http.Handler { return http.HandlerFunc(r.serveHTTP) }
 
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// bodyBuffers hold a request body: decompressed by a streaming reader into
+// plain, or read whole into packed and decompressed into whole
+// (internal/gunzip).
+type bodyBuffers struct {
+	plain, packed bytes.Buffer
+	whole         []byte
+}
+
+var bodyPool = sync.Pool{New: func() any { return new(bodyBuffers) }}
+
+func (bb *bodyBuffers) release() {
+	if bb.plain.Cap() > 16<<20 || bb.packed.Cap() > 16<<20 || cap(bb.whole) > 16<<20 {
+		return // a huge request's buffers are not kept
+	}
+	bb.plain.Reset()
+	bb.packed.Reset()
+	bb.whole = bb.whole[:0]
+	bodyPool.Put(bb)
+}
 
 // gzipPool holds gzip readers between requests; a reader is Reset before use.
 var gzipPool sync.Pool
@@ -89,22 +108,18 @@ func (r *Receiver) handleHTTP(req *http.Request, ct string, w http.ResponseWrite
 	}
 	defer r.release()
 
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer func() {
-		if buf.Cap() <= 16<<20 {
-			bufPool.Put(buf)
-		}
-	}()
-	if herr := r.readBody(req, buf); herr != nil {
+	bb := bodyPool.Get().(*bodyBuffers)
+	defer bb.release()
+	body, herr := r.readBody(req, bb)
+	if herr != nil {
 		return herr
 	}
 	var res exportResult
 	var err error
 	if ct == contentJSON {
 		ereq := plogotlp.NewExportRequest()
-		if buf.Len() > 0 {
-			if err := ereq.UnmarshalJSON(buf.Bytes()); err != nil {
+		if len(body) > 0 {
+			if err := ereq.UnmarshalJSON(body); err != nil {
 				metrics.IngestErrors.WithLabelValues("malformed").Inc()
 				return &httpError{http.StatusBadRequest, codes.InvalidArgument, "cannot decode OTLP " + ct + " body: " + err.Error()}
 			}
@@ -112,7 +127,7 @@ func (r *Receiver) handleHTTP(req *http.Request, ct string, w http.ResponseWrite
 		res, err = r.export(func() (storage.WriteResult, error) { return r.w.Write(instance, ereq.Logs()) })
 	} else {
 		// Protobuf is read straight from its bytes, without pdata.
-		res, err = r.export(func() (storage.WriteResult, error) { return r.w.WriteOTLP(instance, buf.Bytes()) })
+		res, err = r.export(func() (storage.WriteResult, error) { return r.w.WriteOTLP(instance, body) })
 	}
 	if err != nil {
 		switch {
@@ -145,14 +160,14 @@ func (r *Receiver) handleHTTP(req *http.Request, ct string, w http.ResponseWrite
 	return nil
 }
 
-// readBody reads the decompressed body into buf, enforcing MaxRequestBytes
-// on both the compressed and the decompressed size.
-func (r *Receiver) readBody(req *http.Request, buf *bytes.Buffer) *httpError {
+// readBody returns the decompressed body, read into bb, enforcing
+// MaxRequestBytes on both the compressed and the decompressed size.
+func (r *Receiver) readBody(req *http.Request, bb *bodyBuffers) ([]byte, *httpError) {
 	limit := r.opts.MaxRequestBytes
 	tooBig := &httpError{http.StatusRequestEntityTooLarge, codes.ResourceExhausted,
 		fmt.Sprintf("request body larger than %d bytes", limit)}
 	if req.ContentLength > limit {
-		return tooBig
+		return nil, tooBig
 	}
 	body := io.Reader(http.MaxBytesReader(nil, req.Body, limit+1))
 	enc := strings.ToLower(strings.TrimSpace(req.Header.Get("Content-Encoding")))
@@ -161,6 +176,19 @@ func (r *Receiver) readBody(req *http.Request, buf *bytes.Buffer) *httpError {
 	case "", "identity":
 		dec = body
 	case "gzip", "x-gzip":
+		if gunzip.Available {
+			// Read the member whole and inflate it in one call; what
+			// gunzip leaves (several members, corrupt data) the streaming
+			// reader below decodes from memory and judges.
+			if herr := readAll(&bb.packed, body, limit, tooBig); herr != nil {
+				return nil, herr
+			}
+			var ok bool
+			if bb.whole, ok = gunzip.Decompress(bb.whole[:0], bb.packed.Bytes(), int(limit)); ok {
+				return bb.whole, nil
+			}
+			body = bytes.NewReader(bb.packed.Bytes())
+		}
 		// Exporters gzip every request by default: reuse the decompressors
 		// (each holds a 32 KiB window and Huffman tables).
 		zr, _ := gzipPool.Get().(*gzip.Reader)
@@ -171,7 +199,7 @@ func (r *Receiver) readBody(req *http.Request, buf *bytes.Buffer) *httpError {
 			err = zr.Reset(body)
 		}
 		if err != nil {
-			return badBody(err)
+			return nil, badBody(err)
 		}
 		defer gzipPool.Put(zr)
 		dec = zr
@@ -182,14 +210,14 @@ func (r *Receiver) readBody(req *http.Request, buf *bytes.Buffer) *httpError {
 		// below it, as in the collector's confighttp.
 		zr, err := zstd.NewReader(body, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(uint64(max(limit+1, zstdDefaultWindow))))
 		if err != nil {
-			return badBody(err)
+			return nil, badBody(err)
 		}
 		defer zr.Close()
 		dec = zr
 	case "deflate":
 		zr, err := zlib.NewReader(body)
 		if err != nil {
-			return badBody(err)
+			return nil, badBody(err)
 		}
 		defer zr.Close()
 		dec = zr
@@ -198,10 +226,18 @@ func (r *Receiver) readBody(req *http.Request, buf *bytes.Buffer) *httpError {
 		defer zr.Close()
 		dec = zr
 	default:
-		return &httpError{http.StatusUnsupportedMediaType, codes.InvalidArgument,
+		return nil, &httpError{http.StatusUnsupportedMediaType, codes.InvalidArgument,
 			fmt.Sprintf("unsupported Content-Encoding %q: use gzip, zstd or deflate", enc)}
 	}
-	n, err := buf.ReadFrom(io.LimitReader(dec, limit+1))
+	if herr := readAll(&bb.plain, dec, limit, tooBig); herr != nil {
+		return nil, herr
+	}
+	return bb.plain.Bytes(), nil
+}
+
+// readAll reads r into buf, refusing more than limit bytes with tooBig.
+func readAll(buf *bytes.Buffer, r io.Reader, limit int64, tooBig *httpError) *httpError {
+	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
