@@ -1,12 +1,14 @@
 package receiver
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
+	"github.com/talus-logs/talus/internal/gunzip"
 	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -165,6 +167,62 @@ type zstdCompressor struct {
 
 func init() {
 	encoding.RegisterCompressor(&zstdCompressor{})
+	if gunzip.Available {
+		encoding.RegisterCompressor(&gzipCompressor{Compressor: encoding.GetCompressor("gzip")})
+	}
+}
+
+// gzipCompressor takes the place of grpc's own "gzip" compressor when the
+// build has libdeflate: it inflates a whole request in one call
+// (internal/gunzip) and leaves what that cannot take to grpc's streaming
+// reader, which judges it as before. It compresses with grpc's.
+type gzipCompressor struct {
+	encoding.Compressor
+	bufs sync.Pool // of *gunzipped
+}
+
+// gzipMaxBytes bounds what one call inflates: the receiver's default
+// limit. A larger request (a server given a higher limit) is inflated by
+// the streaming reader, and grpc checks every size against the limit.
+const gzipMaxBytes = 64 << 20
+
+func (c *gzipCompressor) Decompress(r io.Reader) (io.Reader, error) {
+	g, _ := c.bufs.Get().(*gunzipped)
+	if g == nil {
+		g = &gunzipped{pool: &c.bufs}
+	}
+	g.packed.Reset()
+	if _, err := g.packed.ReadFrom(io.LimitReader(r, gzipMaxBytes+1)); err != nil {
+		g.Close()
+		return nil, err
+	}
+	var ok bool
+	if g.whole, ok = gunzip.Decompress(g.whole[:0], g.packed.Bytes(), gzipMaxBytes); ok {
+		g.r.Reset(g.whole)
+		return g, nil
+	}
+	// g is not pooled again: its bytes are the start of what the streaming
+	// reader reads.
+	return c.Compressor.Decompress(io.MultiReader(bytes.NewReader(g.packed.Bytes()), r))
+}
+
+// gunzipped reads a request inflated by gzipCompressor; grpc closes it
+// once it has read it, which returns its buffers.
+type gunzipped struct {
+	packed bytes.Buffer
+	whole  []byte
+	r      bytes.Reader
+	pool   *sync.Pool
+}
+
+func (g *gunzipped) Read(p []byte) (int, error) { return g.r.Read(p) }
+
+func (g *gunzipped) Close() error {
+	if g.packed.Cap() <= 16<<20 && cap(g.whole) <= 16<<20 {
+		g.r.Reset(nil)
+		g.pool.Put(g)
+	}
+	return nil
 }
 
 func (c *zstdCompressor) Name() string { return "zstd" }
