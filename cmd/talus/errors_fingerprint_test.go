@@ -152,3 +152,22 @@ func TestErrorsFingerprintStreams(t *testing.T) {
 		t.Fatalf("exit code %d", code)
 	}
 }
+
+// TestErrorsTopBadArguments: a stray argument or a limit below 1 is a usage
+// error, not a request with the flags after the argument dropped or with the
+// server's default limit.
+func TestErrorsTopBadArguments(t *testing.T) {
+	t.Setenv("TALUS_SERVER", "http://127.0.0.1:1") // where a request would go if one were sent
+	for _, args := range [][]string{
+		{"checkout", "--since", "1h"},
+		{"--since", "1h", "extra"},
+		{"--limit", "0"},
+		{"--limit", "-3"},
+	} {
+		var out, errOut bytes.Buffer
+		code := runErrorsTop(args, &out, &errOut)
+		if code != 2 || strings.Contains(errOut.String(), "127.0.0.1:1") {
+			t.Errorf("talus errors top %q: code %d, stderr %q; want a usage error (2)", args, code, errOut.String())
+		}
+	}
+}
