@@ -11,7 +11,11 @@ import (
 	"strconv"
 	"strings"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+
 	"github.com/talus-logs/talus/errors/fingerprint"
+	"github.com/talus-logs/talus/errors/rollup"
 )
 
 const errorsFingerprintUsage = `Usage: talus errors fingerprint [--explain] [--json] < messages
@@ -242,9 +246,32 @@ func recordFromOTLP(rec *otlpLogRecord) fingerprint.Record {
 	return r
 }
 
-// bodyString renders a log body: a map body (kvlistValue) gives its message,
-// msg or error field, like the ingest path; any other value anyValueString.
+// pdataValue decodes an OTLP-JSON AnyValue with pdata's decoder, the one the
+// OTLP/HTTP receiver uses, so that the value renders as it does at ingest.
+// ok is false when pdata refuses it (e.g. a bare JSON string).
+func pdataValue(raw json.RawMessage) (v pcommon.Value, ok bool) {
+	if len(raw) == 0 {
+		return v, false
+	}
+	doc := make([]byte, 0, len(raw)+64)
+	doc = append(doc, `{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":`...)
+	doc = append(doc, raw...)
+	doc = append(doc, `}]}]}]}`...)
+	ld, err := (&plog.JSONUnmarshaler{}).UnmarshalLogs(doc)
+	if err != nil || ld.LogRecordCount() != 1 {
+		return v, false
+	}
+	return ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Body(), true
+}
+
+// bodyString renders a log body as the ingest path does (rollup.BodyString):
+// a map body (kvlistValue) gives its message, msg or error string field; any
+// other value its string form. A body pdata cannot decode falls back to the
+// same rules on the raw JSON.
 func bodyString(raw json.RawMessage) string {
+	if v, ok := pdataValue(raw); ok {
+		return rollup.BodyString(v)
+	}
 	var v struct {
 		KVList *struct {
 			Values []otlpKeyValue `json:"values"`
@@ -262,11 +289,16 @@ func bodyString(raw json.RawMessage) string {
 	return anyValueString(raw)
 }
 
-// anyValueString renders an OTLP-JSON AnyValue as a string: stringValue as is,
-// other scalars in their JSON text, anything else as compact JSON.
+// anyValueString renders an OTLP-JSON AnyValue as the ingest path does
+// (rollup.ValueString). One pdata cannot decode (a bare JSON string) falls
+// back to: stringValue as is, other scalars in their JSON text, anything else
+// as compact JSON.
 func anyValueString(raw json.RawMessage) string {
 	if len(raw) == 0 || string(raw) == "null" {
 		return ""
+	}
+	if v, ok := pdataValue(raw); ok {
+		return rollup.ValueString(v)
 	}
 	var v struct {
 		StringValue *string          `json:"stringValue"`

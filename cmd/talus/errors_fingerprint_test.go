@@ -171,3 +171,42 @@ func TestErrorsTopBadArguments(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorsFingerprintJSONValuesAsIngest: non-string bodies and attribute
+// values give the string the ingest path fingerprints (the server's sample
+// message for these records), so that --json prints the fingerprint the
+// server counts them under.
+func TestErrorsFingerprintJSONValuesAsIngest(t *testing.T) {
+	cases := []struct {
+		line string
+		rec  fingerprint.Record
+	}{
+		{`{"severityNumber":17,"body":{"kvlistValue":{"values":[{"key":"event","value":{"stringValue":"login failed"}},{"key":"n","value":{"intValue":"5"}}]}}}`,
+			fingerprint.Record{Body: `{"event":"login failed","n":5}`}},
+		{`{"severityNumber":17,"body":{"kvlistValue":{"values":[{"key":"message","value":{"intValue":"42"}},{"key":"msg","value":{"stringValue":"fallback msg 3"}}]}}}`,
+			fingerprint.Record{Body: "fallback msg 3"}},
+		{`{"severityNumber":17,"body":{"bytesValue":"aGVsbG8gd29ybGQ="}}`,
+			fingerprint.Record{Body: "aGVsbG8gd29ybGQ="}},
+		{`{"severityNumber":17,"body":{"arrayValue":{"values":[{"stringValue":"a"},{"intValue":"1"}]}}}`,
+			fingerprint.Record{Body: `["a",1]`}},
+		{`{"severityNumber":17,"body":{"stringValue":"x"},"attributes":[{"key":"exception.type","value":{"stringValue":"E"}},{"key":"exception.message","value":{"kvlistValue":{"values":[{"key":"code","value":{"intValue":"7"}}]}}}]}`,
+			fingerprint.Record{Body: "x", ExceptionType: "E", ExceptionMessage: `{"code":7}`}},
+	}
+	var in strings.Builder
+	for _, c := range cases {
+		in.WriteString(c.line + "\n")
+	}
+	out, errOut, code := runFP(t, in.String(), "--json")
+	if code != 0 {
+		t.Fatalf("code %d, stderr %q", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != len(cases) {
+		t.Fatalf("got %d lines for %d records:\n%s", len(lines), len(cases), out)
+	}
+	for i, c := range cases {
+		if want := fingerprint.Compute(&c.rec).String(); lines[i] != want {
+			t.Errorf("line %d: %s, want %s (the fingerprint of %+v)", i+1, lines[i], want, c.rec)
+		}
+	}
+}
