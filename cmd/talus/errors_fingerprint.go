@@ -220,8 +220,6 @@ func recordFromOTLP(rec *otlpLogRecord) fingerprint.Record {
 			r.CodeFunction = anyValueString(kv.Value)
 		case "code.function":
 			codeFunction = anyValueString(kv.Value)
-		case "telemetry.sdk.language":
-			r.SDKLanguage = anyValueString(kv.Value)
 		}
 	}
 	if r.CodeFunction == "" {

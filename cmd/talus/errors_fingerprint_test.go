@@ -210,3 +210,31 @@ func TestErrorsFingerprintJSONValuesAsIngest(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorsFingerprintJSONLanguageFromResourceOnly: the ingest path takes
+// telemetry.sdk.language from the resource alone, so a record attribute of
+// that name must not choose the stack parser either.
+func TestErrorsFingerprintJSONLanguageFromResourceOnly(t *testing.T) {
+	const stack = `System.InvalidOperationException: bad 5\n   at Shop.Orders.<SaveAsync>d__5.MoveNext() in /src/Orders.cs:line 12\n   at Shop.Api.Handle() in /src/Api.cs:line 3\n`
+	lang := func(where string) string {
+		attr := `{"key":"telemetry.sdk.language","value":{"stringValue":"java"}}`
+		switch where {
+		case "record":
+			return `{"body":{"stringValue":"x"},"attributes":[` + attr + `,{"key":"exception.stacktrace","value":{"stringValue":"` + stack + `"}}]}`
+		case "resource":
+			return `{"body":{"stringValue":"x"},"attributes":[{"key":"exception.stacktrace","value":{"stringValue":"` + stack + `"}}],"resource":{"attributes":[` + attr + `]}}`
+		}
+		return `{"body":{"stringValue":"x"},"attributes":[{"key":"exception.stacktrace","value":{"stringValue":"` + stack + `"}}]}`
+	}
+	out, errOut, code := runFP(t, lang("none")+"\n"+lang("record")+"\n"+lang("resource")+"\n", "--json")
+	if code != 0 {
+		t.Fatalf("code %d, stderr %q", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 3 || lines[0] != lines[1] {
+		t.Fatalf("a record attribute telemetry.sdk.language changed the fingerprint:\n%s", out)
+	}
+	if lines[0] == lines[2] {
+		t.Fatalf("the resource's telemetry.sdk.language should choose the parser here (test premise):\n%s", out)
+	}
+}
