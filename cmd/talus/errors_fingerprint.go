@@ -37,7 +37,7 @@ as "user" masked as <*>) get the same fingerprint.
    "resource":{"attributes":[{"key":"telemetry.sdk.language","value":{"stringValue":"java"}}]}}
   Used attributes: error.fingerprint, exception.type, exception.message,
   exception.stacktrace, code.function.name (or code.function) and, from the
-  resource, telemetry.sdk.language. A line that is not valid JSON prints "-"
+  resource, telemetry.sdk.language. A line that is not a JSON object prints "-"
   and is reported on stderr; the exit code is then 1.
 
 Flags:
@@ -163,6 +163,10 @@ type otlpLogRecord struct {
 // line is not a JSON object.
 func fingerprintJSONLine(fp *fingerprint.Fingerprinter, dst, line []byte, explain bool) ([]byte, bool) {
 	var rec otlpLogRecord
+	// json.Unmarshal accepts null into a struct; a record is an object.
+	if t := bytes.TrimLeft(line, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return append(dst, '-'), false
+	}
 	if err := json.Unmarshal(line, &rec); err != nil {
 		return append(dst, '-'), false
 	}

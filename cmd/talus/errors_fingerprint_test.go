@@ -238,3 +238,13 @@ func TestErrorsFingerprintJSONLanguageFromResourceOnly(t *testing.T) {
 		t.Fatalf("the resource's telemetry.sdk.language should choose the parser here (test premise):\n%s", out)
 	}
 }
+
+// TestErrorsFingerprintJSONNotAnObject: JSON that is not an object (null
+// included, which json.Unmarshal takes into a struct) is not a record.
+func TestErrorsFingerprintJSONNotAnObject(t *testing.T) {
+	out, errOut, code := runFP(t, "null\n {\"body\":{\"stringValue\":\"ok 1\"}}\n  null \n", "--json")
+	if code != 1 || out != "-\n"+fingerprint.Compute(&fingerprint.Record{Body: "ok 1"}).String()+"\n-\n" ||
+		!strings.Contains(errOut, "line 1") || !strings.Contains(errOut, "line 3") {
+		t.Fatalf("code %d, stdout %q, stderr %q; want - for lines 1 and 3, reported, exit 1", code, out, errOut)
+	}
+}
