@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/talus-logs/talus/api/wire"
+	"github.com/talus-logs/talus/errors/fingerprint"
 	"github.com/talus-logs/talus/internal/metrics"
 	"github.com/talus-logs/talus/storage"
 	"github.com/talus-logs/talus/storage/selector"
@@ -307,10 +308,9 @@ func (s *Server) logs(r *http.Request) (any, error) {
 		}
 	}
 	if fp := q.Get("fingerprint"); fp != "" {
-		if s.opts.Errors == nil {
-			return nil, &apiError{http.StatusNotImplemented, "this server has no error fingerprints"}
+		if sq.Filter, err = s.fingerprintFilter(fp); err != nil {
+			return nil, err
 		}
-		sq.Filter = func(e *storage.Entry) bool { return s.opts.Errors.Fingerprint(e) == fp }
 	}
 	res, err := s.store.Latest(r.Context(), sq)
 	if err != nil {
@@ -328,6 +328,21 @@ func (s *Server) logs(r *http.Request) (any, error) {
 		out.NextCursor = res.Next.Encode()
 	}
 	return out, nil
+}
+
+// fingerprintFilter keeps the entries of error fingerprint fp (the
+// fingerprint= parameter). A malformed fingerprint is a bad request, as on
+// /api/v1/errors/FP, rather than a filter that matches nothing.
+func (s *Server) fingerprintFilter(fp string) (func(*storage.Entry) bool, error) {
+	if s.opts.Errors == nil {
+		return nil, &apiError{http.StatusNotImplemented, "this server has no error fingerprints"}
+	}
+	f, err := fingerprint.Parse(fp)
+	if err != nil {
+		return nil, badRequest("fingerprint %q: %v", fp, err)
+	}
+	want := f.String()
+	return func(e *storage.Entry) bool { return s.opts.Errors.Fingerprint(e) == want }, nil
 }
 
 // EntryToLog converts a stored entry to its wire form.

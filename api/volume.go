@@ -74,10 +74,9 @@ func (s *Server) volume(r *http.Request) (any, error) {
 	}
 	sq := storage.Query{Instance: inst, Selector: sel, Start: start, End: end}
 	if fp := q.Get("fingerprint"); fp != "" {
-		if s.opts.Errors == nil {
-			return nil, &apiError{http.StatusNotImplemented, "this server has no error fingerprints"}
+		if sq.Filter, err = s.fingerprintFilter(fp); err != nil {
+			return nil, err
 		}
-		sq.Filter = func(e *storage.Entry) bool { return s.opts.Errors.Fingerprint(e) == fp }
 	}
 	counts := map[string][]uint64{}
 	complete, err := s.store.Scan(r.Context(), sq, MaxVolumeEntries, func(e *storage.ScanEntry) {

@@ -194,6 +194,17 @@ func runErrorsTop(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
+	// Parsing stops at the first argument that is not a flag, so a stray
+	// argument would silently drop the flags after it (--server among them).
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "talus errors top: unexpected argument %q (use --query SELECTOR)\n", fs.Arg(0))
+		return 2
+	}
+	if *limit < 1 {
+		// The client leaves a limit below 1 out, i.e. the server's default.
+		fmt.Fprintf(stderr, "talus errors top: --limit %d: must be at least 1\n", *limit)
+		return 2
+	}
 	cl, err := cf.client()
 	if err != nil {
 		fmt.Fprintln(stderr, "talus errors top:", err)

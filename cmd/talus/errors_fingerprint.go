@@ -11,7 +11,11 @@ import (
 	"strconv"
 	"strings"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+
 	"github.com/talus-logs/talus/errors/fingerprint"
+	"github.com/talus-logs/talus/errors/rollup"
 )
 
 const errorsFingerprintUsage = `Usage: talus errors fingerprint [--explain] [--json] < messages
@@ -33,7 +37,7 @@ as "user" masked as <*>) get the same fingerprint.
    "resource":{"attributes":[{"key":"telemetry.sdk.language","value":{"stringValue":"java"}}]}}
   Used attributes: error.fingerprint, exception.type, exception.message,
   exception.stacktrace, code.function.name (or code.function) and, from the
-  resource, telemetry.sdk.language. A line that is not valid JSON prints "-"
+  resource, telemetry.sdk.language. A line that is not a JSON object prints "-"
   and is reported on stderr; the exit code is then 1.
 
 Flags:
@@ -159,6 +163,10 @@ type otlpLogRecord struct {
 // line is not a JSON object.
 func fingerprintJSONLine(fp *fingerprint.Fingerprinter, dst, line []byte, explain bool) ([]byte, bool) {
 	var rec otlpLogRecord
+	// json.Unmarshal accepts null into a struct; a record is an object.
+	if t := bytes.TrimLeft(line, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return append(dst, '-'), false
+	}
 	if err := json.Unmarshal(line, &rec); err != nil {
 		return append(dst, '-'), false
 	}
@@ -216,8 +224,6 @@ func recordFromOTLP(rec *otlpLogRecord) fingerprint.Record {
 			r.CodeFunction = anyValueString(kv.Value)
 		case "code.function":
 			codeFunction = anyValueString(kv.Value)
-		case "telemetry.sdk.language":
-			r.SDKLanguage = anyValueString(kv.Value)
 		}
 	}
 	if r.CodeFunction == "" {
@@ -242,9 +248,32 @@ func recordFromOTLP(rec *otlpLogRecord) fingerprint.Record {
 	return r
 }
 
-// bodyString renders a log body: a map body (kvlistValue) gives its message,
-// msg or error field, like the ingest path; any other value anyValueString.
+// pdataValue decodes an OTLP-JSON AnyValue with pdata's decoder, the one the
+// OTLP/HTTP receiver uses, so that the value renders as it does at ingest.
+// ok is false when pdata refuses it (e.g. a bare JSON string).
+func pdataValue(raw json.RawMessage) (v pcommon.Value, ok bool) {
+	if len(raw) == 0 {
+		return v, false
+	}
+	doc := make([]byte, 0, len(raw)+64)
+	doc = append(doc, `{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":`...)
+	doc = append(doc, raw...)
+	doc = append(doc, `}]}]}]}`...)
+	ld, err := (&plog.JSONUnmarshaler{}).UnmarshalLogs(doc)
+	if err != nil || ld.LogRecordCount() != 1 {
+		return v, false
+	}
+	return ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Body(), true
+}
+
+// bodyString renders a log body as the ingest path does (rollup.BodyString):
+// a map body (kvlistValue) gives its message, msg or error string field; any
+// other value its string form. A body pdata cannot decode falls back to the
+// same rules on the raw JSON.
 func bodyString(raw json.RawMessage) string {
+	if v, ok := pdataValue(raw); ok {
+		return rollup.BodyString(v)
+	}
 	var v struct {
 		KVList *struct {
 			Values []otlpKeyValue `json:"values"`
@@ -262,11 +291,16 @@ func bodyString(raw json.RawMessage) string {
 	return anyValueString(raw)
 }
 
-// anyValueString renders an OTLP-JSON AnyValue as a string: stringValue as is,
-// other scalars in their JSON text, anything else as compact JSON.
+// anyValueString renders an OTLP-JSON AnyValue as the ingest path does
+// (rollup.ValueString). One pdata cannot decode (a bare JSON string) falls
+// back to: stringValue as is, other scalars in their JSON text, anything else
+// as compact JSON.
 func anyValueString(raw json.RawMessage) string {
 	if len(raw) == 0 || string(raw) == "null" {
 		return ""
+	}
+	if v, ok := pdataValue(raw); ok {
+		return rollup.ValueString(v)
 	}
 	var v struct {
 		StringValue *string          `json:"stringValue"`

@@ -152,3 +152,99 @@ func TestErrorsFingerprintStreams(t *testing.T) {
 		t.Fatalf("exit code %d", code)
 	}
 }
+
+// TestErrorsTopBadArguments: a stray argument or a limit below 1 is a usage
+// error, not a request with the flags after the argument dropped or with the
+// server's default limit.
+func TestErrorsTopBadArguments(t *testing.T) {
+	t.Setenv("TALUS_SERVER", "http://127.0.0.1:1") // where a request would go if one were sent
+	for _, args := range [][]string{
+		{"checkout", "--since", "1h"},
+		{"--since", "1h", "extra"},
+		{"--limit", "0"},
+		{"--limit", "-3"},
+	} {
+		var out, errOut bytes.Buffer
+		code := runErrorsTop(args, &out, &errOut)
+		if code != 2 || strings.Contains(errOut.String(), "127.0.0.1:1") {
+			t.Errorf("talus errors top %q: code %d, stderr %q; want a usage error (2)", args, code, errOut.String())
+		}
+	}
+}
+
+// TestErrorsFingerprintJSONValuesAsIngest: non-string bodies and attribute
+// values give the string the ingest path fingerprints (the server's sample
+// message for these records), so that --json prints the fingerprint the
+// server counts them under.
+func TestErrorsFingerprintJSONValuesAsIngest(t *testing.T) {
+	cases := []struct {
+		line string
+		rec  fingerprint.Record
+	}{
+		{`{"severityNumber":17,"body":{"kvlistValue":{"values":[{"key":"event","value":{"stringValue":"login failed"}},{"key":"n","value":{"intValue":"5"}}]}}}`,
+			fingerprint.Record{Body: `{"event":"login failed","n":5}`}},
+		{`{"severityNumber":17,"body":{"kvlistValue":{"values":[{"key":"message","value":{"intValue":"42"}},{"key":"msg","value":{"stringValue":"fallback msg 3"}}]}}}`,
+			fingerprint.Record{Body: "fallback msg 3"}},
+		{`{"severityNumber":17,"body":{"bytesValue":"aGVsbG8gd29ybGQ="}}`,
+			fingerprint.Record{Body: "aGVsbG8gd29ybGQ="}},
+		{`{"severityNumber":17,"body":{"arrayValue":{"values":[{"stringValue":"a"},{"intValue":"1"}]}}}`,
+			fingerprint.Record{Body: `["a",1]`}},
+		{`{"severityNumber":17,"body":{"stringValue":"x"},"attributes":[{"key":"exception.type","value":{"stringValue":"E"}},{"key":"exception.message","value":{"kvlistValue":{"values":[{"key":"code","value":{"intValue":"7"}}]}}}]}`,
+			fingerprint.Record{Body: "x", ExceptionType: "E", ExceptionMessage: `{"code":7}`}},
+	}
+	var in strings.Builder
+	for _, c := range cases {
+		in.WriteString(c.line + "\n")
+	}
+	out, errOut, code := runFP(t, in.String(), "--json")
+	if code != 0 {
+		t.Fatalf("code %d, stderr %q", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != len(cases) {
+		t.Fatalf("got %d lines for %d records:\n%s", len(lines), len(cases), out)
+	}
+	for i, c := range cases {
+		if want := fingerprint.Compute(&c.rec).String(); lines[i] != want {
+			t.Errorf("line %d: %s, want %s (the fingerprint of %+v)", i+1, lines[i], want, c.rec)
+		}
+	}
+}
+
+// TestErrorsFingerprintJSONLanguageFromResourceOnly: the ingest path takes
+// telemetry.sdk.language from the resource alone, so a record attribute of
+// that name must not choose the stack parser either.
+func TestErrorsFingerprintJSONLanguageFromResourceOnly(t *testing.T) {
+	const stack = `System.InvalidOperationException: bad 5\n   at Shop.Orders.<SaveAsync>d__5.MoveNext() in /src/Orders.cs:line 12\n   at Shop.Api.Handle() in /src/Api.cs:line 3\n`
+	lang := func(where string) string {
+		attr := `{"key":"telemetry.sdk.language","value":{"stringValue":"java"}}`
+		switch where {
+		case "record":
+			return `{"body":{"stringValue":"x"},"attributes":[` + attr + `,{"key":"exception.stacktrace","value":{"stringValue":"` + stack + `"}}]}`
+		case "resource":
+			return `{"body":{"stringValue":"x"},"attributes":[{"key":"exception.stacktrace","value":{"stringValue":"` + stack + `"}}],"resource":{"attributes":[` + attr + `]}}`
+		}
+		return `{"body":{"stringValue":"x"},"attributes":[{"key":"exception.stacktrace","value":{"stringValue":"` + stack + `"}}]}`
+	}
+	out, errOut, code := runFP(t, lang("none")+"\n"+lang("record")+"\n"+lang("resource")+"\n", "--json")
+	if code != 0 {
+		t.Fatalf("code %d, stderr %q", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 3 || lines[0] != lines[1] {
+		t.Fatalf("a record attribute telemetry.sdk.language changed the fingerprint:\n%s", out)
+	}
+	if lines[0] == lines[2] {
+		t.Fatalf("the resource's telemetry.sdk.language should choose the parser here (test premise):\n%s", out)
+	}
+}
+
+// TestErrorsFingerprintJSONNotAnObject: JSON that is not an object (null
+// included, which json.Unmarshal takes into a struct) is not a record.
+func TestErrorsFingerprintJSONNotAnObject(t *testing.T) {
+	out, errOut, code := runFP(t, "null\n {\"body\":{\"stringValue\":\"ok 1\"}}\n  null \n", "--json")
+	if code != 1 || out != "-\n"+fingerprint.Compute(&fingerprint.Record{Body: "ok 1"}).String()+"\n-\n" ||
+		!strings.Contains(errOut, "line 1") || !strings.Contains(errOut, "line 3") {
+		t.Fatalf("code %d, stdout %q, stderr %q; want - for lines 1 and 3, reported, exit 1", code, out, errOut)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,6 +111,18 @@ func TestAPI(t *testing.T) {
 	}
 	get("/api/v1/errors/v1:0000000000000000", rng, http.StatusNotFound, nil)
 	get("/api/v1/errors/garbage", rng, http.StatusBadRequest, nil)
+	// A malformed fingerprint= is a bad request there too, not a filter
+	// that matches nothing.
+	for _, fp := range []string{"garbage", "v5:0123", strings.ToUpper(top.Errors[0].Fingerprint), "v9:0000000000000000"} {
+		for _, path := range []string{"/api/v1/logs", "/api/v1/logs/volume"} {
+			q := url.Values{"start": rng["start"], "end": rng["end"], "fingerprint": {fp}}
+			var er api.ErrorResponse
+			get(path, q, http.StatusBadRequest, &er)
+			if !strings.Contains(er.Error, "fingerprint") {
+				t.Errorf("GET %s?fingerprint=%s: error %q does not name the fingerprint", path, fp, er.Error)
+			}
+		}
+	}
 
 	// Non-error entries carry no fingerprint.
 	var all api.LogsResponse

@@ -179,6 +179,15 @@ func pvalueString(v pcommon.Value) string {
 	}
 }
 
+// ValueString is the string an attribute value gives the fingerprint at
+// ingest (pvalueString), for tools that build a fingerprint.Record from
+// OTLP data themselves (talus errors fingerprint --json).
+func ValueString(v pcommon.Value) string { return pvalueString(v) }
+
+// BodyString is the fingerprint's body of a log body at ingest
+// (pbodyString).
+func BodyString(v pcommon.Value) string { return pbodyString(v) }
+
 // pbodyString is the fingerprint's body: the string itself, or for a map the
 // first of message/msg/error that is a string, else the value's string form.
 func pbodyString(v pcommon.Value) string {
