@@ -2,17 +2,13 @@
 GO        ?= go
 BIN       ?= bin/talus
 CACHE_DIR ?= $(HOME)/.cache/talus
-# libdeflate (Debian: libdeflate-dev) inflates gzip'd OTLP requests ~2.5×
-# faster than Go's inflater (internal/gunzip); the build links it statically
-# when its header and static library are there, and goes without otherwise.
-GOTAGS    ?= $(shell printf '\043include <libdeflate.h>\nint main(void){return libdeflate_alloc_decompressor()==0;}\n' | $${CC:-cc} -x c - -o /dev/null -l:libdeflate.a >/dev/null 2>&1 && echo libdeflate)
 
 .PHONY: all build run cluster soak-cluster test test-go test-e2e collector plugin plugin-test bench bench-full fuzz vet fmt clean
 
 all: build
 
 build:
-	$(GO) build -tags '$(GOTAGS)' -o $(BIN) ./cmd/talus
+	$(GO) build -o $(BIN) ./cmd/talus
 	@./$(BIN) version | tail -1
 
 ## run: start a single node on the embedded default (./data, OTLP on 4317/4318, API on 7070)
@@ -25,10 +21,9 @@ test: vet test-go test-e2e plugin-test
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1)
 	$(GO) vet ./...
-	$(if $(GOTAGS),$(GO) vet -tags '$(GOTAGS)' ./internal/gunzip ./receiver ./cmd/talus)
 
 test-go:
-	$(GO) test -tags '$(GOTAGS)' -count=1 -timeout 15m ./...
+	$(GO) test -count=1 -timeout 15m ./...
 
 ## collector: build the OpenTelemetry Collector used by the end-to-end test (cached in CACHE_DIR)
 collector:

@@ -167,7 +167,7 @@ type zstdCompressor struct {
 
 func init() {
 	encoding.RegisterCompressor(&zstdCompressor{})
-	if gunzip.Available {
+	if gunzip.Available() {
 		encoding.RegisterCompressor(&gzipCompressor{Compressor: encoding.GetCompressor("gzip")})
 	}
 }

@@ -176,7 +176,7 @@ func (r *Receiver) readBody(req *http.Request, bb *bodyBuffers) ([]byte, *httpEr
 	case "", "identity":
 		dec = body
 	case "gzip", "x-gzip":
-		if gunzip.Available {
+		if gunzip.Available() {
 			// Read the member whole and inflate it in one call; what
 			// gunzip leaves (several members, corrupt data) the streaming
 			// reader below decodes from memory and judges.

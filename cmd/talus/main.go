@@ -48,11 +48,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "cluster":
 		return runCluster(args[1:], stdout, stderr)
 	case "version", "--version":
-		inflater := "Go (klauspost/compress); build with libdeflate-dev installed for ~2.5× faster gzip'd requests"
-		if gunzip.Available {
-			inflater = "libdeflate"
-		}
-		fmt.Fprintf(stdout, "talus %s\ngzip'd requests inflated with: %s\n", version, inflater)
+		fmt.Fprintf(stdout, "talus %s\ngzip'd requests inflated with: %s\n", version, gunzip.Inflater())
 		return 0
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)

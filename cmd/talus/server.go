@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/talus-logs/talus/internal/gunzip"
 	"io"
 	"log/slog"
 	"net"
@@ -345,7 +346,8 @@ func serve(cfg serverConfig, log *slog.Logger) error {
 	go func() { errc <- n.httpAPI.Serve(apiLis) }()
 	log.Info("talus ready", "version", version, "data_dir", cfg.DataDir, "otlp_grpc", grpcLis.Addr().String(),
 		"otlp_http", otlpLis.Addr().String(), "api", apiLis.Addr().String(), "epoch", cfg.Epoch,
-		"retention", cfg.Retention, "startup", time.Since(start).Round(time.Millisecond), "raft", raftAddrOf(kvs))
+		"retention", cfg.Retention, "startup", time.Since(start).Round(time.Millisecond), "raft", raftAddrOf(kvs),
+		"gzip_inflater", gunzip.Inflater())
 
 	go n.maintain(ctx, cfg, log)
 

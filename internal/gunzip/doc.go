@@ -3,12 +3,13 @@
 //
 // Exporters gzip every OTLP request by default, and with Go's fastest
 // inflater (klauspost/compress) decompressing took ~19% of the server's CPU
-// during an ingest. Built with the libdeflate tag (and cgo, with Debian's
-// libdeflate-dev: `make build` adds the tag when the header is there), this
-// package decompresses with libdeflate, which inflates OTLP requests ~2.5×
-// faster because it decodes a whole buffer at once instead of a stream.
-// Without the tag, Available is false and Decompress never handles
-// anything, so callers keep their streaming reader.
+// during an ingest. libdeflate inflates OTLP requests ~2.5× faster, because
+// it decodes a whole buffer at once instead of a stream. The package loads
+// it at run time (dlopen of libdeflate.so.0, which Debian and Ubuntu ship
+// as libdeflate0, a dependency of libtiff), so any build of talus uses it
+// where it is installed and needs nothing where it is not: Available is
+// then false and Decompress never handles anything, so callers keep their
+// streaming reader. TALUS_INFLATER=go turns it off.
 //
 // Decompress handles only what it can do exactly: one gzip member whose
 // trailer's size fits the limit and matches what the member holds. For

@@ -45,6 +45,7 @@ func streaming(src []byte) ([]byte, error) {
 }
 
 func TestDecompressGivesTheStreamingResult(t *testing.T) {
+	needLibdeflate(t)
 	rng := rand.New(rand.NewSource(1))
 	for _, n := range []int{1, 100, 65535, 65536, 1 << 20, 3<<20 + 17} {
 		for _, level := range []int{gzip.NoCompression, gzip.BestSpeed, gzip.DefaultCompression, gzip.BestCompression} {
@@ -52,12 +53,6 @@ func TestDecompressGivesTheStreamingResult(t *testing.T) {
 			src := gz(t, data, level)
 			prefix := []byte("kept")
 			out, ok := Decompress(prefix, src, 64<<20)
-			if !Available {
-				if ok || !bytes.Equal(out, prefix) {
-					t.Fatalf("a build without libdeflate handled a request")
-				}
-				continue
-			}
 			if !ok {
 				t.Fatalf("n=%d level=%d: not handled", n, level)
 			}
@@ -103,8 +98,16 @@ func TestDecompressLeavesTheRestToTheStreamingReader(t *testing.T) {
 			t.Errorf("%s: handled (%d bytes); the streaming reader should decide", name, len(out))
 		}
 	}
-	if out, ok := Decompress(nil, src, len(data)); Available && (!ok || !bytes.Equal(out, data)) {
+	if out, ok := Decompress(nil, src, len(data)); Available() && (!ok || !bytes.Equal(out, data)) {
 		t.Errorf("a body of exactly the limit was not handled")
+	}
+}
+
+// needLibdeflate skips a test of the fast path where there is none; CI
+// installs libdeflate0 (.ci/run), so there it runs.
+func needLibdeflate(t *testing.T) {
+	if !Available() {
+		t.Skipf("no fast path here: %s", Inflater())
 	}
 }
 
