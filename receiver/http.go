@@ -11,9 +11,11 @@ import (
 	"math"
 	"mime"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -88,6 +90,9 @@ func (r *Receiver) handleHTTP(req *http.Request, ct string, w http.ResponseWrite
 		return &httpError{http.StatusServiceUnavailable, codes.Unavailable, "server overloaded, retry later"}
 	}
 	defer r.release()
+	// The body is read while holding the slot: bound that time, or a few
+	// stalled uploads would hold every slot for as long as they stall.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(r.opts.BodyTimeout))
 
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
@@ -171,7 +176,7 @@ func (r *Receiver) readBody(req *http.Request, buf *bytes.Buffer) *httpError {
 			err = zr.Reset(body)
 		}
 		if err != nil {
-			return badBody(err)
+			return r.badBody(err)
 		}
 		defer gzipPool.Put(zr)
 		dec = zr
@@ -182,14 +187,14 @@ func (r *Receiver) readBody(req *http.Request, buf *bytes.Buffer) *httpError {
 		// below it, as in the collector's confighttp.
 		zr, err := zstd.NewReader(body, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(uint64(max(limit+1, zstdDefaultWindow))))
 		if err != nil {
-			return badBody(err)
+			return r.badBody(err)
 		}
 		defer zr.Close()
 		dec = zr
 	case "deflate":
 		zr, err := zlib.NewReader(body)
 		if err != nil {
-			return badBody(err)
+			return r.badBody(err)
 		}
 		defer zr.Close()
 		dec = zr
@@ -210,7 +215,7 @@ func (r *Receiver) readBody(req *http.Request, buf *bytes.Buffer) *httpError {
 		if errors.Is(err, context.Canceled) {
 			return &httpError{http.StatusBadRequest, codes.Canceled, "request canceled"}
 		}
-		return badBody(err)
+		return r.badBody(err)
 	}
 	if n > limit {
 		return tooBig
@@ -221,7 +226,12 @@ func (r *Receiver) readBody(req *http.Request, buf *bytes.Buffer) *httpError {
 // zstdDefaultWindow is the window of zstd encoders at their default level.
 const zstdDefaultWindow = 8 << 20
 
-func badBody(err error) *httpError {
+func (r *Receiver) badBody(err error) *httpError {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		metrics.IngestErrors.WithLabelValues("body_timeout").Inc()
+		return &httpError{http.StatusRequestTimeout, codes.DeadlineExceeded,
+			fmt.Sprintf("request body not received within %s", r.opts.BodyTimeout)}
+	}
 	metrics.IngestErrors.WithLabelValues("malformed").Inc()
 	return &httpError{http.StatusBadRequest, codes.InvalidArgument, "cannot read request body: " + err.Error()}
 }
