@@ -113,6 +113,14 @@ func (r *Receiver) handleHTTP(req *http.Request, ct string, w http.ResponseWrite
 				metrics.IngestErrors.WithLabelValues("malformed").Inc()
 				return &httpError{http.StatusBadRequest, codes.InvalidArgument, "cannot decode OTLP " + ct + " body: " + err.Error()}
 			}
+			// pdata's decoder stops at the end of the first object: a body
+			// with more after it (two requests concatenated) would be
+			// acknowledged with all but the first silently dropped.
+			if at := jsonTrailingData(buf.Bytes()); at >= 0 {
+				metrics.IngestErrors.WithLabelValues("malformed").Inc()
+				return &httpError{http.StatusBadRequest, codes.InvalidArgument,
+					fmt.Sprintf("cannot decode OTLP %s body: data after the request's JSON object, at byte %d", ct, at)}
+			}
 		}
 		res, err = r.export(func() (storage.WriteResult, error) { return r.w.Write(instance, ereq.Logs()) })
 	} else {
@@ -221,6 +229,45 @@ func (r *Receiver) readBody(req *http.Request, buf *bytes.Buffer) *httpError {
 		return tooBig
 	}
 	return nil
+}
+
+// jsonTrailingData returns the offset of the first non-blank byte after the
+// JSON object that b starts with, or -1 if there is none. b has been
+// decoded already, so its first object is well formed; only its brackets
+// and strings need to be followed to find its end.
+func jsonTrailingData(b []byte) int {
+	i := skipJSONSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return -1 // null: the decoder has judged it
+	}
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			for i++; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth--; depth == 0 {
+				if j := skipJSONSpace(b, i+1); j < len(b) {
+					return j
+				}
+				return -1
+			}
+		}
+	}
+	return -1
+}
+
+func skipJSONSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
 }
 
 // zstdDefaultWindow is the window of zstd encoders at their default level.
