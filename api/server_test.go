@@ -729,3 +729,33 @@ func TestClientRequests(t *testing.T) {
 		t.Errorf("Labels on a non-JSON answer: %v, want a decode error", err)
 	}
 }
+
+// A severity number in a query is compared as a number, a level word as
+// its range: "> 9" used to skip 10 to 12 (9 is INFO's first number) while
+// "> 10" kept 11 and 12.
+func TestSeverityFilterNumbersAndWords(t *testing.T) {
+	e := newAPIEnv(t)
+	var recs []rec
+	for i, sev := range []plog.SeverityNumber{5, 9, 10, 12, 13, 16, 17} {
+		recs = append(recs, rec{job: "sev", ts: t0.Add(time.Duration(i) * time.Second), sev: sev, body: fmt.Sprintf("sev %d", sev)})
+	}
+	e.write("default", recs...)
+	for query, want := range map[string]string{
+		`{} | severity > 9`:     "[17 16 13 12 10]",
+		`{} | severity = 9`:     "[9]",
+		`{} | severity <= 9`:    "[9 5]",
+		`{} | severity != 12`:   "[17 16 13 10 9 5]",
+		`{} | severity > info`:  "[17 16 13]",
+		`{} | severity = info`:  "[12 10 9]",
+		`{} | severity <= info`: "[12 10 9 5]",
+		`{} | severity = warn`:  "[16 13]",
+	} {
+		var got []int32
+		for _, l := range e.logs("", api.LogsQuery{Query: query, Limit: 100}).Logs {
+			got = append(got, l.SeverityNumber)
+		}
+		if fmt.Sprint(got) != want {
+			t.Errorf("%s: severities %v, want %s", query, got, want)
+		}
+	}
+}

@@ -131,6 +131,8 @@ func TestBadHTTPRequests(t *testing.T) {
 		{name: "JSON wrong type", ct: ctJSON, body: []byte(`{"resourceLogs": 5}`), wantStatus: 400, wantCode: codes.InvalidArgument},
 		{name: "JSON not an object", ct: ctJSON, body: []byte(`[1,2,3]`), wantStatus: 400, wantCode: codes.InvalidArgument},
 		{name: "protobuf sent as JSON", ct: ctJSON, body: valid, wantStatus: 400, wantCode: codes.InvalidArgument},
+		{name: "JSON with trailing data", ct: ctJSON, body: append(append([]byte{}, validJSON...), " garbage"...), wantStatus: 400, wantCode: codes.InvalidArgument, wantInMsg: "after"},
+		{name: "two JSON requests concatenated", ct: ctJSON, body: append([]byte(`{"resourceLogs":[]}`+"\n"), validJSON...), wantStatus: 400, wantCode: codes.InvalidArgument, wantInMsg: "after"},
 		{name: "JSON with charset", ct: ctJSON + "; charset=utf-8", body: []byte(`{"resourceLogs":[{`), wantStatus: 400, wantCode: codes.InvalidArgument, answerCT: ctJSON},
 		{name: "wrong content type", ct: "text/plain", body: valid, wantStatus: 415, answerCT: ctJSON, wantInMsg: "Content-Type"},
 		{name: "no content type", ct: "", body: valid, wantStatus: 415, answerCT: ctJSON},

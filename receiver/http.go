@@ -11,9 +11,11 @@ import (
 	"math"
 	"mime"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -107,6 +109,9 @@ func (r *Receiver) handleHTTP(req *http.Request, ct string, w http.ResponseWrite
 		return &httpError{http.StatusServiceUnavailable, codes.Unavailable, "server overloaded, retry later"}
 	}
 	defer r.release()
+	// The body is read while holding the slot: bound that time, or a few
+	// stalled uploads would hold every slot for as long as they stall.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(r.opts.BodyTimeout))
 
 	bb := bodyPool.Get().(*bodyBuffers)
 	defer bb.release()
@@ -122,6 +127,14 @@ func (r *Receiver) handleHTTP(req *http.Request, ct string, w http.ResponseWrite
 			if err := ereq.UnmarshalJSON(body); err != nil {
 				metrics.IngestErrors.WithLabelValues("malformed").Inc()
 				return &httpError{http.StatusBadRequest, codes.InvalidArgument, "cannot decode OTLP " + ct + " body: " + err.Error()}
+			}
+			// pdata's decoder stops at the end of the first object: a body
+			// with more after it (two requests concatenated) would be
+			// acknowledged with all but the first silently dropped.
+			if at := jsonTrailingData(body); at >= 0 {
+				metrics.IngestErrors.WithLabelValues("malformed").Inc()
+				return &httpError{http.StatusBadRequest, codes.InvalidArgument,
+					fmt.Sprintf("cannot decode OTLP %s body: data after the request's JSON object, at byte %d", ct, at)}
 			}
 		}
 		res, err = r.export(func() (storage.WriteResult, error) { return r.w.Write(instance, ereq.Logs()) })
@@ -180,7 +193,7 @@ func (r *Receiver) readBody(req *http.Request, bb *bodyBuffers) ([]byte, *httpEr
 			// Read the member whole and inflate it in one call; what
 			// gunzip leaves (several members, corrupt data) the streaming
 			// reader below decodes from memory and judges.
-			if herr := readAll(&bb.packed, body, limit, tooBig); herr != nil {
+			if herr := r.readAll(&bb.packed, body, limit, tooBig); herr != nil {
 				return nil, herr
 			}
 			var ok bool
@@ -199,7 +212,7 @@ func (r *Receiver) readBody(req *http.Request, bb *bodyBuffers) ([]byte, *httpEr
 			err = zr.Reset(body)
 		}
 		if err != nil {
-			return nil, badBody(err)
+			return nil, r.badBody(err)
 		}
 		defer gzipPool.Put(zr)
 		dec = zr
@@ -210,14 +223,14 @@ func (r *Receiver) readBody(req *http.Request, bb *bodyBuffers) ([]byte, *httpEr
 		// below it, as in the collector's confighttp.
 		zr, err := zstd.NewReader(body, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(uint64(max(limit+1, zstdDefaultWindow))))
 		if err != nil {
-			return nil, badBody(err)
+			return nil, r.badBody(err)
 		}
 		defer zr.Close()
 		dec = zr
 	case "deflate":
 		zr, err := zlib.NewReader(body)
 		if err != nil {
-			return nil, badBody(err)
+			return nil, r.badBody(err)
 		}
 		defer zr.Close()
 		dec = zr
@@ -229,15 +242,15 @@ func (r *Receiver) readBody(req *http.Request, bb *bodyBuffers) ([]byte, *httpEr
 		return nil, &httpError{http.StatusUnsupportedMediaType, codes.InvalidArgument,
 			fmt.Sprintf("unsupported Content-Encoding %q: use gzip, zstd or deflate", enc)}
 	}
-	if herr := readAll(&bb.plain, dec, limit, tooBig); herr != nil {
+	if herr := r.readAll(&bb.plain, dec, limit, tooBig); herr != nil {
 		return nil, herr
 	}
 	return bb.plain.Bytes(), nil
 }
 
-// readAll reads r into buf, refusing more than limit bytes with tooBig.
-func readAll(buf *bytes.Buffer, r io.Reader, limit int64, tooBig *httpError) *httpError {
-	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
+// readAll reads src into buf, refusing more than limit bytes with tooBig.
+func (r *Receiver) readAll(buf *bytes.Buffer, src io.Reader, limit int64, tooBig *httpError) *httpError {
+	n, err := buf.ReadFrom(io.LimitReader(src, limit+1))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -246,7 +259,7 @@ func readAll(buf *bytes.Buffer, r io.Reader, limit int64, tooBig *httpError) *ht
 		if errors.Is(err, context.Canceled) {
 			return &httpError{http.StatusBadRequest, codes.Canceled, "request canceled"}
 		}
-		return badBody(err)
+		return r.badBody(err)
 	}
 	if n > limit {
 		return tooBig
@@ -254,10 +267,54 @@ func readAll(buf *bytes.Buffer, r io.Reader, limit int64, tooBig *httpError) *ht
 	return nil
 }
 
+// jsonTrailingData returns the offset of the first non-blank byte after the
+// JSON object that b starts with, or -1 if there is none. b has been
+// decoded already, so its first object is well formed; only its brackets
+// and strings need to be followed to find its end.
+func jsonTrailingData(b []byte) int {
+	i := skipJSONSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return -1 // null: the decoder has judged it
+	}
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			for i++; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth--; depth == 0 {
+				if j := skipJSONSpace(b, i+1); j < len(b) {
+					return j
+				}
+				return -1
+			}
+		}
+	}
+	return -1
+}
+
+func skipJSONSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
 // zstdDefaultWindow is the window of zstd encoders at their default level.
 const zstdDefaultWindow = 8 << 20
 
-func badBody(err error) *httpError {
+func (r *Receiver) badBody(err error) *httpError {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		metrics.IngestErrors.WithLabelValues("body_timeout").Inc()
+		return &httpError{http.StatusRequestTimeout, codes.DeadlineExceeded,
+			fmt.Sprintf("request body not received within %s", r.opts.BodyTimeout)}
+	}
 	metrics.IngestErrors.WithLabelValues("malformed").Inc()
 	return &httpError{http.StatusBadRequest, codes.InvalidArgument, "cannot read request body: " + err.Error()}
 }

@@ -34,6 +34,12 @@ type Options struct {
 	QueueWait time.Duration
 	// RetryAfter is the delay suggested to throttled clients. The default is 1 s.
 	RetryAfter time.Duration
+	// BodyTimeout bounds the reading of an OTLP/HTTP request body, which
+	// holds a write slot: a client that has not sent its whole body by then
+	// is answered 408 and its slot freed, so that stalled uploads cannot
+	// make every other export wait for a slot and fail. The default is 30 s,
+	// the longest default timeout of the OTLP exporters.
+	BodyTimeout time.Duration
 	// DefaultInstance is the tenant of requests without a header. The default is "default".
 	DefaultInstance string
 	// Logger receives rate-limited warnings. Nil means slog.Default().
@@ -52,6 +58,9 @@ func (o *Options) ensureDefaults() {
 	}
 	if o.RetryAfter == 0 {
 		o.RetryAfter = time.Second
+	}
+	if o.BodyTimeout == 0 {
+		o.BodyTimeout = 30 * time.Second
 	}
 	if o.DefaultInstance == "" {
 		o.DefaultInstance = "default"

@@ -23,13 +23,13 @@ func TestHandWrittenJSON(t *testing.T) {
 	  {"key":"k8s.job.name","value":{"stringValue":"hand"}}]},
 	  "scopeLogs":[{"scope":{"name":"sh"},"logRecords":[
 	    {"timeUnixNano":"%d","observedTimeUnixNano":%d,"severityNumber":17,"severityText":"ERROR",
-	     "body":{"stringValue":"boom"},"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174",
+	     "body":{"stringValue":"boom \\\"}]{"},"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174",
 	     "attributes":[{"key":"n","value":{"intValue":"42"}},{"key":"m","value":{"intValue":7}},
 	       {"key":"f","value":{"doubleValue":0.5}},{"key":"ok","value":{"boolValue":true}}],
 	     "flags":1,"someFutureField":{"x":1}},
 	    {"observedTimeUnixNano":"%d","body":{"stringValue":"observed only"}},
 	    {"body":{"stringValue":"no time"}}
-	  ]}]}]}`, ts, ts+1, ts+5)
+	  ]}]}]}`+" \n\t\r\n", ts, ts+1, ts+5) // trailing blanks are not trailing data
 	before := time.Now().UnixNano()
 	status, hdr, answer := e.post(ctJSON, "", []byte(body))
 	after := time.Now().UnixNano()
@@ -59,7 +59,7 @@ func TestHandWrittenJSON(t *testing.T) {
 		{"observed", en.ObservedTime, int64(ts + 1)},
 		{"severity", en.SeverityNumber, int32(17)},
 		{"severity text", en.SeverityText, "ERROR"},
-		{"body", en.Body, "boom"},
+		{"body", en.Body, `boom \"}]{`},
 		{"trace id", hex.EncodeToString(en.TraceID[:]), "5b8efff798038103d269b633813fc60c"},
 		{"span id", hex.EncodeToString(en.SpanID[:]), "eee19b7ec3c1b174"},
 		{"attributes", asJSON(t, en.Attributes), `{"f":0.5,"m":7,"n":42,"ok":true}`},

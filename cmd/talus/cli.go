@@ -101,6 +101,12 @@ func runLogs(args []string, stdout, stderr io.Writer) int {
 	if len(pos) == 1 {
 		query = pos[0]
 	}
+	if *limit < 1 {
+		// The client leaves a limit of 0 out of the request, and the server
+		// then answered its default of 100 entries.
+		fmt.Fprintf(stderr, "talus logs: --limit %d: give a number of entries from 1\n", *limit)
+		return 2
+	}
 	cl, err := cf.client()
 	if err != nil {
 		fmt.Fprintln(stderr, "talus logs:", err)

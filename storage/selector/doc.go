@@ -9,7 +9,9 @@
 // Line filters: |= (contains), != (does not contain), |~ (regexp, unanchored),
 // !~ (does not match). Severity filter: | severity OP LEVEL with OP one of
 // = != > >= < <= and LEVEL a number 1–24 or one of trace, debug, info, warn,
-// error, fatal (also accepted: | level ...).
+// error, fatal (also accepted: | level ...). A word stands for its level's
+// four numbers (= warn is 13–16, > warn starts at 17); a number is compared
+// as it is (> 9 accepts 10).
 //
 // Parse errors are *Error values that name the byte position.
 package selector

@@ -293,7 +293,8 @@ func (p *parser) parseSeverity(q *Query) error {
 	if !ok {
 		return p.errorf(valPos, "unknown severity %q: use 1–24 or trace, debug, info, warn, error, fatal", word2)
 	}
-	q.Severity = append(q.Severity, &SeverityFilter{Op: op, Level: level})
+	_, isNumber := strconv.Atoi(word2)
+	q.Severity = append(q.Severity, &SeverityFilter{Op: op, Level: level, Word: isNumber != nil})
 	return nil
 }
 

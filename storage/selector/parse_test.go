@@ -2,6 +2,7 @@ package selector
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -31,8 +32,9 @@ func TestParseRoundTrip(t *testing.T) {
 	f(`{a!="x",b!~"y|z",}`, `{a!="x", b!~"y|z"}`)
 	f("{\"weird name\"=`raw\\n`}", `{"weird name"="raw\\n"}`)
 	f(`{a="1"} |= "timeout" != "debug" |~ "t.*o" !~ "x+"`, `{a="1"} |= "timeout" != "debug" |~ "t.*o" !~ "x+"`)
-	f(`{} | severity >= warn`, `{} | severity >= 13`)
-	f(`{} | level="error" | severity < 5`, `{} | severity = 17 | severity < 5`)
+	f(`{} | severity >= warn`, `{} | severity >= warn`)
+	f(`{} | level="error" | severity < 5`, `{} | severity = error | severity < 5`)
+	f(`{} | severity > 9 | severity != "WARNING"`, `{} | severity > 9 | severity != warn`)
 	f(`{a="\u00e9\"q"}`, `{a="é\"q"}`)
 }
 
@@ -100,15 +102,50 @@ func TestMatchers(t *testing.T) {
 }
 
 func TestSeverityEqualityCoversLevel(t *testing.T) {
-	f := &SeverityFilter{Op: OpEq, Level: 13}
+	f := &SeverityFilter{Op: OpEq, Level: 13, Word: true}
 	for sev, want := range map[int32]bool{12: false, 13: true, 16: true, 17: false} {
 		if f.Matches(sev) != want {
 			t.Errorf("= warn on %d: got %v", sev, !want)
 		}
 	}
-	g := &SeverityFilter{Op: OpGt, Level: 13}
+	g := &SeverityFilter{Op: OpGt, Level: 13, Word: true}
 	if g.Matches(16) || !g.Matches(17) {
 		t.Error("> warn must mean above the warn range")
+	}
+}
+
+// A number is compared as a number: "> 9" accepts 10 to 12 (it used to mean
+// "above the INFO range" because 9 is the first number of INFO, while "> 10"
+// accepted 11).
+func TestSeverityNumberIsExact(t *testing.T) {
+	for _, tc := range []struct {
+		filter string
+		want   []int32
+	}{
+		{"= 9", []int32{9}},
+		{"!= 9", []int32{1, 5, 10, 12, 13, 16, 17, 21}},
+		{"> 9", []int32{10, 12, 13, 16, 17, 21}},
+		{">= 9", []int32{9, 10, 12, 13, 16, 17, 21}},
+		{"<= 9", []int32{1, 5, 9}},
+		{`= "13"`, []int32{13}},
+		{"= 1", []int32{1}},
+		{"> info", []int32{13, 16, 17, 21}},
+		{"<= info", []int32{1, 5, 9, 10, 12}},
+		{"= info", []int32{9, 10, 12}},
+	} {
+		q, err := Parse("{} | severity " + tc.filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int32
+		for _, sev := range []int32{1, 5, 9, 10, 12, 13, 16, 17, 21} {
+			if q.MatchesRecord("", sev) {
+				got = append(got, sev)
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("severity %s: matched %v, want %v", tc.filter, got, tc.want)
+		}
 	}
 }
 

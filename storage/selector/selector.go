@@ -102,15 +102,20 @@ func (o CompareOp) String() string {
 type SeverityFilter struct {
 	Op    CompareOp
 	Level int32
+	// Word is set when the level was given as a word (warn): the filter
+	// then compares with the word's whole range of numbers. A number
+	// compares with that number alone.
+	Word bool
 }
 
-// Matches reports whether severity number sev passes the filter. Equality
-// compares severity ranges (OTLP gives four numbers to each level word: 9–12
-// are all INFO), so "= warn" accepts 13 to 16.
+// Matches reports whether severity number sev passes the filter. A level
+// word stands for its range (OTLP gives four numbers to each level word:
+// 9–12 are all INFO), so "= warn" accepts 13 to 16 and "> warn" starts at
+// 17; a number is compared as it is ("> 9" accepts 10).
 func (f *SeverityFilter) Matches(sev int32) bool {
 	lo := f.Level
 	hi := f.Level
-	if lo > 0 && (lo-1)%4 == 0 {
+	if f.Word && lo > 0 && (lo-1)%4 == 0 {
 		hi = lo + 3
 	}
 	switch f.Op {
@@ -193,7 +198,11 @@ func (q *Query) String() string {
 		fmt.Fprintf(&sb, " %s %s", f.Type, strconv.Quote(f.Value))
 	}
 	for _, f := range q.Severity {
-		fmt.Fprintf(&sb, " | severity %s %d", f.Op, f.Level)
+		if w, ok := levelWords[f.Level]; ok && f.Word {
+			fmt.Fprintf(&sb, " | severity %s %s", f.Op, w)
+		} else {
+			fmt.Fprintf(&sb, " | severity %s %d", f.Op, f.Level)
+		}
 	}
 	return sb.String()
 }
@@ -217,6 +226,9 @@ func isNameStart(c byte) bool {
 func isNameChar(c byte) bool {
 	return isNameStart(c) || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '/' || c == ':'
 }
+
+// levelWords names the lowest severity number of each level.
+var levelWords = map[int32]string{1: "trace", 5: "debug", 9: "info", 13: "warn", 17: "error", 21: "fatal"}
 
 // SeverityLevels maps level words to the lowest OTLP severity number of the level.
 var SeverityLevels = map[string]int32{
