@@ -65,7 +65,7 @@ type benchConfig struct {
 	records, resources, batch, senders, queries, ceilingRecords, highCard, clusterNodes int
 	span, profileFor                                                                    time.Duration
 	dir, output, pprofOut, clusterPprofOut, store, encoding                             string
-	keep, liveQueries                                                                   bool
+	keep, liveQueries, noErrorFingerprints                                              bool
 }
 
 // benchPhase is what one ingest run measured.
@@ -210,6 +210,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.keep, "keep", false, "keep the working directory")
 	fs.StringVar(&c.output, "output", "text", "report format: text or json")
 	fs.DurationVar(&c.profileFor, "cpuprofile-duration", 10*time.Second, "how long --cpuprofile and --cluster-cpuprofile profile from the start of the ingest (a 2M-record ingest of the default server takes about 3 s)")
+	fs.BoolVar(&c.noErrorFingerprints, "no-error-fingerprints", false, "run the server with --error-fingerprints=false (no error counting at ingest), to measure what counting costs")
 	fs.StringVar(&c.pprofOut, "cpuprofile", "", "write a CPU profile of the server taken during the main ingest to this file (the high-cardinality ingest: FILE.high-cardinality)")
 	fs.StringVar(&c.clusterPprofOut, "cluster-cpuprofile", "", "write a CPU profile of the 1-node cluster's server taken during its ingest to this file (nodes 1 and 2 of the N-node cluster: FILE.nN-i1, FILE.nN-i2)")
 	if err := fs.Parse(args); err != nil {
@@ -324,10 +325,14 @@ func compactedSize(dir string, log io.Writer, name string) (int64, error) {
 
 // storeArgs are the server flags of the store the main phases run on.
 func (c benchConfig) storeArgs() []string {
-	if c.store == "default" {
-		return nil
+	var args []string
+	if c.noErrorFingerprints {
+		args = append(args, "--error-fingerprints=false")
 	}
-	return []string{"--one-pebble"}
+	if c.store == "default" {
+		return args
+	}
+	return append(args, "--one-pebble")
 }
 
 // ceilingRow is one record as the server would store it.

@@ -66,33 +66,44 @@ func recordOf(r *fingerprint.Record, rc *storage.RecordContext) (isError bool, s
 		pv, _ := rc.ResourceAttributes().Get(k)
 		return pvalueString(pv)
 	}
+	// Most records are not errors: find the attributes first and render
+	// their values only for an error. The last of a repeated key wins.
 	hasException := false
-	codeFnOld := ""
+	idx := [...]int{-1, -1, -1, -1, -1, -1}
+	const typ, msg, stack, fp, codeFn, codeFnOld = 0, 1, 2, 3, 4, 5
 	for i := 0; i < rc.NumAttributes(); i++ {
-		switch k, v := rc.Attribute(i); {
+		switch k, _ := rc.Attribute(i); {
 		case strings.HasPrefix(k, attrExceptionPrefix):
 			hasException = true
 			switch k {
 			case attrExceptionType:
-				r.ExceptionType = attr(i, v)
+				idx[typ] = i
 			case attrExceptionMsg:
-				r.ExceptionMessage = attr(i, v)
+				idx[msg] = i
 			case attrExceptionStack:
-				r.ExceptionStacktrace = attr(i, v)
+				idx[stack] = i
 			}
 		case k == attrFingerprint:
-			r.Fingerprint = attr(i, v)
+			idx[fp] = i
 		case k == attrCodeFunction:
-			r.CodeFunction = attr(i, v)
+			idx[codeFn] = i
 		case k == attrCodeFunctionOld:
-			codeFnOld = attr(i, v)
+			idx[codeFnOld] = i
 		}
 	}
 	if !fingerprint.IsError(r.SeverityNumber, hasException) {
 		return false, ""
 	}
-	if r.CodeFunction == "" {
-		r.CodeFunction = codeFnOld
+	for slot, dst := range [...]*string{typ: &r.ExceptionType, msg: &r.ExceptionMessage, stack: &r.ExceptionStacktrace,
+		fp: &r.Fingerprint, codeFn: &r.CodeFunction} {
+		if i := idx[slot]; i >= 0 {
+			_, v := rc.Attribute(i)
+			*dst = attr(i, v)
+		}
+	}
+	if i := idx[codeFnOld]; r.CodeFunction == "" && i >= 0 {
+		_, v := rc.Attribute(i)
+		r.CodeFunction = attr(i, v)
 	}
 	if s, ok := valueString(rc.Body()); ok {
 		r.Body = s
