@@ -306,6 +306,11 @@ func (s *Server) logs(r *http.Request) (any, error) {
 		if sq.Cursor, err = storage.ParseCursor(c); err != nil {
 			return nil, badRequest("%v", err)
 		}
+		// A next page without a start keeps the range of the first: the
+		// default start (end − 1h) moves on with the clock between pages.
+		if q.Get("start") == "" && sq.Cursor.HasStart && sq.Cursor.Start <= sq.End {
+			sq.Start = sq.Cursor.Start
+		}
 	}
 	if fp := q.Get("fingerprint"); fp != "" {
 		if sq.Filter, err = s.fingerprintFilter(fp); err != nil {

@@ -14,18 +14,35 @@ type Cursor struct {
 	Zone      string
 	Hash      uint64
 	Uniq      uint32
+	// Start is the start of the time range of the query that made the
+	// cursor (when HasStart): a next page asked for without a start keeps
+	// the first page's range, rather than a default range that has moved
+	// on with the clock and would skip the oldest entries.
+	Start    int64
+	HasStart bool
 }
 
-// cursorVersion prefixes encoded cursors so that their layout can change.
-const cursorVersion = 1
+// Cursor versions: 1 has no start; 2 (what Encode writes when the cursor
+// has one) adds it.
+const (
+	cursorV1 = 1
+	cursorV2 = 2
+)
 
 // Encode renders the cursor as URL-safe text:
-// base64url(| 1 | Timestamp 8B | Hash 8B | Uniq 4B | Zone |).
+// base64url(| 2 | Timestamp 8B | Hash 8B | Uniq 4B | Start 8B | Zone |), or
+// version 1 without Start.
 func (c *Cursor) Encode() string {
-	b := []byte{cursorVersion}
+	b := []byte{cursorV1}
+	if c.HasStart {
+		b[0] = cursorV2
+	}
 	b = binary.BigEndian.AppendUint64(b, uint64(c.Timestamp))
 	b = binary.BigEndian.AppendUint64(b, c.Hash)
 	b = binary.BigEndian.AppendUint32(b, c.Uniq)
+	if c.HasStart {
+		b = binary.BigEndian.AppendUint64(b, uint64(c.Start))
+	}
 	b = append(b, c.Zone...)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
@@ -33,15 +50,21 @@ func (c *Cursor) Encode() string {
 // ParseCursor decodes a cursor made by Encode.
 func ParseCursor(s string) (*Cursor, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) < 21 || b[0] != cursorVersion {
+	if err != nil || len(b) < 21 || (b[0] != cursorV1 && b[0] != cursorV2) || (b[0] == cursorV2 && len(b) < 29) {
 		return nil, fmt.Errorf("invalid cursor %q: pass back the next_cursor of a previous answer", s)
 	}
-	return &Cursor{
+	c := &Cursor{
 		Timestamp: int64(binary.BigEndian.Uint64(b[1:])),
 		Hash:      binary.BigEndian.Uint64(b[9:]),
 		Uniq:      binary.BigEndian.Uint32(b[17:]),
-		Zone:      string(b[21:]),
-	}, nil
+	}
+	zone := b[21:]
+	if b[0] == cursorV2 {
+		c.Start, c.HasStart = int64(binary.BigEndian.Uint64(b[21:])), true
+		zone = b[29:]
+	}
+	c.Zone = string(zone)
+	return c, nil
 }
 
 // before reports whether an entry at (ts, zone, hash, uniq) comes at or

@@ -89,7 +89,7 @@ func (s *Store) Latest(ctx context.Context, q Query) (*Result, error) {
 	res := &Result{Entries: w.out}
 	if w.full() {
 		last := &w.out[len(w.out)-1].Key
-		res.Next = &Cursor{Timestamp: last.Timestamp, Zone: last.Zone, Hash: last.Hash, Uniq: last.Uniq}
+		res.Next = &Cursor{Timestamp: last.Timestamp, Zone: last.Zone, Hash: last.Hash, Uniq: last.Uniq, Start: q.Start, HasStart: true}
 	}
 	return res, nil
 }
