@@ -38,14 +38,67 @@ func (c *clientFlags) register(fs *flag.FlagSet, since time.Duration) {
 	fs.StringVar(&c.server, "server", defaultServerURL(), "query API URL (or set TALUS_SERVER)")
 	fs.StringVar(&c.instance, "instance", "", "tenant instance (X-Talus-Instance); empty means the server's default")
 	fs.StringVar(&c.output, "output", "text", "output format: text or json")
-	fs.DurationVar(&c.since, "since", since, "how far back to look")
+	c.since = since
+	fs.Var((*sinceFlag)(&c.since), "since", "how far back to look: a Go duration (90m, 24h) or days and weeks as Loki and Prometheus write them (7d, 2w, 1d12h)")
+}
+
+// sinceFlag is a positive duration that also takes days (d) and weeks (w).
+type sinceFlag time.Duration
+
+func (f *sinceFlag) String() string { return time.Duration(*f).String() }
+
+func (f *sinceFlag) Set(s string) error {
+	d, err := parseSince(s)
+	if err != nil {
+		return err
+	}
+	*f = sinceFlag(d)
+	return nil
+}
+
+// parseSince parses a Go duration, optionally led by whole weeks and days
+// (2w, 7d, 1d12h).
+func parseSince(s string) (time.Duration, error) {
+	bad := fmt.Errorf("%q is not a duration: use e.g. 90m, 24h, 7d or 1d12h", s)
+	var d time.Duration
+	rest := s
+	for _, u := range []struct {
+		suffix byte
+		unit   time.Duration
+	}{{'w', 7 * 24 * time.Hour}, {'d', 24 * time.Hour}} {
+		i := strings.IndexByte(rest, u.suffix)
+		if i < 0 {
+			continue
+		}
+		n, err := strconv.Atoi(rest[:i])
+		if err != nil || n < 0 || n > 100000 {
+			return 0, bad
+		}
+		d += time.Duration(n) * u.unit
+		rest = rest[i+1:]
+	}
+	if rest != "" || d == 0 {
+		g, err := time.ParseDuration(rest)
+		if err != nil || (d > 0 && g < 0) {
+			return 0, bad
+		}
+		d += g
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q: how far back must be more than zero", s)
+	}
+	return d, nil
 }
 
 func (c *clientFlags) client() (*api.Client, error) {
 	if c.output != "text" && c.output != "json" {
 		return nil, fmt.Errorf("--output %q: use text or json", c.output)
 	}
-	cl := api.NewClient(c.server)
+	server := c.server
+	if !strings.Contains(server, "://") {
+		server = "http://" + server // --server 127.0.0.1:7070
+	}
+	cl := api.NewClient(server)
 	cl.Instance = c.instance
 	return cl, nil
 }
