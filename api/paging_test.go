@@ -81,3 +81,35 @@ func TestPagingWithoutStartKeepsTheFirstPagesRange(t *testing.T) {
 		t.Errorf("paged through %d of the %d entries of the first page's hour", len(seen), n)
 	}
 }
+
+// TestWrongMethodIs405: an endpoint asked for with another method answers
+// 405 with Allow, not 404 (the catch-all takes every method).
+func TestWrongMethodIs405(t *testing.T) {
+	hs := httptest.NewServer(api.NewServer(nil, api.ServerOptions{}))
+	defer hs.Close()
+	for path, allow := range map[string]string{
+		"/api/v1/logs": "GET", "/api/v1/errors/top": "GET", "/api/v1/label/a/values": "GET", "/api/v1/admin/compact": "POST",
+	} {
+		method := http.MethodPost
+		if allow == "POST" {
+			method = http.MethodGet
+		}
+		req, _ := http.NewRequest(method, hs.URL+path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != allow {
+			t.Errorf("%s %s: %d, Allow %q; want 405, Allow %s", method, path, resp.StatusCode, resp.Header.Get("Allow"), allow)
+		}
+	}
+	resp, err := http.Post(hs.URL+"/api/v1/nope", "text/plain", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("POST /api/v1/nope: %d, want 404", resp.StatusCode)
+	}
+}
