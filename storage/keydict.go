@@ -1,5 +1,7 @@
 package storage
 
+import "strings"
+
 // keyDict holds attribute keys that OpenTelemetry semantic conventions and
 // common loggers use, so that a stored record spends one byte on each
 // instead of the key's text. The list is part of record format v1: entries
@@ -60,6 +62,27 @@ func appendKey(dst []byte, k string) []byte {
 	}
 	dst = append(dst, 0x7f)
 	return appendUvarintString(dst, k)
+}
+
+// keyHasPrefix reads a map key written by appendKey and reports whether it
+// starts with prefix, without making a string of it.
+func (d *decoder) keyHasPrefix(prefix string) bool {
+	b := d.byte1("map key")
+	var k []byte
+	switch {
+	case b >= 0x80:
+		i := int(b - 0x80)
+		if i >= len(keyDict) {
+			d.fail("map key dictionary index")
+			return false
+		}
+		return strings.HasPrefix(keyDict[i], prefix)
+	case b == 0x7f:
+		k = d.raw(d.uvarint("map key"), "map key")
+	default:
+		k = d.raw(uint64(b), "map key")
+	}
+	return len(k) >= len(prefix) && string(k[:len(prefix)]) == prefix
 }
 
 // key reads a map key written by appendKey.

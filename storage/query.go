@@ -22,7 +22,11 @@ type Query struct {
 	Limit    int
 	// Cursor, when set, continues after the last entry of a previous page.
 	Cursor *Cursor
-	// Filter, when set, must also accept an entry (after line filters).
+	// Prefilter, when set, must accept an entry before it is decoded (after
+	// line filters): it lets an aggregation skip most entries cheaply.
+	Prefilter func(RawRecord) bool
+	// Filter, when set, must also accept an entry (after line filters and
+	// Prefilter).
 	Filter func(*Entry) bool
 }
 
@@ -333,6 +337,9 @@ func (w *walk) consider(c *resCursor, be *bufEntry) error {
 		if !w.q.Selector.MatchesRecord(body, sev) {
 			return nil
 		}
+	}
+	if w.q.Prefilter != nil && !w.q.Prefilter(RawRecord{be.val}) {
+		return nil
 	}
 	var e Entry
 	if err := decodeRecord(be.val, be.ts, &e); err != nil {

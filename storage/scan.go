@@ -15,6 +15,9 @@ type ScanEntry struct {
 	Timestamp      int64
 	SeverityNumber int32
 	SeverityText   string
+	// Entry is the decoded entry when the query has a Filter (which needs
+	// it decoded), else nil.
+	Entry *Entry
 }
 
 // Scan calls fn for every entry that q's selector, filters and Filter
@@ -72,6 +75,9 @@ func (s *Store) Scan(ctx context.Context, q Query, max int, fn func(*ScanEntry))
 			if !q.Selector.MatchesRecord(body, sev) {
 				continue
 			}
+			if q.Prefilter != nil && !q.Prefilter(RawRecord{v}) {
+				continue
+			}
 			if q.Filter != nil {
 				lk, err := DecodeLogKey(k)
 				if err != nil {
@@ -91,7 +97,7 @@ func (s *Store) Scan(ctx context.Context, q Query, max int, fn func(*ScanEntry))
 				if !q.Filter(&e) {
 					continue
 				}
-				se = ScanEntry{Timestamp: ts, SeverityNumber: e.SeverityNumber, SeverityText: e.SeverityText}
+				se = ScanEntry{Timestamp: ts, SeverityNumber: e.SeverityNumber, SeverityText: e.SeverityText, Entry: &e}
 			} else {
 				se = ScanEntry{Timestamp: ts, SeverityNumber: sev, SeverityText: severityTextOf(v, sev)}
 			}
@@ -139,4 +145,45 @@ func severityTextOf(v []byte, sev int32) string {
 	d.varint("observed time")
 	d.uvarint("severity")
 	return d.severityText(sev)
+}
+
+// RawRecord is a stored record not decoded yet (Query.Prefilter); each
+// method reads only what it returns. A record it cannot read answers its
+// zero values, and decoding it later reports the corruption.
+type RawRecord struct{ v []byte }
+
+// head skips the record's format, observed time and severity number.
+func (r RawRecord) head() (decoder, int32) {
+	d := decoder{b: r.v}
+	d.byte1("format")
+	d.varint("observed time")
+	return d, int32(d.uvarint("severity"))
+}
+
+// SeverityNumber returns the record's severity number.
+func (r RawRecord) SeverityNumber() int32 {
+	_, sev := r.head()
+	return sev
+}
+
+// SeverityText returns the record's severity text.
+func (r RawRecord) SeverityText() string {
+	d, sev := r.head()
+	return d.severityText(sev)
+}
+
+// HasAttributePrefix reports whether one of the record's attribute keys
+// starts with prefix, without building its attributes.
+func (r RawRecord) HasAttributePrefix(prefix string) bool {
+	d, sev := r.head()
+	d.severityText(sev)
+	d.skipValue(1) // the body
+	n := d.count("map length")
+	for i := 0; i < n && d.err == nil; i++ {
+		if d.keyHasPrefix(prefix) {
+			return d.err == nil
+		}
+		d.skipValue(1)
+	}
+	return false
 }

@@ -86,8 +86,20 @@ func TestAPI(t *testing.T) {
 			t.Errorf("{service.name=\"payments\"}: group %s has services %v", g.Fingerprint, g.Services)
 		}
 	}
+	// Another resource attribute narrows too (from the stored records).
+	pod := cloneValues(rng)
+	pod.Set("query", `{k8s.pod.name="payments-pod-1"}`)
+	var byPod api.ErrorsTopResponse
+	get("/api/v1/errors/top", pod, http.StatusOK, &byPod)
+	svc := cloneValues(rng)
+	svc.Set("query", `{service.name="payments"}`)
+	var bySvc api.ErrorsTopResponse
+	get("/api/v1/errors/top", svc, http.StatusOK, &bySvc)
+	if len(byPod.Errors) == 0 || !reflect.DeepEqual(byPod, bySvc) {
+		t.Errorf("{k8s.pod.name=\"payments-pod-1\"} gave %+v, {service.name=\"payments\"} %+v", byPod, bySvc)
+	}
 	bad := cloneValues(rng)
-	bad.Set("query", `{k8s.pod.name="x"}`)
+	bad.Set("query", `{k8s.pod.name=}`)
 	get("/api/v1/errors/top", bad, http.StatusBadRequest, nil)
 
 	// One group, and the entries behind it.

@@ -37,13 +37,16 @@
 //
 // # Selectors
 //
-// The service is a key dimension, not part of the fingerprint. A request's
-// selector may use service.name matchers only (=, !=, =~, !~); they are
-// matched exactly against each counter's service. Other resource attributes
-// are refused (ErrUnsupportedSelector, 400). The trade-off: keying by service
-// keeps a day of counters small (fingerprints × services × epochs) so top
-// errors stays fast, where keying by resource hash would answer any selector
-// (through the posting lists) but multiply the keys by the number of pods.
+// The service is a key dimension, not part of the fingerprint. A selector
+// of service.name matchers only (=, !=, =~, !~) is matched exactly against
+// each counter's service. Any other selector (another resource attribute, a
+// line or severity filter) is answered from the stored log records of the
+// matching resources (records.go): each error is fingerprinted again as the
+// hook did at ingest, over the minutes the range overlaps, so it gives the
+// counters' counts and trends, at the cost of reading those records. The
+// trade-off: keying counters by service keeps a day of them small
+// (fingerprints × services × epochs) so top errors stays fast, where keying
+// by resource hash would multiply the keys by the number of pods.
 //
 // # Known inexactness
 //

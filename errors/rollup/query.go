@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -68,11 +67,7 @@ func DefaultStep(start, end int64) time.Duration {
 
 // Top implements wire.ErrorsBackend.
 func (b *Backend) Top(ctx context.Context, r wire.ErrorsRequest) ([]wire.ErrorGroup, error) {
-	q, err := b.newQuery(r)
-	if err != nil {
-		return nil, err
-	}
-	groups, err := q.count(ctx, nil)
+	q, groups, err := b.groups(ctx, r, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -144,11 +139,7 @@ func (b *Backend) Group(ctx context.Context, fp string, r wire.ErrorsRequest) (*
 	if err != nil {
 		return nil, fmt.Errorf("%w: fingerprint %q: %v", storage.ErrBadQuery, fp, err)
 	}
-	q, err := b.newQuery(r)
-	if err != nil {
-		return nil, err
-	}
-	groups, err := q.count(ctx, &f)
+	q, groups, err := b.groups(ctx, r, &f)
 	if err != nil || len(groups) == 0 {
 		return nil, err
 	}
@@ -171,6 +162,7 @@ func (b *Backend) Fingerprint(e *storage.Entry) string {
 // query is one Top or Group call.
 type query struct {
 	r        wire.ErrorsRequest
+	store    *storage.Store
 	kv       kv.Store
 	epochDur int64
 	step     int64
@@ -196,13 +188,27 @@ func (q *query) serviceID(service []byte) int32 {
 	return id
 }
 
-func (b *Backend) newQuery(r wire.ErrorsRequest) (*query, error) {
+// groups sums the errors of r (of only, when not nil) by fingerprint: from
+// the counters when the selector narrows by service.name alone, else from
+// the stored records (records.go).
+func (b *Backend) groups(ctx context.Context, r wire.ErrorsRequest, only *fingerprint.Fingerprint) (*query, []*group, error) {
+	sf, byService := newServiceFilter(r.Selector)
+	q, err := b.newQuery(r, sf)
+	if err != nil {
+		return nil, nil, err
+	}
+	var groups []*group
+	if byService {
+		groups, err = q.count(ctx, only)
+	} else {
+		groups, err = q.records(ctx, b, only)
+	}
+	return q, groups, err
+}
+
+func (b *Backend) newQuery(r wire.ErrorsRequest, sf serviceFilter) (*query, error) {
 	if r.Start > r.End {
 		return nil, fmt.Errorf("%w: start after end", storage.ErrBadQuery)
-	}
-	sf, err := newServiceFilter(r.Selector)
-	if err != nil {
-		return nil, err
 	}
 	step := r.Step
 	if step == 0 {
@@ -211,7 +217,7 @@ func (b *Backend) newQuery(r wire.ErrorsRequest) (*query, error) {
 	if step < time.Minute || step%time.Minute != 0 {
 		return nil, fmt.Errorf("%w: step %s must be a whole number of minutes", storage.ErrBadQuery, step)
 	}
-	q := &query{r: r, kv: b.store.KV(), epochDur: int64(b.store.EpochDuration()), step: int64(step), services: sf,
+	q := &query{r: r, store: b.store, kv: b.store.KV(), epochDur: int64(b.store.EpochDuration()), step: int64(step), services: sf,
 		serviceIDs: make(map[string]int32)}
 	q.origin = floorDiv(r.Start, q.step) * q.step
 	n := (r.End-q.origin)/q.step + 1
@@ -537,28 +543,22 @@ func (q *query) render(g *group) wire.ErrorGroup {
 // matches every service.
 type serviceFilter []*selector.Matcher
 
-// ErrUnsupportedSelector marks a selector the counters cannot answer: they
-// are kept per service.name, so only service.name matchers narrow them. It
-// is also a storage.ErrBadQuery (answered 400).
-var ErrUnsupportedSelector = fmt.Errorf("%w: error counters are kept per service.name; only service.name matchers can narrow them", storage.ErrBadQuery)
-
-func newServiceFilter(sel *selector.Query) (serviceFilter, error) {
+// newServiceFilter reduces sel to its service.name matchers; ok is false
+// when sel has more (another attribute, a line or severity filter), which
+// the counters, kept per service, cannot narrow.
+func newServiceFilter(sel *selector.Query) (f serviceFilter, ok bool) {
 	if sel == nil {
-		return nil, nil
+		return nil, true
 	}
-	var errs []error
 	for _, m := range sel.Matchers {
 		if m.Name != attrServiceName {
-			errs = append(errs, fmt.Errorf("%w (not %s)", ErrUnsupportedSelector, m.Name))
+			return nil, false
 		}
 	}
 	if len(sel.LineFilters) > 0 || len(sel.Severity) > 0 {
-		errs = append(errs, fmt.Errorf("%w (line and severity filters do not apply to counters)", ErrUnsupportedSelector))
+		return nil, false
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return serviceFilter(sel.Matchers), nil
+	return serviceFilter(sel.Matchers), true
 }
 
 func (f serviceFilter) match(service []byte) bool {

@@ -66,15 +66,15 @@ func (r *Recorder) Hook(b storage.RecordBatch, rc *storage.RecordContext) error 
 	service = cutUTF8(service, MaxServiceLen)
 	var sample *Sample
 	if r.samples.claim(sampleKey{rc.Instance, rc.EpochStart, fp.Hash, service}, rc.Timestamp) {
-		sample = r.sample(s, rc.Timestamp, rc.TraceID())
+		sample = sampleOf(s, rc.Timestamp, rc.TraceID())
 	}
 	s.key = AppendKey(s.key[:0], rc.Instance, rc.EpochStart, fp, service)
 	s.val = appendOperand(s.val[:0], rc.Timestamp, minuteOf(rc.Timestamp, rc.EpochStart), sample)
 	return b.Merge(s.key, s.val)
 }
 
-// sample builds the sample of the record in s.rec, stored at ts.
-func (r *Recorder) sample(s *scratch, ts int64, tid pcommon.TraceID) *Sample {
+// sampleOf builds the sample of the record in s.rec, stored at ts.
+func sampleOf(s *scratch, ts int64, tid pcommon.TraceID) *Sample {
 	_, ex := s.f.Explain(&s.rec)
 	smp := &Sample{Time: ts, ExceptionType: s.rec.ExceptionType, Template: ex.Template}
 	smp.Message = s.rec.ExceptionMessage

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -278,16 +280,94 @@ func TestSelectorNarrowsByService(t *testing.T) {
 	f(`{service.name=""}`, func(s string) bool { return s == "" })
 	f(`{service.name="nope"}`, func(string) bool { return false })
 	f(`{}`, nil)
+}
 
-	for _, bad := range []string{`{k8s.pod.name="cart-pod-1"}`, `{service.name="cart"} |= "x"`} {
-		q, err := selector.Parse(bad)
+// TestOtherSelectorsReadTheRecords: a selector the counters cannot narrow
+// (another resource attribute, a line or severity filter) is answered from
+// the stored records, and gives what the counters give for the same errors:
+// the same counts, first and last seen, services, trend and sample, for
+// ranges of whole epochs and for ranges that cut minutes and epochs.
+func TestOtherSelectorsReadTheRecords(t *testing.T) {
+	recs := generate(3, 6000, 2*time.Hour, 0.06)
+	s := openStore(t, base.Add(3*time.Hour), 0)
+	s.write(t, batches(recs, 400)...)
+	top := func(sel string, start, end int64) []api.ErrorGroup {
+		t.Helper()
+		q, err := selector.Parse(sel)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.backend.Top(context.Background(), api.ErrorsRequest{Instance: "default", Selector: q, Start: start, End: end})
-		if !errors.Is(err, storage.ErrBadQuery) || !errors.Is(err, ErrUnsupportedSelector) {
-			t.Errorf("%s: %v, want ErrUnsupportedSelector", bad, err)
+		return s.top(t, api.ErrorsRequest{Selector: q, Start: start, End: end, Step: 15 * time.Minute})
+	}
+	only := func(groups []api.ErrorGroup, keep func(api.ErrorGroup) bool) []api.ErrorGroup {
+		var out []api.ErrorGroup
+		for _, g := range groups {
+			if keep(g) {
+				out = append(out, g)
+			}
 		}
+		return out
+	}
+	severityOf := map[string]plog.SeverityNumber{}
+	for i, fp := range kindFingerprints(t) {
+		severityOf[fp] = kinds[i].severity
+	}
+	for _, r := range [][2]int64{
+		{base.UnixNano(), base.Add(2*time.Hour).UnixNano() - 1},                                                     // whole epochs
+		{base.Add(17*time.Minute + 13*time.Second).UnixNano(), base.Add(95*time.Minute + 7*time.Second).UnixNano()}, // cut
+	} {
+		start, end := r[0], r[1]
+		counters := map[string][]api.ErrorGroup{
+			"all":  top(`{}`, start, end),
+			"cart": top(`{service.name="cart"}`, start, end),
+			"two":  top(`{service.name=~"cart|payments"}`, start, end),
+		}
+		for sel, want := range map[string][]api.ErrorGroup{
+			`{k8s.pod.name=~".+"}`:                      counters["all"],
+			`{k8s.pod.name="cart-pod-1"}`:               counters["cart"],
+			`{k8s.pod.name=~"(cart|payments)-pod-1"}`:   counters["two"],
+			`{service.name="cart", k8s.pod.name=~".*"}`: counters["cart"],
+			`{k8s.pod.name="nope"}`:                     nil,
+			`{} |= "payment authorization"`:             only(counters["all"], func(g api.ErrorGroup) bool { return strings.Contains(g.Message, "payment authorization") }),
+			`{service.name="cart"} | severity > 17`:     only(counters["cart"], func(g api.ErrorGroup) bool { return severityOf[g.Fingerprint] > 17 }),
+		} {
+			got := top(sel, start, end)
+			if len(got) == 0 && len(want) == 0 {
+				continue
+			}
+			if whole := r == [2]int64{base.UnixNano(), base.Add(2*time.Hour).UnixNano() - 1}; whole {
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%s over whole epochs: from the records\n%+v\nfrom the counters\n%+v", sel, got, want)
+				}
+				continue
+			}
+			// A range that cuts minutes: the counters know first and last
+			// seen to the minute there, and their sample is the first error
+			// of an epoch, which may lie outside the range; the records
+			// know both exactly.
+			if len(got) != len(want) {
+				t.Fatalf("%s: %d groups from the records, %d from the counters", sel, len(got), len(want))
+			}
+			for i := range got {
+				g, w := got[i], want[i]
+				gf, gl, wf, wl := mustNano(t, g.FirstSeenUnixNano), mustNano(t, g.LastSeenUnixNano), mustNano(t, w.FirstSeenUnixNano), mustNano(t, w.LastSeenUnixNano)
+				m := int64(time.Minute)
+				if gf < wf || gf-gf%m != wf-wf%m || gl > wl || gl-gl%m != wl-wl%m || gf < start || gl > end {
+					t.Errorf("%s: %s seen %d..%d from the records, %d..%d from the counters", sel, g.Fingerprint, gf, gl, wf, wl)
+				}
+				if g.Template != w.Template || g.ExceptionType != w.ExceptionType || g.Message == "" {
+					t.Errorf("%s: %s sample %q/%q, counters %q/%q", sel, g.Fingerprint, g.ExceptionType, g.Template, w.ExceptionType, w.Template)
+				}
+				g.FirstSeenUnixNano, g.LastSeenUnixNano, g.Message, g.SampleTraceID = w.FirstSeenUnixNano, w.LastSeenUnixNano, w.Message, w.SampleTraceID
+				if !reflect.DeepEqual(g, w) {
+					t.Errorf("%s: from the records\n%+v\nfrom the counters\n%+v", sel, g, w)
+				}
+			}
+		}
+		if len(counters["cart"]) == 0 || len(only(counters["cart"], func(g api.ErrorGroup) bool { return severityOf[g.Fingerprint] > 17 })) == 0 {
+			t.Fatalf("the workload lacks the errors the test compares")
+		}
+		checkAgainstTruth(t, top(`{k8s.pod.name="cart-pod-1"}`, start, end), recs, start, end, 15*time.Minute, func(s string) bool { return s == "cart" })
 	}
 }
 
@@ -365,4 +445,13 @@ func TestStepValidation(t *testing.T) {
 	f(6*time.Hour, 5*time.Minute)
 	f(24*time.Hour, 15*time.Minute)
 	f(7*24*time.Hour, 2*time.Hour)
+}
+
+func mustNano(t *testing.T, s string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

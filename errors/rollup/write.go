@@ -82,7 +82,7 @@ func (w *Write) Record(rc *storage.RecordContext) {
 		c.Trend = append(c.Trend, Bucket{m, 1})
 	}
 	if w.r.samples.claim(sampleKey{rc.Instance, rc.EpochStart, fp.Hash, service}, rc.Timestamp) {
-		smp := w.r.sample(s, rc.Timestamp, rc.TraceID())
+		smp := sampleOf(s, rc.Timestamp, rc.TraceID())
 		if c.Sample == nil || smp.Time < c.Sample.Time ||
 			smp.Time == c.Sample.Time && string(appendSample(nil, smp)) < string(appendSample(nil, c.Sample)) {
 			p.sample = *smp
