@@ -172,10 +172,10 @@ func init() {
 	}
 }
 
-// gzipCompressor takes the place of grpc's own "gzip" compressor when the
-// build has libdeflate: it inflates a whole request in one call
-// (internal/gunzip) and leaves what that cannot take to grpc's streaming
-// reader, which judges it as before. It compresses with grpc's.
+// gzipCompressor takes the place of grpc's own "gzip" compressor when
+// libdeflate is there (internal/gunzip): it inflates a whole request in
+// one call and leaves what that cannot take to grpc's streaming reader,
+// which judges it as before. It compresses with grpc's.
 type gzipCompressor struct {
 	encoding.Compressor
 	bufs sync.Pool // of *gunzipped
