@@ -331,6 +331,7 @@ func (s *Server) logs(r *http.Request) (any, error) {
 		if sq.Filter, err = s.fingerprintFilter(fp); err != nil {
 			return nil, err
 		}
+		sq.Prefilter = s.opts.Errors.MayBeError // skip non-errors undecoded
 	}
 	res, err := s.store.Latest(r.Context(), sq)
 	if err != nil {

@@ -77,6 +77,7 @@ func (s *Server) volume(r *http.Request) (any, error) {
 		if sq.Filter, err = s.fingerprintFilter(fp); err != nil {
 			return nil, err
 		}
+		sq.Prefilter = s.opts.Errors.MayBeError // skip non-errors undecoded
 	}
 	counts := map[string][]uint64{}
 	complete, err := s.store.Scan(r.Context(), sq, MaxVolumeEntries, func(e *storage.ScanEntry) {

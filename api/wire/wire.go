@@ -53,4 +53,7 @@ type ErrorsBackend interface {
 	Group(ctx context.Context, fingerprint string, r ErrorsRequest) (*ErrorGroup, error)
 	// Fingerprint returns the fingerprint of an error entry, or "" for other entries.
 	Fingerprint(e *storage.Entry) string
+	// MayBeError reports, from a record not decoded yet, whether it can be
+	// an error; for one it is false for, Fingerprint returns "".
+	MayBeError(r storage.RawRecord) bool
 }

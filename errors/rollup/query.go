@@ -159,6 +159,17 @@ func (b *Backend) Fingerprint(e *storage.Entry) string {
 	return s.f.Fingerprint(&s.rec).String()
 }
 
+// MayBeError implements wire.ErrorsBackend: fingerprint.IsError on what a
+// record holds before it is decoded (its severity number or text, and
+// whether an attribute key starts with "exception.").
+func (b *Backend) MayBeError(r storage.RawRecord) bool {
+	sev := r.SeverityNumber()
+	if sev == 0 {
+		sev = fingerprint.SeverityFromText(r.SeverityText())
+	}
+	return fingerprint.IsError(sev, false) || r.HasAttributePrefix(attrExceptionPrefix)
+}
+
 // query is one Top or Group call.
 type query struct {
 	r        wire.ErrorsRequest

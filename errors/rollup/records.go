@@ -33,14 +33,7 @@ func (q *query) records(ctx context.Context, b *Backend, only *fingerprint.Finge
 		Selector: q.r.Selector,
 		Start:    floorDiv(q.r.Start, minute) * minute,
 		End:      floorDiv(q.r.End, minute)*minute + minute - 1,
-		// fingerprint.IsError on what the record holds before decoding it.
-		Prefilter: func(r storage.RawRecord) bool {
-			sev := r.SeverityNumber()
-			if sev == 0 {
-				sev = fingerprint.SeverityFromText(r.SeverityText())
-			}
-			return fingerprint.IsError(sev, false) || r.HasAttributePrefix(attrExceptionPrefix)
-		},
+		Prefilter: b.MayBeError,
 		// s.rec holds the Record of the entry Scan hands to the callback
 		// next.
 		Filter: func(e *storage.Entry) bool { return fromEntry(&s.rec, e) },
