@@ -41,12 +41,13 @@ Generates a realistic workload (many resources, varied message templates,
 ~5% errors with exception attributes), starts 'talus server' as a child
 process on 127.0.0.1 with a fresh data directory, ingests the workload over
 OTLP/HTTP (gzip, protobuf) with several senders, and reports the following.
-By default the main figures are of the server on one Pebble (--one-pebble,
-the store talus had before the multi-Raft store: the baseline); --store
-default runs them, and the high-cardinality phase, on the default server
-(the multi-Raft store, a lone voter), whose bytes on disk are its whole
-data directory after 'talus cluster compact'. --cluster N also measures the default server
-and an N-node cluster on the same records.
+The main and high-cardinality figures are of the server as it runs by
+default (the multi-Raft store, a lone voter), whose bytes on disk are its
+whole data directory after 'talus cluster compact'. --cluster N also
+measures a 1-node and an N-node cluster on the same records, against main
+figures of the server on one Pebble (--one-pebble, the store talus had
+before the multi-Raft store: the cluster figures' baseline); --store
+one-pebble or --store default chooses the main phases' store explicitly.
 
   records/s and server CPU per record while ingesting, peak server RSS,
   bytes on disk per record after compaction (vs the same records as gzip'd OTLP),
@@ -203,7 +204,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&c.queries, "queries", 300, "queries per latency figure")
 	fs.IntVar(&c.ceilingRecords, "ceiling-records", -1, "records written straight into Pebble for the ceiling: -1 all of them, 0 skips the ceiling")
 	fs.IntVar(&c.highCard, "high-cardinality", 0, "also ingest the same number of records from this many distinct resources (e.g. 1000000)")
-	fs.StringVar(&c.store, "store", "one-pebble", "server store of the main and high-cardinality phases: one-pebble (the baseline) or default (the multi-Raft store)")
+	fs.StringVar(&c.store, "store", "", "server store of the main and high-cardinality phases: default (the multi-Raft store; the default without --cluster) or one-pebble (the baseline; the default with --cluster)")
 	fs.IntVar(&c.clusterNodes, "cluster", 0, "also ingest the same records into a 1-node and an N-node cluster (RF=min(3,N)), e.g. 3")
 	fs.DurationVar(&c.span, "span", 2*time.Hour, "time span the records' timestamps cover, ending now")
 	fs.StringVar(&c.dir, "dir", "", "working directory (default: a new temporary directory, removed afterwards)")
@@ -226,6 +227,12 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	if c.records < c.batch || c.batch < 1 || c.senders < 1 || c.resources < 1 {
 		fmt.Fprintln(stderr, "talus bench: need records >= batch >= 1, senders >= 1, resources >= 1")
 		return 2
+	}
+	if c.store == "" {
+		c.store = "default"
+		if c.clusterNodes > 0 {
+			c.store = "one-pebble" // the cluster figures' baseline
+		}
 	}
 	if c.store != "one-pebble" && c.store != "default" {
 		fmt.Fprintf(stderr, "talus bench: --store %q: want one-pebble or default\n", c.store)
