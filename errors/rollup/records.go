@@ -29,10 +29,10 @@ func (q *query) records(ctx context.Context, b *Backend, only *fingerprint.Finge
 	var arena groupArena
 	var enc []byte
 	sq := storage.Query{
-		Instance: q.r.Instance,
-		Selector: q.r.Selector,
-		Start:    floorDiv(q.r.Start, minute) * minute,
-		End:      floorDiv(q.r.End, minute)*minute + minute - 1,
+		Instance:  q.r.Instance,
+		Selector:  q.r.Selector,
+		Start:     floorDiv(q.r.Start, minute) * minute,
+		End:       floorDiv(q.r.End, minute)*minute + minute - 1,
 		Prefilter: b.MayBeError,
 		// s.rec holds the Record of the entry Scan hands to the callback
 		// next.
