@@ -18,17 +18,28 @@ import (
 	"github.com/talus-logs/talus/errors/rollup"
 )
 
-const errorsFingerprintUsage = `Usage: talus errors fingerprint [--explain] [--json] < messages
+const errorsFingerprintUsage = `Usage: talus errors fingerprint [--explain] [--json] [--per-message] < messages
 
 Reads one message per line on stdin and prints one fingerprint per line, in the
-same order, as "v5:" followed by 16 hex digits. The fingerprint is the Talus v5
-error fingerprint: stateless, so the same message always gets the same value.
+same order, as "v5:" followed by 16 hex digits.
+
+Two levels, as in "talus errors top":
+  1. Each message is normalized to a template on its own (variable parts such
+     as numbers, ids, IPs, paths, file and host names, quoted values,
+     key=value and "key: value" values, and names after words such as "user"
+     masked as <*>). This is the key stored at ingest: stateless, so the same
+     message always gets the same value.
+  2. The templates of the whole input are then merged where they differ in
+     single words that vary: a position that takes 3 or more distinct words
+     among templates otherwise the same becomes <*> (user, host or program
+     names without digits), and a word where another template has a mask
+     joins it. Two templates that differ by one word in only two ways
+     (opened/closed) stay apart.
+By default the output is level 2, so the whole input is read before anything
+is printed. --per-message prints level 1 as each line is read.
 
 Plain mode (default): each line is a log message (with or without a header such
-as a timestamp, a level and a logger name). Lines that normalize to the same
-template (variable parts such as numbers, ids, IPs, paths, file and host names,
-quoted values, key=value and "key: value" values, and names after words such
-as "user" masked as <*>) get the same fingerprint.
+as a timestamp, a level and a logger name).
 
 --json: each line is an OTLP-JSON LogRecord, e.g.
   {"severityNumber":17,"body":{"stringValue":"boom"},
@@ -51,6 +62,7 @@ func runErrorsFingerprint(args []string, stdin io.Reader, stdout, stderr io.Writ
 	fs.SetOutput(stderr)
 	explain := fs.Bool("explain", false, "print the normalized template after the fingerprint, tab-separated\n(with --json: fingerprint, rule and explanation)")
 	jsonIn := fs.Bool("json", false, "read OTLP-JSON log records, one per line, instead of plain messages")
+	perMessage := fs.Bool("per-message", false, "print each line's own fingerprint (the key stored at ingest) as it is read,\nwithout merging templates across the input")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), errorsFingerprintUsage)
 		fs.PrintDefaults()
@@ -75,6 +87,7 @@ func runErrorsFingerprint(args []string, stdin io.Reader, stdout, stderr io.Writ
 		outBuf  []byte
 		lineNo  int
 		badLine bool
+		lines   statementLines
 	)
 	for {
 		if in.Buffered() == 0 {
@@ -107,30 +120,54 @@ func runErrorsFingerprint(args []string, stdin io.Reader, stdout, stderr io.Writ
 		line = bytes.TrimSuffix(line, []byte{'\n'})
 		line = bytes.TrimSuffix(line, []byte{'\r'})
 
-		outBuf = outBuf[:0]
-		if *jsonIn {
-			var ok bool
-			outBuf, ok = fingerprintJSONLine(&fp, outBuf, line, *explain)
+		var (
+			stmt fingerprint.Statement
+			ok   = true
+		)
+		switch {
+		case *jsonIn:
+			stmt, ok = fingerprintJSONLine(&fp, line)
 			if !ok {
 				fmt.Fprintf(stderr, "talus errors fingerprint: line %d: not an OTLP-JSON log record\n", lineNo)
 				badLine = true
 			}
-		} else {
-			f := fp.Message(string(line))
-			outBuf = f.AppendText(outBuf)
+		case *perMessage:
+			stmt = fingerprint.Statement{Fingerprint: fp.Message(string(line)), Rule: fingerprint.RuleMessage}
 			if *explain {
-				outBuf = append(outBuf, '\t')
-				outBuf = append(outBuf, fp.Template()...)
+				stmt.Template = string(fp.Template())
 			}
+		default:
+			lines.addMessage(fp.Message(string(line)), fp.Template())
 		}
-		outBuf = append(outBuf, '\n')
-		if _, werr := out.Write(outBuf); werr != nil {
-			fmt.Fprintf(stderr, "talus errors fingerprint: %v\n", werr)
-			return 1
+		switch {
+		case *perMessage:
+			outBuf = appendFingerprintLine(outBuf[:0], stmt, ok, *jsonIn, *explain)
+			if _, werr := out.Write(outBuf); werr != nil {
+				fmt.Fprintf(stderr, "talus errors fingerprint: %v\n", werr)
+				return 1
+			}
+		case *jsonIn:
+			lines.add(stmt, ok)
 		}
 		long = long[:0]
 		if err != nil {
 			break // EOF after a last line without '\n'
+		}
+	}
+	if !*perMessage {
+		groups := fingerprint.Merge(lines.stmts)
+		for _, i := range lines.line {
+			if i < 0 {
+				outBuf = appendFingerprintLine(outBuf[:0], fingerprint.Statement{}, false, *jsonIn, *explain)
+			} else {
+				st := lines.stmts[i]
+				st.Fingerprint, st.Template = groups[i].Fingerprint, groups[i].Template
+				outBuf = appendFingerprintLine(outBuf[:0], st, true, *jsonIn, *explain)
+			}
+			if _, werr := out.Write(outBuf); werr != nil {
+				fmt.Fprintf(stderr, "talus errors fingerprint: %v\n", werr)
+				return 1
+			}
 		}
 	}
 	if err := out.Flush(); err != nil {
@@ -158,36 +195,84 @@ type otlpLogRecord struct {
 	Resource       json.RawMessage `json:"resource"`
 }
 
-// fingerprintJSONLine decodes one OTLP-JSON LogRecord and appends its
-// fingerprint (and explanation) to dst. It appends "-" and reports false when the
-// line is not a JSON object.
-func fingerprintJSONLine(fp *fingerprint.Fingerprinter, dst, line []byte, explain bool) ([]byte, bool) {
+// statementLines holds what the merged mode prints at the end: the
+// distinct statements met, and for each line the index of its statement
+// (-1 for a line that could not be decoded). A line costs 4 bytes, a
+// statement its template once.
+type statementLines struct {
+	stmts []fingerprint.Statement
+	index map[fingerprint.Fingerprint]int32
+	line  []int32
+}
+
+// addMessage adds a plain line's statement, copying its template only the
+// first time it is met.
+func (l *statementLines) addMessage(f fingerprint.Fingerprint, template []byte) {
+	if i, seen := l.index[f]; seen {
+		l.line = append(l.line, i)
+		return
+	}
+	l.add(fingerprint.Statement{Fingerprint: f, Rule: fingerprint.RuleMessage, Template: string(template)}, true)
+}
+
+func (l *statementLines) add(s fingerprint.Statement, ok bool) {
+	if !ok {
+		l.line = append(l.line, -1)
+		return
+	}
+	if l.index == nil {
+		l.index = make(map[fingerprint.Fingerprint]int32)
+	}
+	i, seen := l.index[s.Fingerprint]
+	if !seen {
+		i = int32(len(l.stmts))
+		l.index[s.Fingerprint] = i
+		l.stmts = append(l.stmts, s)
+	}
+	l.line = append(l.line, i)
+}
+
+// appendFingerprintLine appends the output line of a statement: its
+// fingerprint and, with explain, its template (with json, its rule and
+// explanation), or "-" when the line was not a record.
+func appendFingerprintLine(dst []byte, s fingerprint.Statement, ok, jsonIn, explain bool) []byte {
+	if !ok {
+		return append(dst, '-', '\n')
+	}
+	dst = s.Fingerprint.AppendText(dst)
+	if explain {
+		dst = append(dst, '\t')
+		if jsonIn {
+			dst = append(dst, s.Rule.String()...)
+			dst = append(dst, '\t')
+			if s.CodeFunction != "" && s.Rule != fingerprint.RuleStack {
+				dst = appendOneLine(dst, s.CodeFunction)
+				dst = append(dst, ": "...)
+			}
+			if s.ExceptionType != "" {
+				dst = appendOneLine(dst, s.ExceptionType)
+				dst = append(dst, ": "...)
+			}
+		}
+		dst = appendOneLine(dst, s.Template)
+	}
+	return append(dst, '\n')
+}
+
+// fingerprintJSONLine decodes one OTLP-JSON LogRecord and returns its
+// statement; ok is false when the line is not a JSON object.
+func fingerprintJSONLine(fp *fingerprint.Fingerprinter, line []byte) (s fingerprint.Statement, ok bool) {
 	var rec otlpLogRecord
 	// json.Unmarshal accepts null into a struct; a record is an object.
 	if t := bytes.TrimLeft(line, " \t\r\n"); len(t) == 0 || t[0] != '{' {
-		return append(dst, '-'), false
+		return s, false
 	}
 	if err := json.Unmarshal(line, &rec); err != nil {
-		return append(dst, '-'), false
+		return s, false
 	}
 	r := recordFromOTLP(&rec)
 	f, ex := fp.Explain(&r)
-	dst = f.AppendText(dst)
-	if explain {
-		dst = append(dst, '\t')
-		dst = append(dst, ex.Rule.String()...)
-		dst = append(dst, '\t')
-		if ex.CodeFunction != "" && ex.Rule != fingerprint.RuleStack {
-			dst = appendOneLine(dst, ex.CodeFunction)
-			dst = append(dst, ": "...)
-		}
-		if ex.Rule == fingerprint.RuleException && len(ex.ExceptionTypes) > 0 {
-			dst = appendOneLine(dst, ex.ExceptionTypes[0])
-			dst = append(dst, ": "...)
-		}
-		dst = appendOneLine(dst, ex.Template)
-	}
-	return dst, true
+	return fingerprint.StatementOf(f, &ex), true
 }
 
 // appendOneLine appends s with tabs and line breaks turned into spaces, so that

@@ -117,15 +117,16 @@ func TestErrorsFingerprintUsage(t *testing.T) {
 	}
 }
 
-// TestErrorsFingerprintStreams checks that a line's fingerprint is written
-// before the next input arrives (the output is flushed whenever reading would
-// block), so the command can sit in a pipeline.
+// TestErrorsFingerprintStreams checks that with --per-message a line's
+// fingerprint is written before the next input arrives (the output is
+// flushed whenever reading would block), so the command can sit in a
+// pipeline.
 func TestErrorsFingerprintStreams(t *testing.T) {
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- runErrorsFingerprint(nil, inR, outW, io.Discard)
+		done <- runErrorsFingerprint([]string{"--per-message"}, inR, outW, io.Discard)
 		outW.Close()
 	}()
 	lines := make(chan string)
@@ -246,5 +247,44 @@ func TestErrorsFingerprintJSONNotAnObject(t *testing.T) {
 	if code != 1 || out != "-\n"+fingerprint.Compute(&fingerprint.Record{Body: "ok 1"}).String()+"\n-\n" ||
 		!strings.Contains(errOut, "line 1") || !strings.Contains(errOut, "line 3") {
 		t.Fatalf("code %d, stdout %q, stderr %q; want - for lines 1 and 3, reported, exit 1", code, out, errOut)
+	}
+}
+
+// TestErrorsFingerprintMerges checks the default output: lines whose
+// templates differ in a word that takes three or more values share a
+// fingerprint, a word that takes two does not, and --per-message prints the
+// keys stored at ingest.
+func TestErrorsFingerprintMerges(t *testing.T) {
+	in := "syslogd startup succeeded\n" +
+		"Link is up\n" +
+		"klogd startup succeeded\n" +
+		"Link is down\n" +
+		"crond startup succeeded\n"
+	out, errOut, code := runFP(t, in)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	fps := strings.Fields(out)
+	if len(fps) != 5 {
+		t.Fatalf("%d lines out for 5 in: %q", len(fps), out)
+	}
+	if fps[0] != fps[2] || fps[0] != fps[4] {
+		t.Errorf("the three startup lines differ: %v", fps)
+	}
+	if fps[1] == fps[3] || fps[1] == fps[0] {
+		t.Errorf("up and down merged: %v", fps)
+	}
+	per, _, _ := runFP(t, in, "--per-message")
+	pfs := strings.Fields(per)
+	if len(pfs) != 5 || pfs[0] == pfs[2] || pfs[1] != fps[1] {
+		t.Errorf("--per-message: %v (merged %v)", pfs, fps)
+	}
+	var f fingerprint.Fingerprinter
+	if want := f.Message("Link is up").String(); pfs[1] != want {
+		t.Errorf("--per-message key %s, ingest computes %s", pfs[1], want)
+	}
+	explained, _, _ := runFP(t, in, "--explain")
+	if first, _, _ := strings.Cut(explained, "\n"); !strings.HasSuffix(first, "\t<*> startup succeeded") {
+		t.Errorf("--explain first line %q", first)
 	}
 }
