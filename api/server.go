@@ -328,7 +328,8 @@ func (s *Server) logs(r *http.Request) (any, error) {
 		}
 	}
 	if fp := q.Get("fingerprint"); fp != "" {
-		if sq.Filter, err = s.fingerprintFilter(fp); err != nil {
+		er := ErrorsRequest{Instance: inst, Selector: sel, Start: start, End: end}
+		if sq.Filter, err = s.fingerprintFilter(r.Context(), fp, er); err != nil {
 			return nil, err
 		}
 		sq.Prefilter = s.opts.Errors.MayBeError // skip non-errors undecoded
@@ -351,19 +352,27 @@ func (s *Server) logs(r *http.Request) (any, error) {
 	return out, nil
 }
 
-// fingerprintFilter keeps the entries of error fingerprint fp (the
-// fingerprint= parameter). A malformed fingerprint is a bad request, as on
-// /api/v1/errors/FP, rather than a filter that matches nothing.
-func (s *Server) fingerprintFilter(fp string) (func(*storage.Entry) bool, error) {
+// fingerprintFilter keeps the entries of error group fp (the fingerprint=
+// parameter) over the logs query's range and selector er: a key of
+// /api/v1/errors/top stands for the ingest keys merged into it. A malformed
+// fingerprint is a bad request, as on /api/v1/errors/FP, rather than a
+// filter that matches nothing.
+func (s *Server) fingerprintFilter(ctx context.Context, fp string, er ErrorsRequest) (func(*storage.Entry) bool, error) {
 	if s.opts.Errors == nil {
 		return nil, &apiError{http.StatusNotImplemented, "this server has no error fingerprints"}
 	}
-	f, err := fingerprint.Parse(fp)
-	if err != nil {
+	if _, err := fingerprint.Parse(fp); err != nil {
 		return nil, badRequest("fingerprint %q: %v", fp, err)
 	}
-	want := f.String()
-	return func(e *storage.Entry) bool { return s.opts.Errors.Fingerprint(e) == want }, nil
+	members, err := s.opts.Errors.Members(ctx, fp, er)
+	if err != nil {
+		return nil, err
+	}
+	want := make(map[string]bool, len(members))
+	for _, m := range members {
+		want[m] = true
+	}
+	return func(e *storage.Entry) bool { return want[s.opts.Errors.Fingerprint(e)] }, nil
 }
 
 // EntryToLog converts a stored entry to its wire form.

@@ -74,7 +74,8 @@ func (s *Server) volume(r *http.Request) (any, error) {
 	}
 	sq := storage.Query{Instance: inst, Selector: sel, Start: start, End: end}
 	if fp := q.Get("fingerprint"); fp != "" {
-		if sq.Filter, err = s.fingerprintFilter(fp); err != nil {
+		er := ErrorsRequest{Instance: inst, Selector: sel, Start: start, End: end}
+		if sq.Filter, err = s.fingerprintFilter(r.Context(), fp, er); err != nil {
 			return nil, err
 		}
 		sq.Prefilter = s.opts.Errors.MayBeError // skip non-errors undecoded

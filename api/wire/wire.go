@@ -51,6 +51,11 @@ type ErrorsBackend interface {
 	Top(ctx context.Context, r ErrorsRequest) ([]ErrorGroup, error)
 	// Group returns one fingerprint's group, or nil when it has no errors in the range.
 	Group(ctx context.Context, fingerprint string, r ErrorsRequest) (*ErrorGroup, error)
+	// Members returns the ingest keys that make up the group of key
+	// fingerprint over the range (Top merges statements whose templates
+	// differ in a word that varies): the entries of /logs?fingerprint= are
+	// those whose Fingerprint is one of them.
+	Members(ctx context.Context, fingerprint string, r ErrorsRequest) ([]string, error)
 	// Fingerprint returns the fingerprint of an error entry, or "" for other entries.
 	Fingerprint(e *storage.Entry) string
 	// MayBeError reports, from a record not decoded yet, whether it can be

@@ -1,7 +1,6 @@
 package rollup
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/hex"
@@ -67,11 +66,11 @@ func DefaultStep(start, end int64) time.Duration {
 
 // Top implements wire.ErrorsBackend.
 func (b *Backend) Top(ctx context.Context, r wire.ErrorsRequest) ([]wire.ErrorGroup, error) {
-	q, groups, err := b.groups(ctx, r, nil)
+	q, groups, err := b.groups(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	groups = topGroups(groups, r.Limit)
+	groups = topGroups(q.mergeGroups(groups), r.Limit)
 	out := make([]wire.ErrorGroup, 0, len(groups))
 	for _, g := range groups {
 		out = append(out, q.render(g))
@@ -139,12 +138,78 @@ func (b *Backend) Group(ctx context.Context, fp string, r wire.ErrorsRequest) (*
 	if err != nil {
 		return nil, fmt.Errorf("%w: fingerprint %q: %v", storage.ErrBadQuery, fp, err)
 	}
-	q, groups, err := b.groups(ctx, r, &f)
-	if err != nil || len(groups) == 0 {
+	q, g, err := b.group(ctx, f, r)
+	if err != nil || g == nil {
 		return nil, err
 	}
-	eg := q.render(groups[0])
+	eg := q.render(g)
 	return &eg, nil
+}
+
+// group returns the group of key f: the merged group f is the key of
+// (mergeGroups), or else the errors of ingest key f alone (one of a merged
+// group's members), or nil when f has no errors in the range.
+func (b *Backend) group(ctx context.Context, f fingerprint.Fingerprint, r wire.ErrorsRequest) (*query, *group, error) {
+	q, groups, err := b.groups(ctx, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	var own *group
+	for _, g := range groups {
+		if g.fp == f {
+			own = g
+		}
+	}
+	if own != nil {
+		// mergeGroups changes the groups in place: keep f's own counts in
+		// case f turns out to be a member of another key's group.
+		c := *own
+		c.services, c.points = slices.Clone(own.services), slices.Clone(own.points)
+		own = &c
+	}
+	for _, g := range q.mergeGroups(groups) {
+		if g.fp == f {
+			return q, g, nil
+		}
+	}
+	if own != nil {
+		own.members, own.template = nil, ""
+		return q, own, nil
+	}
+	return q, nil, nil
+}
+
+// membersRange is how far back Members looks for a key it does not find
+// in the request's range.
+const membersRange = 7 * 24 * time.Hour
+
+// Members implements wire.ErrorsBackend: the ingest keys whose records
+// make up the group of key fp over r (a merged group's members, or fp
+// alone). A malformed fingerprint is a bad query.
+func (b *Backend) Members(ctx context.Context, fp string, r wire.ErrorsRequest) ([]string, error) {
+	f, err := fingerprint.Parse(fp)
+	if err != nil {
+		return nil, fmt.Errorf("%w: fingerprint %q: %v", storage.ErrBadQuery, fp, err)
+	}
+	_, g, err := b.group(ctx, f, r)
+	if err == nil && g == nil && r.End-r.Start < int64(membersRange) {
+		// A key from a longer top-errors range than this one (a dashboard's
+		// week, and the last hour's logs) may be a merge that the shorter
+		// range does not make.
+		r.Start = r.End - int64(membersRange)
+		_, g, err = b.group(ctx, f, r)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if g == nil || len(g.members) == 0 {
+		return []string{f.String()}, nil
+	}
+	out := make([]string, len(g.members))
+	for i, m := range g.members {
+		out[i] = m.String()
+	}
+	return out, nil
 }
 
 // Fingerprint implements wire.ErrorsBackend: the fingerprint text of a stored
@@ -199,10 +264,10 @@ func (q *query) serviceID(service []byte) int32 {
 	return id
 }
 
-// groups sums the errors of r (of only, when not nil) by fingerprint: from
+// groups sums the errors of r by ingest key: from
 // the counters when the selector narrows by service.name alone, else from
 // the stored records (records.go).
-func (b *Backend) groups(ctx context.Context, r wire.ErrorsRequest, only *fingerprint.Fingerprint) (*query, []*group, error) {
+func (b *Backend) groups(ctx context.Context, r wire.ErrorsRequest) (*query, []*group, error) {
 	sf, byService := newServiceFilter(r.Selector)
 	q, err := b.newQuery(r, sf)
 	if err != nil {
@@ -210,9 +275,9 @@ func (b *Backend) groups(ctx context.Context, r wire.ErrorsRequest, only *finger
 	}
 	var groups []*group
 	if byService {
-		groups, err = q.count(ctx, only)
+		groups, err = q.count(ctx)
 	} else {
-		groups, err = q.records(ctx, b, only)
+		groups, err = q.records(ctx, b)
 	}
 	return q, groups, err
 }
@@ -266,6 +331,10 @@ type group struct {
 	// sampleService is the id of its counter's service.
 	sample        []byte
 	sampleService int32
+	// members are the ingest keys summed into the group by mergeGroups, and
+	// template its merged template ("" when the sample's stands).
+	members  []fingerprint.Fingerprint
+	template string
 }
 
 type serviceCount struct {
@@ -324,21 +393,16 @@ func (q *query) inRange(epoch int64, h *header, fn func(minuteStart int64, c uin
 
 // scan calls fn for each counter of the range whose service the selector
 // accepts, in key order (epochs newest first, then fingerprint, then
-// service), with the decoded header. With only set it visits that
-// fingerprint alone, seeking to it in each epoch. The service slice is
-// valid only during the call.
-func (q *query) scan(ctx context.Context, only *fingerprint.Fingerprint, fn func(epoch int64, fp fingerprint.Fingerprint, service []byte, h *header)) error {
+// service), with the decoded header. The service slice is valid only
+// during the call.
+func (q *query) scan(ctx context.Context, fn func(epoch int64, fp fingerprint.Fingerprint, service []byte, h *header)) error {
 	it, err := q.kv.NewIter(&kv.IterOptions{LowerBound: q.lower, UpperBound: q.upper})
 	if err != nil {
 		return err
 	}
 	defer it.Close()
 	pl := epochPrefixLen(q.r.Instance)
-	var (
-		seek []byte
-		h    header
-	)
-	lastEpoch, first := int64(0), true
+	var h header
 	ok := it.First()
 	for n := 0; ok; n++ {
 		if n%4096 == 4095 {
@@ -351,27 +415,9 @@ func (q *query) scan(ctx context.Context, only *fingerprint.Fingerprint, fn func
 			return fmt.Errorf("counter key %x: too short", k)
 		}
 		epoch := epochOf(k, q.r.Instance)
-		if only != nil && (first || epoch != lastEpoch) {
-			first, lastEpoch = false, epoch
-			// Jump to the fingerprint within this epoch.
-			seek = only.AppendBinary(append(seek[:0], k[:pl]...))
-			if bytes.Compare(k, seek) < 0 {
-				ok = it.SeekGE(seek)
-				continue
-			}
-		}
 		fp, service, err := keySuffix(k[pl:])
 		if err != nil {
 			return err
-		}
-		if only != nil && fp != *only {
-			// Past the fingerprint in this epoch: on to the next (older) epoch.
-			next := kv.PrefixEnd(k[:pl])
-			if next == nil {
-				break
-			}
-			ok = it.SeekGE(next)
-			continue
 		}
 		if q.services.match(service) {
 			// h is declared outside the loop: fn receives a pointer to it,
@@ -386,11 +432,10 @@ func (q *query) scan(ctx context.Context, only *fingerprint.Fingerprint, fn func
 	return it.Error()
 }
 
-// count sums the counters of every fingerprint (or only of only, when not
-// nil) over the range, with their trends and samples, in one sequential
+// count sums the counters of every fingerprint over the range, with their trends and samples, in one sequential
 // pass: a pass reads each block once, where seeking to every group in every
 // epoch would read blocks again and again.
-func (q *query) count(ctx context.Context, only *fingerprint.Fingerprint) ([]*group, error) {
+func (q *query) count(ctx context.Context) ([]*group, error) {
 	byFP := make(map[fingerprint.Fingerprint]*group)
 	var order []*group
 	var cur *group
@@ -403,7 +448,7 @@ func (q *query) count(ctx context.Context, only *fingerprint.Fingerprint) ([]*gr
 		}
 		cur.points = append(cur.points, bucketCount{b, n})
 	}
-	err := q.scan(ctx, only, func(epoch int64, fp fingerprint.Fingerprint, service []byte, h *header) {
+	err := q.scan(ctx, func(epoch int64, fp fingerprint.Fingerprint, service []byte, h *header) {
 		g := byFP[fp]
 		if g == nil {
 			g = arena.newGroup(fp)
@@ -515,6 +560,9 @@ func (q *query) render(g *group) wire.ErrorGroup {
 	if g.sample != nil {
 		s := decodeSample(g.sample)
 		eg.Message, eg.ExceptionType, eg.Template = s.Message, s.ExceptionType, s.Template
+		if g.template != "" {
+			eg.Template = g.template
+		}
 		if s.HasTraceID {
 			eg.SampleTraceID = hex.EncodeToString(s.TraceID[:])
 		}

@@ -20,7 +20,7 @@ import (
 // counters give. Records that cannot be errors are skipped before they are
 // decoded; still, its cost is that of reading the matching records, where
 // the counters cost one key per fingerprint, service and epoch.
-func (q *query) records(ctx context.Context, b *Backend, only *fingerprint.Fingerprint) ([]*group, error) {
+func (q *query) records(ctx context.Context, b *Backend) ([]*group, error) {
 	s := b.fps.Get().(*scratch)
 	defer b.fps.Put(s)
 	const minute = int64(time.Minute)
@@ -41,9 +41,6 @@ func (q *query) records(ctx context.Context, b *Backend, only *fingerprint.Finge
 	_, err := q.store.Scan(ctx, sq, 0, func(se *storage.ScanEntry) {
 		e := se.Entry
 		fp := s.f.Fingerprint(&s.rec)
-		if only != nil && fp != *only {
-			return
-		}
 		g := byFP[fp]
 		if g == nil {
 			g = arena.newGroup(fp)
