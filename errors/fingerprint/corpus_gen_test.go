@@ -1154,7 +1154,7 @@ func corpusFiles() map[string]string {
 	held12 := renderTSV(genHeldout12Corpus())
 	held13 := renderTSV(genHeldout13Corpus())
 	held14 := renderTSV(genHeldout14Corpus())
-	return map[string]string{
+	files := map[string]string{
 		"heldout14.tsv": held14,
 		"heldout13.tsv": held13,
 		"heldout12.tsv": held12,
@@ -1174,4 +1174,8 @@ func corpusFiles() map[string]string {
 		"heldout.tsv":   held,
 		"stacks.jsonl":  renderJSONL(genStackCorpus()),
 	}
+	for name, content := range genHeldout15Corpus() {
+		files[name] = content
+	}
+	return files
 }
