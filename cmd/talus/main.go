@@ -63,7 +63,7 @@ func runErrors(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	const errorsUsage = `Usage:
   talus errors top [--since 24h] [--limit 20] [--query SELECTOR] [--server URL]
   talus errors show FINGERPRINT [--since 24h] [--server URL]
-  talus errors fingerprint [--explain] [--json] < messages
+  talus errors fingerprint [--explain] [--json] [--per-message] < messages
 `
 	if len(args) == 0 {
 		fmt.Fprint(stderr, errorsUsage)

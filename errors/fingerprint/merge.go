@@ -33,6 +33,15 @@ func StatementOf(fp Fingerprint, ex *Explanation) Statement {
 	return s
 }
 
+// Key returns the fingerprint of a RuleMessage or RuleException statement
+// from its parts: the key ingest computed for a record with these parts.
+// It is how a caller that kept only a template (a counter's sample) checks
+// that the template is the whole of what its key was computed from.
+func (s *Statement) Key() Fingerprint {
+	enc := appendCanonicalMessage(make([]byte, 0, 64+len(s.Template)), s.Rule, s.ExceptionType, s.CodeFunction, []byte(s.Template))
+	return Fingerprint{Version: Version, Hash: hash64(enc)}
+}
+
 // Merged is the group a statement joined.
 type Merged struct {
 	// Fingerprint is the group's key: the fingerprint of a message whose
@@ -107,7 +116,6 @@ func Merge(in []Statement) []Merged {
 		}
 		lo = hi
 	}
-	var enc []byte
 	for i, j := range which {
 		if j < 0 {
 			continue
@@ -119,8 +127,9 @@ func Merge(in []Statement) []Merged {
 		}
 		if it.merged == "" {
 			it.merged = strings.Join(it.words, " ")
-			enc = appendCanonicalMessage(enc[:0], it.stmt.Rule, it.stmt.ExceptionType, it.stmt.CodeFunction, []byte(it.merged))
-			it.fp = Fingerprint{Version: Version, Hash: hash64(enc)}
+			st := it.stmt
+			st.Template = it.merged
+			it.fp = st.Key()
 		}
 		out[i] = Merged{Fingerprint: it.fp, Template: it.merged}
 	}

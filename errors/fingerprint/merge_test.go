@@ -161,3 +161,19 @@ func BenchmarkMerge(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(in))*float64(b.N)/b.Elapsed().Seconds(), "statements/s")
 }
+
+func TestStatementKeyIsIngestKey(t *testing.T) {
+	var f Fingerprinter
+	r := Record{Body: "connection to db-main refused after 3 tries", SeverityNumber: 17, CodeFunction: "pool.Get"}
+	fp, ex := f.Explain(&r)
+	st := StatementOf(fp, &ex)
+	if k := st.Key(); k != fp {
+		t.Errorf("message: Key %v, ingest %v", k, fp)
+	}
+	r = Record{ExceptionType: "java.io.IOException", ExceptionMessage: "disk 7 full"}
+	fp, ex = f.Explain(&r)
+	st = StatementOf(fp, &ex)
+	if k := st.Key(); k != fp {
+		t.Errorf("exception: Key %v, ingest %v", k, fp)
+	}
+}
