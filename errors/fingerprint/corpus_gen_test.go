@@ -1177,5 +1177,8 @@ func corpusFiles() map[string]string {
 	for name, content := range genHeldout15Corpus() {
 		files[name] = content
 	}
+	for name, content := range genHeldout16Corpus() {
+		files[name] = content
+	}
 	return files
 }
