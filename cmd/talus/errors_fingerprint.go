@@ -33,8 +33,10 @@ Two levels, as in "talus errors top":
      single words that vary: a position that takes 3 or more distinct words
      among templates otherwise the same becomes <*> (user, host or program
      names without digits), and a word where another template has a mask
-     joins it. Two templates that differ by one word in only two ways
-     (opened/closed) stay apart.
+     joins it; a run of up to 8 words that takes 3 or more values among
+     templates equal around it (4 or more unmasked words) becomes one <*>
+     (reasons, signal names). Two templates that differ by one word in only
+     two ways (opened/closed) stay apart.
 By default the output is level 2, so the whole input is read before anything
 is printed. --per-message prints level 1 as each line is read.
 

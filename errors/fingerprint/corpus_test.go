@@ -108,6 +108,26 @@ var heldoutBars = map[string]struct {
 	"heldout15_thunderbird.tsv": {0.92, false},
 	"heldout15_windows.tsv":     {0.80, false},
 	"heldout15_zookeeper.tsv":   {1, false},
+	// heldout16: the same, by another helper, written after heldout15 was
+	// measured and measured once with the span rule of Merge as a switch:
+	// per message 0.8980, merged by words 0.9221, with spans 0.9276. Bars:
+	// the per-message figures, rounded down.
+	"heldout16_android.tsv":     {0.97, false},
+	"heldout16_apache.tsv":      {1, false},
+	"heldout16_bgl.tsv":         {0.90, false},
+	"heldout16_hadoop.tsv":      {1, false},
+	"heldout16_hdfs.tsv":        {1, false},
+	"heldout16_healthapp.tsv":   {1, false},
+	"heldout16_hpc.tsv":         {0.85, false},
+	"heldout16_linux.tsv":       {0.93, false},
+	"heldout16_mac.tsv":         {0.59, false},
+	"heldout16_openssh.tsv":     {1, false},
+	"heldout16_openstack.tsv":   {0.70, false},
+	"heldout16_proxifier.tsv":   {0.61, false},
+	"heldout16_spark.tsv":       {0.94, false},
+	"heldout16_thunderbird.tsv": {1, false},
+	"heldout16_windows.tsv":     {0.93, false},
+	"heldout16_zookeeper.tsv":   {0.90, false},
 }
 
 // heldoutSet names the set a held-out file belongs to for the merged
@@ -124,11 +144,14 @@ func heldoutSet(name string) string {
 }
 
 // minMergedHeldoutMean is the bar of each set's mean grouping accuracy with
-// the second level (Merge) applied per file: 0.9294 and 0.8932 when Merge
-// came in (heldout15 measured once, after).
+// the second level (Merge) applied per file. With the word rules alone:
+// 0.9294, 0.8932 (heldout15 measured once, after) and 0.9221 (heldout16,
+// measured once); with the span rule, chosen on heldout1-15: 0.9413,
+// 0.9203 and 0.9276 (heldout16, measured once).
 var minMergedHeldoutMean = map[string]float64{
-	"heldout1-14": 0.92,
-	"heldout15":   0.89,
+	"heldout1-14": 0.94,
+	"heldout15":   0.92,
+	"heldout16":   0.92,
 }
 
 // TestCorpusFilesUpToDate checks that testdata/corpus is what the generator

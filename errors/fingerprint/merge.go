@@ -68,7 +68,8 @@ type Merged struct {
 //
 // The other words must hold at least one that is not masked. This repeats
 // until nothing changes, so several variable words of one statement are
-// found in turn.
+// found in turn. Then the span rule (mergeSpanRun) merges values of several
+// words, and the word rules run again.
 //
 // The result depends only on the set of statements, not on their order or
 // repetition, and out[i] is the group of in[i]. Exception types never
@@ -100,21 +101,23 @@ func Merge(in []Statement) []Merged {
 	// Only statements of the same class can merge: sort so that each class
 	// is a run, in an order that does not depend on the input's.
 	sorted := slices.Clone(uniq)
-	slices.SortFunc(sorted, func(a, b *mergeItem) int {
-		if c := compareClass(a, b); c != 0 {
-			return c
+	for round := 0; round < maxMergeRounds; round++ {
+		slices.SortFunc(sorted, func(a, b *mergeItem) int {
+			if c := compareClass(a, b); c != 0 {
+				return c
+			}
+			return compareWords(a.words, b.words)
+		})
+		forRuns(sorted, func(a, b *mergeItem) bool { return compareClass(a, b) == 0 }, mergeClass)
+		changed := false
+		forRuns(sorted, func(a, b *mergeItem) bool { return compareKind(a, b) == 0 }, func(items []*mergeItem) {
+			if mergeSpanRun(items) {
+				changed = true
+			}
+		})
+		if !changed {
+			break
 		}
-		return strings.Compare(a.stmt.Template, b.stmt.Template)
-	})
-	for lo := 0; lo < len(sorted); {
-		hi := lo + 1
-		for hi < len(sorted) && compareClass(sorted[lo], sorted[hi]) == 0 {
-			hi++
-		}
-		if hi-lo > 1 {
-			mergeClass(sorted[lo:hi])
-		}
-		lo = hi
 	}
 	for i, j := range which {
 		if j < 0 {
@@ -144,14 +147,44 @@ type mergeItem struct {
 	fp      Fingerprint
 }
 
-func compareClass(a, b *mergeItem) int {
+// forRuns calls fn on each run of two or more neighbours that same
+// says belong together.
+func forRuns(items []*mergeItem, same func(a, b *mergeItem) bool, fn func([]*mergeItem)) {
+	for lo := 0; lo < len(items); {
+		hi := lo + 1
+		for hi < len(items) && same(items[lo], items[hi]) {
+			hi++
+		}
+		if hi-lo > 1 {
+			fn(items[lo:hi])
+		}
+		lo = hi
+	}
+}
+
+func compareWords(a, b []string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if c := strings.Compare(a[i], b[i]); c != 0 {
+			return c
+		}
+	}
+	return len(a) - len(b)
+}
+
+// compareKind orders by rule, exception type and code.function: what must
+// be equal for statements to merge.
+func compareKind(a, b *mergeItem) int {
 	if c := int(a.stmt.Rule) - int(b.stmt.Rule); c != 0 {
 		return c
 	}
 	if c := strings.Compare(a.stmt.ExceptionType, b.stmt.ExceptionType); c != 0 {
 		return c
 	}
-	if c := strings.Compare(a.stmt.CodeFunction, b.stmt.CodeFunction); c != 0 {
+	return strings.Compare(a.stmt.CodeFunction, b.stmt.CodeFunction)
+}
+
+func compareClass(a, b *mergeItem) int {
+	if c := compareKind(a, b); c != 0 {
 		return c
 	}
 	return len(a.words) - len(b.words)
@@ -271,4 +304,137 @@ func setWord(it *mergeItem, p int, w string) {
 func maskMatches(m, w string) bool {
 	pre, suf, _ := strings.Cut(m, mask)
 	return len(w) > len(pre)+len(suf) && strings.HasPrefix(w, pre) && strings.HasSuffix(w, suf)
+}
+
+// The span rule: statements of one kind that are equal outside one run of
+// words (of any length up to maxSpanWords) merge that run into one mask
+// when it takes MergeMinValues or more distinct values and the words
+// around it hold minSpanContext or more unmasked words ("child pid <*>
+// exit signal Aborted (<*>)", "... exit signal Bus error (<*>)").
+const (
+	maxSpanWords   = 8
+	minSpanContext = 4
+	maxMergeRounds = 4
+)
+
+type spanBucket struct {
+	key     uint64
+	context int // words around the span
+	members []spanMember
+	middles []uint64 // distinct span hashes, up to MergeMinValues
+}
+
+type spanMember struct {
+	it   *mergeItem
+	i, j int // words before and after the span
+}
+
+// mergeSpanRun applies the span rule to items of one kind, in template
+// order, and reports whether a statement changed.
+func mergeSpanRun(items []*mergeItem) bool {
+	buckets := make(map[uint64]*spanBucket)
+	var order []*spanBucket
+	var ph, sh []uint64
+	var pc, sc []int
+	for _, it := range items {
+		w := it.words
+		n := len(w)
+		ph, pc = ph[:0], pc[:0]
+		h, c := uint64(fnvOffset64), 0
+		ph, pc = append(ph, h), append(pc, c)
+		for _, x := range w {
+			h = hashWord(h, x)
+			if !strings.Contains(x, mask) {
+				c++
+			}
+			ph, pc = append(ph, h), append(pc, c)
+		}
+		sh, sc = sh[:0], sc[:0]
+		h, c = uint64(fnvPrime64), 0
+		sh, sc = append(sh, h), append(sc, c)
+		for k := n - 1; k >= 0; k-- {
+			h = hashWord(h, w[k])
+			if !strings.Contains(w[k], mask) {
+				c++
+			}
+			sh, sc = append(sh, h), append(sc, c)
+		}
+		for i := 0; i < n; i++ {
+			for j := max(0, n-i-maxSpanWords); i+j < n; j++ {
+				if pc[i]+sc[j] < minSpanContext {
+					continue
+				}
+				key := (ph[i]*31+uint64(i))*fnvPrime64 ^ (sh[j]*37 + uint64(j))
+				b := buckets[key]
+				if b == nil {
+					b = &spanBucket{key: key, context: i + j}
+					buckets[key] = b
+					order = append(order, b)
+				}
+				b.members = append(b.members, spanMember{it, i, j})
+				if len(b.middles) < MergeMinValues {
+					mid := uint64(fnvOffset64)
+					for _, x := range w[i : n-j] {
+						mid = hashWord(mid, x)
+					}
+					if !slices.Contains(b.middles, mid) {
+						b.middles = append(b.middles, mid)
+					}
+				}
+			}
+		}
+	}
+	var ready []*spanBucket
+	for _, b := range order {
+		if len(b.middles) >= MergeMinValues {
+			ready = append(ready, b)
+		}
+	}
+	// The widest context first: a statement joins its closest relatives.
+	slices.SortFunc(ready, func(a, b *spanBucket) int {
+		if a.context != b.context {
+			return b.context - a.context
+		}
+		return cmpUint64(a.key, b.key)
+	})
+	taken := make(map[*mergeItem]bool)
+	changed := false
+	for _, b := range ready {
+		for _, m := range b.members {
+			if taken[m.it] {
+				continue
+			}
+			taken[m.it] = true
+			n := len(m.it.words)
+			if n-m.i-m.j == 1 && m.it.words[m.i] == mask {
+				continue
+			}
+			w := make([]string, 0, m.i+1+m.j)
+			w = append(w, m.it.words[:m.i]...)
+			w = append(w, mask)
+			w = append(w, m.it.words[n-m.j:]...)
+			m.it.words, m.it.changed = w, true
+			changed = true
+		}
+	}
+	return changed
+}
+
+func hashWord(h uint64, w string) uint64 {
+	for k := 0; k < len(w); k++ {
+		h ^= uint64(w[k])
+		h *= fnvPrime64
+	}
+	h ^= ' '
+	return h * fnvPrime64
+}
+
+func cmpUint64(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }

@@ -177,3 +177,23 @@ func TestStatementKeyIsIngestKey(t *testing.T) {
 		t.Errorf("exception: Key %v, ingest %v", k, fp)
 	}
 }
+
+func TestMergeSpan(t *testing.T) {
+	in := messages(
+		"child pid 4242 exit signal Aborted (6)",
+		"child pid 4243 exit signal Bus error (7)",
+		"child pid 4244 exit signal Segmentation fault (11)",
+		"Connection closed",
+		"Connection reset by peer",
+		"Connection timed out",
+	)
+	m := Merge(in)
+	got := groupsOf(m)
+	if got[0] != got[1] || got[0] != got[2] {
+		t.Errorf("signal names of several words not merged: %v %v", got, m)
+	}
+	// One word of context is not enough to call the rest a value.
+	if got[3] == got[4] || got[4] == got[5] || got[3] == got[5] {
+		t.Errorf("distinct statements with one shared word merged: %v", got)
+	}
+}
