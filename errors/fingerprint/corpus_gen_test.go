@@ -324,17 +324,16 @@ func (g *gen) slot(name string) string {
 }
 
 // expand fills the {slot}s of a template. "{{" is a literal "{".
-func (g *gen) expand(tmpl string) string {
+func (g *gen) expand(tmpl string) string { return expandWith(tmpl, g.slot) }
+
+// expandWith fills the {slot}s of a template with value. "{{" is a
+// literal "{" and "}}" a literal "}".
+func expandWith(tmpl string, value func(name string) string) string {
 	var b strings.Builder
 	for i := 0; i < len(tmpl); i++ {
 		c := tmpl[i]
-		if c == '{' && i+1 < len(tmpl) && tmpl[i+1] == '{' {
-			b.WriteByte('{')
-			i++
-			continue
-		}
-		if c == '}' && i+1 < len(tmpl) && tmpl[i+1] == '}' {
-			b.WriteByte('}')
+		if (c == '{' || c == '}') && i+1 < len(tmpl) && tmpl[i+1] == c {
+			b.WriteByte(c)
 			i++
 			continue
 		}
@@ -343,10 +342,44 @@ func (g *gen) expand(tmpl string) string {
 			continue
 		}
 		j := strings.IndexByte(tmpl[i:], '}')
-		b.WriteString(g.slot(tmpl[i+1 : i+j]))
+		b.WriteString(value(tmpl[i+1 : i+j]))
 		i += j
 	}
 	return b.String()
+}
+
+// familyStmt is one log statement of a per-family held-out file and how
+// many lines of it the file has.
+type familyStmt struct {
+	n    int
+	text string
+}
+
+// family is the statements of one benchmark family's held-out file.
+type family struct {
+	name  string
+	stmts []familyStmt
+}
+
+// genFamilyFiles returns set_<family>.tsv for each family, labels
+// hld<N><family><NN> (N: the set's number), each file from seed(i), its
+// slots filled by value, its lines shuffled.
+func genFamilyFiles(set string, families []family, seed func(i int) uint64, value func(g *gen, name string) string) map[string]string {
+	files := make(map[string]string, len(families))
+	label := "hld" + strings.TrimPrefix(set, "heldout")
+	for i, f := range families {
+		g := newGen(seed(i))
+		var out []tmpl
+		for j, s := range f.stmts {
+			id := fmt.Sprintf("%s%s%02d", label, f.name, j+1)
+			for k := 0; k < s.n; k++ {
+				out = append(out, tmpl{id: id, text: expandWith(s.text, func(name string) string { return value(g, name) })})
+			}
+		}
+		g.shuffle(out)
+		files[set+"_"+f.name+".tsv"] = renderTSV(out)
+	}
+	return files
 }
 
 // source is where a template is logged from: a header style, a level and a

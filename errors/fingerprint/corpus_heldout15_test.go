@@ -43,19 +43,8 @@ import (
 	"strings"
 )
 
-// h15Stmt is one log statement and how many lines of it a family file has.
-type h15Stmt struct {
-	n    int
-	text string
-}
-
-type h15Family struct {
-	name  string
-	stmts []h15Stmt
-}
-
-var heldout15Families = []h15Family{
-	{"hdfs", []h15Stmt{
+var heldout15Families = []family{
+	{"hdfs", []familyStmt{
 		{40, "Receiving block {blk} src: /{dnip15}:{port} dest: /{dnip15}:50010"},
 		{34, "PacketResponder {pr15} for block {blk} terminating"},
 		{30, "Received block {blk} of size {blksize15} from /{dnip15}"},
@@ -71,7 +60,7 @@ var heldout15Families = []h15Family{
 		{2, "BLOCK* NameSystem.addStoredBlock: Redundant addStoredBlock request received for {blk} on {dnip15}:50010 size {blksize15}"},
 		{3, "BLOCK* ask {dnip15}:50010 to delete {blklist}"},
 	}},
-	{"hadoop", []h15Stmt{
+	{"hadoop", []familyStmt{
 		{40, "Progress of TaskAttempt {attempt} is : {prog15}"},
 		{18, "Communication exception: java.net.ConnectException: Call From {nmhost15}/{hip15} to {rmhost15}:8030 failed on connection exception: java.net.ConnectException: Connection refused; For more details see:  http://wiki.apache.org/hadoop/ConnectionRefused"},
 		{10, "Retrying connect to server: {rmhost15}/{hip15}:8030. Already tried {small} time(s); retry policy is RetryUpToMaximumCountWithFixedSleep(maxRetries=10, sleepTime=1000 MILLISECONDS)"},
@@ -89,7 +78,7 @@ var heldout15Families = []h15Family{
 		{1, "Default file system [hdfs://{rmhost15}:9000]"},
 		{10, "Recalculating schedule, headroom=<memory:{headmem15}, vCores:{small}>"},
 	}},
-	{"spark", []h15Stmt{
+	{"spark", []familyStmt{
 		{35, "Running task {stage15} in stage {stage15} (TID {tid15})"},
 		{33, "Finished task {stage15} in stage {stage15} (TID {tid15}). {rbytes15} bytes result sent to driver"},
 		{25, "Found block {rdd} locally"},
@@ -107,7 +96,7 @@ var heldout15Families = []h15Family{
 		{2, "Executor is trying to kill task {stage15} in stage {stage15} (TID {tid15})"},
 		{3, "MemoryStore started with capacity {sz15}"},
 	}},
-	{"zookeeper", []h15Stmt{
+	{"zookeeper", []familyStmt{
 		{25, "Received connection request /{zkip15}:{port}"},
 		{25, "Notification: {zkid15} (n.leader), {zxid15} (n.zxid), {small} (n.round), {zkstate} (n.state), {zkid15} (n.sid), {zxid15} (n.peerEPoch), {zkstate} (my state)"},
 		{15, "Connection broken for id {zkid15}, my id = {zkid15}, error = "},
@@ -125,7 +114,7 @@ var heldout15Families = []h15Family{
 		{2, "Reading snapshot {snap15}"},
 		{3, "Unexpected exception causing shutdown while sock still open"},
 	}},
-	{"bgl", []h15Stmt{
+	{"bgl", []familyStmt{
 		{30, "{int} torus receiver {dir15} input pipe error(s) (dcr {dcr15}) detected and corrected"},
 		{18, "{small} tree receiver {small} in re-synch state event(s) (dcr {dcr15}) detected"},
 		{6, "ciod: Message code {small} is not {msgcode15} or 4294967295"},
@@ -142,7 +131,7 @@ var heldout15Families = []h15Family{
 		{10, "data TLB error interrupt"},
 		{3, "instruction TLB error interrupt"},
 	}},
-	{"hpc", []h15Stmt{
+	{"hpc", []familyStmt{
 		{30, "Fan speeds ( {fan15} {fan15} {fan15} {fan15} {fan15} {fan15} )"},
 		{20, "Temperature ({temp15}C) exceeds warning threshold"},
 		{4, "Temperature ({temp15}C) exceeds critical threshold"},
@@ -156,7 +145,7 @@ var heldout15Families = []h15Family{
 		{12, "{hpcnode15} has detected an available network connection on network {hpcnet15} via interface {hpcif15}"},
 		{2, "Power/Control problem"},
 	}},
-	{"thunderbird", []h15Stmt{
+	{"thunderbird", []familyStmt{
 		{25, "DHCPREQUEST for {tbip15} from {mac} via eth1"},
 		{25, "DHCPACK on {tbip15} to {mac} via eth1"},
 		{10, "DHCPDISCOVER from {mac} via eth1: network {netname15}: no free leases"},
@@ -173,7 +162,7 @@ var heldout15Families = []h15Family{
 		{3, "error: PAM: Authentication failure for {tbuser15} from {tbhost15}"},
 		{3, "warning: unable to look up public/pickup: No such file or directory"},
 	}},
-	{"windows", []h15Stmt{
+	{"windows", []familyStmt{
 		{5, "Starting TrustedInstaller initialization."},
 		{5, "Ending TrustedInstaller initialization."},
 		{5, "Starting the TrustedInstaller main loop."},
@@ -190,7 +179,7 @@ var heldout15Families = []h15Family{
 		{4, "Unloading offline registry hive: {hive15}"},
 		{2, "Scavenge: Begin CSI Store"},
 	}},
-	{"linux", []h15Stmt{
+	{"linux", []familyStmt{
 		{40, "authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost={rhost15}"},
 		{18, "authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost={rhost15}  user={lxuser15}"},
 		{15, "session opened for user {lxuser15} by (uid=0)"},
@@ -206,7 +195,7 @@ var heldout15Families = []h15Family{
 		{3, "{lxif15}: link down"},
 		{5, "FAILED LOGIN {small} FROM (null) FOR {lxuser15}, Authentication failure"},
 	}},
-	{"mac", []h15Stmt{
+	{"mac", []familyStmt{
 		{20, "ARPT: {macf15}: wl0: setup_keepalive: interval {ka15}, retry_interval {small2_15}, retry_count {small2_15}"},
 		{8, "ARPT: {macf15}: AirPort_Brcm43xx::powerChange: System Sleep"},
 		{8, "ARPT: {macf15}: AirPort_Brcm43xx::powerChange: System Wake"},
@@ -224,7 +213,7 @@ var heldout15Families = []h15Family{
 		{5, "Cannot find function pointer {cffunc15} for factory {cfuuid15} in CFBundle/CFPlugIn {cfptr15} <{cfbundle15}> (bundle, not loaded)"},
 		{4, "USBMSC Identifier (non-unique): {usbid15} {usbhex15} {usbhex15} {usbhex15}"},
 	}},
-	{"android", []h15Stmt{
+	{"android", []familyStmt{
 		{40, "release:lock={int}, flg=0x0, tag=\"{wltag15}\", name={andpkg15}, ws=null, uid={uid15}, pid={pid}"},
 		{25, "setSystemUiVisibility vis={andhex15} mask={andhex15} oldVal={andhex15} newVal={andhex15} diff={andhex15} fullscreenStackVis={small} dockedStackVis={small}, fullscreenStackBounds=Rect(0, 0 - 0, 0), dockedStackBounds=Rect(0, 0 - 0, 0)"},
 		{6, "setLightsOn(true)"},
@@ -240,7 +229,7 @@ var heldout15Families = []h15Family{
 		{4, "Blocking screen on until initial contents have been drawn."},
 		{4, "Unblocked screen on after {int} ms"},
 	}},
-	{"healthapp", []h15Stmt{
+	{"healthapp", []familyStmt{
 		{40, "onReceive action: android.intent.action.{haction15}"},
 		{20, "calculateAltitudeWithCache totalAltitude={int}"},
 		{22, "setTodayTotalDetailSteps={hts15}##{int}##{int}##{int}##{int}##{hts15}"},
@@ -254,7 +243,7 @@ var heldout15Families = []h15Family{
 		{3, "getCurrentStepInfo: stepInfo is null"},
 		{5, "startTimer start autoSync"},
 	}},
-	{"apache", []h15Stmt{
+	{"apache", []familyStmt{
 		{35, "[client {apip15}] script not found or unable to stat: {cgipath15}"},
 		{8, "[client {apip15}] Invalid method in request {badreq15}"},
 		{6, "[client {apip15}] request failed: error reading the headers"},
@@ -271,7 +260,7 @@ var heldout15Families = []h15Family{
 		{5, "child process {pid} still did not exit, sending a SIGTERM"},
 		{2, "child process {pid} still did not exit, sending a SIGKILL"},
 	}},
-	{"openssh", []h15Stmt{
+	{"openssh", []familyStmt{
 		{30, "Invalid user {invuser15} from {sship15} port {port}"},
 		{30, "Failed password for invalid user {invuser15} from {sship15} port {port} ssh2"},
 		{25, "Failed password for {validuser15} from {sship15} port {port} ssh2"},
@@ -288,7 +277,7 @@ var heldout15Families = []h15Family{
 		{6, "PAM service(sshd) ignoring max retries; {pamn15} > 3"},
 		{5, "error: Received disconnect from {sship15} port {port}:3: com.jcraft.jsch.JSchException: Auth fail [preauth]"},
 	}},
-	{"openstack", []h15Stmt{
+	{"openstack", []familyStmt{
 		{40, "{osip15} \"GET /v2/{tenant15}/servers/detail HTTP/1.1\" status: {osstatus15} len: {oslen15} time: {ost15}"},
 		{20, "[instance: {uuid}] VM {lifecycle15} (Lifecycle Event)"},
 		{8, "[instance: {uuid}] During sync_power_state the instance has a pending task ({ostask15}). Skip."},
@@ -306,7 +295,7 @@ var heldout15Families = []h15Family{
 		{5, "[instance: {uuid}] Deletion of /var/lib/nova/instances/{uuid}_del complete"},
 		{3, "Successfully synced instances from host '{oshost15}'."},
 	}},
-	{"proxifier", []h15Stmt{
+	{"proxifier", []familyStmt{
 		{40, "{phost15}:{pport15} open through proxy {proxy15} HTTPS"},
 		{35, "{phost15}:{pport15} close, {pbig15} bytes ({psz15}) sent, {pbig15} bytes ({psz15}) received, lifetime {lifetime}"},
 		{30, "{phost15}:{pport15} close, {psmall15} bytes sent, {psmall15} bytes received, lifetime {lifetime}"},
@@ -636,42 +625,8 @@ func (g *gen) h15Value(name string) string {
 	return g.slot(name)
 }
 
-// expand15 fills the {slot}s of a template with h15Value. "{{" is a literal "{".
-func (g *gen) expand15(t string) string {
-	var b strings.Builder
-	for i := 0; i < len(t); i++ {
-		c := t[i]
-		if (c == '{' || c == '}') && i+1 < len(t) && t[i+1] == c {
-			b.WriteByte(c)
-			i++
-			continue
-		}
-		if c != '{' {
-			b.WriteByte(c)
-			continue
-		}
-		j := strings.IndexByte(t[i:], '}')
-		b.WriteString(g.h15Value(t[i+1 : i+j]))
-		i += j
-	}
-	return b.String()
-}
-
 // genHeldout15Corpus returns heldout15_<family>.tsv for each family, each
 // from its own fixed seed.
 func genHeldout15Corpus() map[string]string {
-	files := make(map[string]string, len(heldout15Families))
-	for i, f := range heldout15Families {
-		g := newGen(1500 + uint64(i))
-		var out []tmpl
-		for j, s := range f.stmts {
-			id := fmt.Sprintf("hld15%s%02d", f.name, j+1)
-			for k := 0; k < s.n; k++ {
-				out = append(out, tmpl{id: id, text: g.expand15(s.text)})
-			}
-		}
-		g.shuffle(out)
-		files["heldout15_"+f.name+".tsv"] = renderTSV(out)
-	}
-	return files
+	return genFamilyFiles("heldout15", heldout15Families, func(i int) uint64 { return 1500 + uint64(i) }, (*gen).h15Value)
 }

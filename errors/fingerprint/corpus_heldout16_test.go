@@ -38,19 +38,8 @@ import (
 	"strings"
 )
 
-// h16Stmt is one log statement and how many lines of it a family file has.
-type h16Stmt struct {
-	n    int
-	text string
-}
-
-type h16Family struct {
-	name  string
-	stmts []h16Stmt
-}
-
-var heldout16Families = []h16Family{
-	{"hdfs", []h16Stmt{
+var heldout16Families = []family{
+	{"hdfs", []familyStmt{
 		{40, "Receiving block {blk} src: /{dnip16}:{port} dest: /{dnip16}:50010"},
 		{28, "Verification succeeded for {blk}"},
 		{22, "Served block {blk} to /{dnip16}"},
@@ -67,7 +56,7 @@ var heldout16Families = []h16Family{
 		{4, "BLOCK* NameSystem.removeStoredBlock: {blk} from {dnip16}:50010"},
 		{3, "{dnip16}:50010:DataXceiver: java.net.SocketTimeoutException: {tomillis16} millis timeout while waiting for channel to be ready for {rw16}. ch : java.nio.channels.SocketChannel[connected local=/{dnip16}:50010 remote=/{dnip16}:{port}]"},
 	}},
-	{"hadoop", []h16Stmt{
+	{"hadoop", []familyStmt{
 		{35, "Assigned container {container} to {attempt}"},
 		{22, "Processing the event EventType: {ctrev16} for container {container} taskAttempt {attempt}"},
 		{16, "TaskAttempt: [{attempt}] using containerId: [{container} on NM: [{nmhost16}:{port}]"},
@@ -84,7 +73,7 @@ var heldout16Families = []h16Family{
 		{4, "Address change detected. Old: {rmhost16}/{hip16}:8030 New: {rmhost16}:8030"},
 		{3, "Added filter {filt16} (class={filtclass16}) to context {ctx16}"},
 	}},
-	{"spark", []h16Stmt{
+	{"spark", []familyStmt{
 		{28, "Block {rdd} stored as values in memory (estimated size {sz16}, free {szfree16})"},
 		{25, "Partition {rdd} not found, computing it"},
 		{18, "Started reading broadcast variable {bvar16}"},
@@ -102,7 +91,7 @@ var heldout16Families = []h16Family{
 		{3, "Successfully registered with driver"},
 		{4, "Remoting started; listening on addresses :[akka.tcp://{akkasys16}@{sip16}:{port}]"},
 	}},
-	{"zookeeper", []h16Stmt{
+	{"zookeeper", []familyStmt{
 		{30, "Accepted socket connection from /{zkip16}:{port}"},
 		{24, "Closed socket connection for client /{zkip16}:{port} which had sessionid {zksess16}"},
 		{8, "Closed socket connection for client /{zkip16}:{port} (no session established for client)"},
@@ -119,7 +108,7 @@ var heldout16Families = []h16Family{
 		{2, "shutdown of request processor complete"},
 		{3, "Revalidating client: {zksess16}"},
 	}},
-	{"bgl", []h16Stmt{
+	{"bgl", []familyStmt{
 		{30, "instruction cache parity error corrected"},
 		{24, "generating core.{coreno16}"},
 		{15, "CE sym {sym16}, at {hex8w16}, mask {mask16}"},
@@ -137,7 +126,7 @@ var heldout16Families = []h16Family{
 		{2, "ciodb has been restarted."},
 		{4, "machine check interrupt (bit={bit16}): L2 dcache unit data parity error"},
 	}},
-	{"hpc", []h16Stmt{
+	{"hpc", []familyStmt{
 		{28, "ClusterFileSystem: ServerFileSystem domain {fsdom16} is full"},
 		{20, "{hpcnode16} has detected an available network connection on network {hpcnet16} via interface {hpcif16}"},
 		{10, "{hpcnode16} has detected a failed network connection on network {hpcnet16} via interface {hpcif16}"},
@@ -152,7 +141,7 @@ var heldout16Families = []h16Family{
 		{4, "shutdown (command {cmd16}) was requested by {hpcuser16}"},
 		{4, "{hpcnode16} is now configured out"},
 	}},
-	{"thunderbird", []h16Stmt{
+	{"thunderbird", []familyStmt{
 		{28, "START: {xsvc16} pid={pid} from={tbip16}"},
 		{24, "EXIT: {xsvc16} status={small} pid={pid} duration={small}(sec)"},
 		{18, "Accepted publickey for {tbuser16} from {tbip16} port {port} ssh2"},
@@ -168,7 +157,7 @@ var heldout16Families = []h16Family{
 		{3, "Received signal 15; terminating."},
 		{4, "mptscsi: ioc0: attempting task abort! (sc={hex8w16})"},
 	}},
-	{"windows", []h16Stmt{
+	{"windows", []familyStmt{
 		{40, "Read out cached package applicability for package: {kbpkg16}, ApplicableState: {appst16}, CurrentState:{appst16}"},
 		{22, "Warning: Unrecognized packageExtended attribute."},
 		{18, "Expecting attribute name [HRESULT = 0x800f080d - CBS_E_MANIFEST_INVALID_ITEM]"},
@@ -186,7 +175,7 @@ var heldout16Families = []h16Family{
 		{2, "Mark store corruption flag because of package: {kbpkg16}. [HRESULT = 0x80070490 - ERROR_NOT_FOUND]"},
 		{4, "Plan: Package: {kbpkg16}, current: {pkgst16}, pending: Default, start: {pkgst16}, applicable: {pkgst16}, targeted: {pkgst16}, limit: {pkgst16}, selected: Default"},
 	}},
-	{"linux", []h16Stmt{
+	{"linux", []familyStmt{
 		{32, "connection from {ip} ({lxrhost16}) at {cdate16}"},
 		{24, "check pass; user unknown"},
 		{12, "ALERT exited abnormally with [1]"},
@@ -203,7 +192,7 @@ var heldout16Families = []h16Family{
 		{4, "{lxif16}: no IPv6 routers present"},
 		{3, "Bluetooth: HCI device and connection manager initialized"},
 	}},
-	{"mac", []h16Stmt{
+	{"mac", []familyStmt{
 		{26, "({launchsvc16}[{pid}]): Service exited with abnormal code: {small}"},
 		{18, "process {macproc16}[{pid}] caught causing excessive wakeups. Observed wakeups rate (per sec): {int}; Maximum permitted wakeups rate (per sec): 150; Observation period: 300 seconds; Task lifetime count: {int}"},
 		{6, "process {macproc16}[{pid}] thread {int} caught burning CPU! It used more than 50% CPU (Actual recent usage: {cpu16}%) over 180 seconds. thread lifetime cpu usage {secs16} seconds, ({secs16} user + {secs16} system)"},
@@ -220,7 +209,7 @@ var heldout16Families = []h16Family{
 		{3, "SecTaskLoadEntitlements failed error=22"},
 		{3, "ARPT: {macf16}: wl0: MDNS: IPV4 Addr: {ip}"},
 	}},
-	{"android", []h16Stmt{
+	{"android", []familyStmt{
 		{34, "acquire lock={int}, flags=0x1, tag=\"{wltag16}\", name={andpkg16}, ws=WorkSource{{{uid16}}}, uid={uid16}, pid={pid}"},
 		{20, "release:lock={int}, flg=0x0, tag=\"{wltag16}\", name={andpkg16}, ws=WorkSource{{{uid16}}}, uid={uid16}, pid={pid}"},
 		{18, "Skipped {skip16} frames!  The application may be doing too much work on its main thread."},
@@ -235,7 +224,7 @@ var heldout16Families = []h16Family{
 		{3, "Force stopping {andpkg16} appid={uid16} user=0: {fsreason16}"},
 		{3, "Window already focused, ignoring focus gain of: com.android.internal.view.IInputMethodClient$Stub$Proxy@{hexp16}"},
 	}},
-	{"healthapp", []h16Stmt{
+	{"healthapp", []familyStmt{
 		{32, "onStandStepChanged {int}"},
 		{24, "onExtend:{hts16} {n100_16} {small} {small}"},
 		{16, "calculateCaloriesWithCache totalCalories={int}"},
@@ -251,7 +240,7 @@ var heldout16Families = []h16Family{
 		{3, "initEnviroument"},
 		{2, "getTodayTotalDetailSteps = {hts16}##{int}##{int}##{int}##{int}##{hts16}"},
 	}},
-	{"apache", []h16Stmt{
+	{"apache", []familyStmt{
 		{34, "jk2_init() Found child {pid} in scoreboard slot {small}"},
 		{26, "workerEnv.init() ok /etc/httpd/conf/workers2.properties"},
 		{20, "mod_jk child workerEnv in error state {small}"},
@@ -269,7 +258,7 @@ var heldout16Families = []h16Family{
 		{3, "env.createBean2(): Factory error creating channel.jni:jni ( channel.jni, jni)"},
 		{3, "[client {apip16}] (13)Permission denied: access to {nofile16} denied"},
 	}},
-	{"openssh", []h16Stmt{
+	{"openssh", []familyStmt{
 		{34, "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost={sshrhost16}  user={validuser16}"},
 		{22, "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost={sshrhost16}"},
 		{18, "Connection closed by {sship16} [preauth]"},
@@ -285,7 +274,7 @@ var heldout16Families = []h16Family{
 		{2, "Server listening on {listenaddr16} port 22."},
 		{2, "Bad protocol version identification '{badver16}' from {sship16} port {port}"},
 	}},
-	{"openstack", []h16Stmt{
+	{"openstack", []familyStmt{
 		{36, "{osip16} \"{osreq16} HTTP/1.1\" status: {osstatus16} len: {oslen16} time: {ost16}"},
 		{16, "[instance: {uuid}] Instance spawned successfully."},
 		{10, "[instance: {uuid}] Instance destroyed successfully."},
@@ -303,7 +292,7 @@ var heldout16Families = []h16Family{
 		{3, "Unknown base file: {imgpath16}"},
 		{3, "[instance: {uuid}] Error from libvirt during undefine. Code={n100_16} Error={virterr16}"},
 	}},
-	{"proxifier", []h16Stmt{
+	{"proxifier", []familyStmt{
 		{40, "{pexe16} - {phost16}:{pport16} open through proxy {proxy16} {pproto16}"},
 		{34, "{pexe16} - {phost16}:{pport16} close, {pbig16} bytes ({psz16}) sent, {pbig16} bytes ({psz16}) received, lifetime {lifetime}"},
 		{26, "{pexe16} - {phost16}:{pport16} close, {psmall16} bytes sent, {psmall16} bytes received, lifetime {lifetime}"},
@@ -625,42 +614,8 @@ func (g *gen) h16Value(name string) string {
 	return g.slot(name)
 }
 
-// expand16 fills the {slot}s of a template with h16Value. "{{" is a literal "{".
-func (g *gen) expand16(t string) string {
-	var b strings.Builder
-	for i := 0; i < len(t); i++ {
-		c := t[i]
-		if (c == '{' || c == '}') && i+1 < len(t) && t[i+1] == c {
-			b.WriteByte(c)
-			i++
-			continue
-		}
-		if c != '{' {
-			b.WriteByte(c)
-			continue
-		}
-		j := strings.IndexByte(t[i:], '}')
-		b.WriteString(g.h16Value(t[i+1 : i+j]))
-		i += j
-	}
-	return b.String()
-}
-
 // genHeldout16Corpus returns heldout16_<family>.tsv for each family, each
 // from its own fixed seed.
 func genHeldout16Corpus() map[string]string {
-	files := make(map[string]string, len(heldout16Families))
-	for i, f := range heldout16Families {
-		g := newGen(1600 + 7*uint64(i))
-		var out []tmpl
-		for j, s := range f.stmts {
-			id := fmt.Sprintf("hld16%s%02d", f.name, j+1)
-			for k := 0; k < s.n; k++ {
-				out = append(out, tmpl{id: id, text: g.expand16(s.text)})
-			}
-		}
-		g.shuffle(out)
-		files["heldout16_"+f.name+".tsv"] = renderTSV(out)
-	}
-	return files
+	return genFamilyFiles("heldout16", heldout16Families, func(i int) uint64 { return 1600 + 7*uint64(i) }, (*gen).h16Value)
 }

@@ -236,12 +236,7 @@ func restHash(words []string, p int) (h uint64, constant bool) {
 		} else if !strings.Contains(w, mask) {
 			constant = true
 		}
-		for j := 0; j < len(w); j++ {
-			h ^= uint64(w[j])
-			h *= fnvPrime64
-		}
-		h ^= ' '
-		h *= fnvPrime64
+		h = hashWord(h, w)
 	}
 	return h, constant
 }
